@@ -1,0 +1,83 @@
+"""All keras-gen models. Each family is imported on first use.
+
+Import a family's classes from here (`keras_gen.models.RBM`) or from its
+package (`keras_gen.models.rbm.RBM`). `load_model(path)` imports every family
+first, so any keras-gen `.keras` file loads without knowing its class.
+"""
+
+import importlib
+
+_FAMILIES = {
+    "rbm": ("RBM", "ClassificationRBM"),
+    "dbn": ("DBN", "ReplicatedSoftmaxRBM"),
+    "dbm": ("DBM",),
+    "autoencoders": (
+        "Autoencoder",
+        "DenoisingAutoencoder",
+        "SparseAutoencoder",
+        "ContractiveAutoencoder",
+        "StochasticAutoencoder",
+        "StackedAutoencoder",
+    ),
+    "vae": ("VAE",),
+    "gan": ("GAN", "DCGAN", "ConditionalGAN"),
+    "pix2pix": ("Pix2Pix",),
+    "cyclegan": ("CycleGAN",),
+}
+_LOCATION = {name: family for family, names in _FAMILIES.items() for name in names}
+
+
+def __getattr__(name):
+    if name in _LOCATION:
+        module = importlib.import_module(f"keras_gen.models.{_LOCATION[name]}")
+        return getattr(module, name)
+    if name in _FAMILIES:
+        return importlib.import_module(f"keras_gen.models.{name}")
+    raise AttributeError(f"module 'keras_gen.models' has no attribute {name!r}")
+
+
+def import_all_families():
+    """Imports every model family present, registering its classes for loading."""
+    for family in _FAMILIES:
+        try:
+            importlib.import_module(f"keras_gen.models.{family}")
+        except ModuleNotFoundError as error:
+            if error.name != f"keras_gen.models.{family}":
+                raise
+
+
+def load_model(path, compile=True):
+    """Loads any keras-gen `.keras` file.
+
+    Args:
+        path: path to a `.keras` file saved by `model.save`.
+        compile: whether to restore the compile state (optimizers).
+
+    Returns:
+        The model.
+
+    Example:
+
+    ```python
+    model = keras_gen.models.load_model("runs/rbm/model.keras")
+    ```
+    """
+    import os
+    import zipfile
+
+    import keras
+
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise ValueError(f"Expected `path` to be an existing .keras file. Received: path={path!r}")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(
+            f"Expected `path` to be a .keras archive (a zip file). Received: path={path!r}, "
+            "which is not one (corrupt or another format)"
+        )
+    import_all_families()
+    return keras.models.load_model(path, compile=compile)
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LOCATION))

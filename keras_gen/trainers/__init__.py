@@ -1,0 +1,22 @@
+"""Backend-specific training machinery: the only package that imports
+tensorflow, jax or torch.
+
+Model math lives in the models, written once with `keras.ops`. What differs
+per backend — taking a gradient and applying it inside a step, compiling a
+loop — is here, behind three small entry points:
+
+- `minimize(loss_fn, variables, optimizer)`: one gradient step on a subset of
+  variables, the hook every multi-optimizer model writes its step against.
+- `AdversarialModel`: a `keras.Model` whose `train_step` runs
+  `adversarial_step(data)` on each backend.
+- `OptimizerGroup`: several named optimizers behind `model.optimizer`, so that
+  Keras saves, restores and (on JAX) threads the state of all of them.
+- `compile_function(fn)`: compiles a pure function of tensors (XLA on
+  TensorFlow and JAX) for long sampling loops such as AIS.
+"""
+
+from keras_gen.trainers.adversarial_model import AdversarialModel
+from keras_gen.trainers.functions import compile_function
+from keras_gen.trainers.functions import distribution_replicas
+from keras_gen.trainers.minimize import minimize
+from keras_gen.trainers.optimizer_group import OptimizerGroup

@@ -1,0 +1,126 @@
+"""A `keras.Model` whose training step is written once against `minimize()`."""
+
+import keras
+from keras.src.saving import serialization_lib
+
+from keras_gen.trainers.optimizer_group import OptimizerGroup
+
+
+class AdversarialModel(keras.Model):
+    """Base class for models trained with more than one optimizer.
+
+    Subclasses implement `adversarial_step(data)`, calling
+    `keras_gen.trainers.minimize(loss_fn, variables, optimizer)` once per
+    update and returning a dict of logs (metric results). This class provides
+    `train_step` for each backend: on TensorFlow and torch it calls
+    `adversarial_step` directly; on JAX it maps the whole model state into one
+    `keras.StatelessScope`, runs the step, and collects the new state, so
+    `fit`, `steps_per_execution`, `jit_compile` and `keras.distribution` work
+    unchanged.
+
+    Subclasses compile through `compile_optimizers(optimizers, variables)`,
+    which puts the optimizers behind one `OptimizerGroup` (saved with the
+    model, threaded on JAX) and records them in the compile config.
+
+    Example:
+
+    ```python
+    class TwoPlayer(AdversarialModel):
+        def adversarial_step(self, data):
+            minimize(lambda: d_loss(data), self.d.trainable_variables,
+                     self.optimizer["discriminator"])
+            ...
+            return {"d_loss": self.d_loss_tracker.result()}
+    ```
+
+    Reference: Keras guide "Customizing what happens in fit()" for each
+    backend; Goodfellow et al., "Generative Adversarial Nets", 2014.
+    """
+
+    def adversarial_step(self, data):
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement adversarial_step(data)."
+        )
+
+    def compile_optimizers(self, optimizers, variables, **kwargs):
+        """Compiles with named optimizers, each bound to its own variables.
+
+        Args:
+            optimizers: dict name -> optimizer (instance, name or config).
+            variables: dict name -> list of variables that optimizer updates.
+            **kwargs: passed on to `keras.Model.compile` (e.g.
+                `steps_per_execution`, `jit_compile`).
+        """
+        group = OptimizerGroup(optimizers)
+        members = group.optimizers
+        if keras.mixed_precision.dtype_policy().name == "mixed_float16":
+            members = {
+                key: optimizer
+                if isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(optimizer)
+                for key, optimizer in members.items()
+            }
+            group = OptimizerGroup(members)
+        for key, assigned in variables.items():
+            group.assign(key, assigned)
+        group.build([])
+        super().compile(optimizer=group, **kwargs)
+        self._adversarial_compile_config = {
+            **{f"{key}_optimizer": optimizer for key, optimizer in optimizers.items()},
+            **kwargs,
+        }
+
+    def get_compile_config(self):
+        if not getattr(self, "compiled", False):
+            return {}
+        config = getattr(self, "_adversarial_compile_config", None)
+        if config is None:
+            return super().get_compile_config()
+        return {
+            key: serialization_lib.serialize_keras_object(value) for key, value in config.items()
+        }
+
+    def compile_from_config(self, config):
+        config = {
+            key: serialization_lib.deserialize_keras_object(value) for key, value in config.items()
+        }
+        self.compile(**config)
+
+    if keras.backend.backend() == "jax":
+
+        def train_step(self, state, data):
+            (
+                trainable_variables,
+                non_trainable_variables,
+                optimizer_variables,
+                metrics_variables,
+            ) = state
+            groups = (
+                (self.trainable_variables, trainable_variables),
+                (self.non_trainable_variables, non_trainable_variables),
+                (self.optimizer.variables, optimizer_variables),
+                (self.metrics_variables, metrics_variables),
+            )
+            mapping = [
+                (variable, value)
+                for variables, values in groups
+                for variable, value in zip(variables, values)
+            ]
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                logs = self.adversarial_step(data)
+                logs = {key: keras.ops.convert_to_tensor(value) for key, value in logs.items()}
+            new_state = tuple(
+                [
+                    scope.get_current_value(variable)
+                    if scope.get_current_value(variable) is not None
+                    else value
+                    for variable, value in zip(variables, values)
+                ]
+                for variables, values in groups
+            )
+            return logs, new_state
+
+    else:
+
+        def train_step(self, data):
+            return self.adversarial_step(data)

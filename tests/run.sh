@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the test suite once per Keras backend, each in its own process (Keras
+# picks its backend at import time). Extra arguments go to every pytest call.
+#   bash tests/run.sh                 # TensorFlow, JAX, and torch (its subset)
+#   BACKENDS="jax" bash tests/run.sh  # one backend
+# Exit status is non-zero if any backend fails or collects no tests (pytest
+# exit code 5 is a failure here, never a silent pass).
+set -u
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python}
+BACKENDS=${BACKENDS:-"tensorflow jax torch"}
+# Torch runs the tests that are marked or located as torch-ready: the RBM
+# family, the trainers' parity and the other compute_loss models.
+TORCH_PATHS=${TORCH_PATHS:-"tests/trainers tests/models/rbm tests/utils"}
+failed=""
+for backend in $BACKENDS; do
+  if [ "$backend" = torch ]; then paths=$TORCH_PATHS; else paths=""; fi
+  echo "=== KERAS_BACKEND=$backend pytest $paths $*"
+  KERAS_BACKEND=$backend "$PYTHON" -m pytest $paths "$@"
+  rc=$?
+  if [ $rc -ne 0 ]; then
+    echo "=== backend $backend: pytest exited with $rc"
+    failed="$failed $backend"
+  fi
+done
+if [ -n "$failed" ]; then
+  echo "=== FAILED on:$failed"
+  exit 1
+fi
+echo "=== all backends passed: $BACKENDS"
