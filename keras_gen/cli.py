@@ -40,13 +40,14 @@ COMMAND_MODULES = {
 
 
 def _available_models():
+    """Model names whose family package is installed (without importing it)."""
+    import keras_gen
+
+    root = os.path.dirname(keras_gen.__file__)
     available = {}
     for name, module in COMMAND_MODULES.items():
-        try:
-            importlib.util.find_spec(module)
-        except ModuleNotFoundError:
-            continue
-        if importlib.util.find_spec(module) is not None:
+        relative = module.split(".")[1:]
+        if os.path.isfile(os.path.join(root, *relative) + ".py"):
             available[name] = module
     return available
 
@@ -141,7 +142,9 @@ def _cmd_demo(args):
     return module.main(args)
 
 
-def build_parser():
+def build_parser(selected_model=None):
+    """The argument parser; only `selected_model`'s own train options are
+    added, so a command imports one model family, not all of them."""
     parser = argparse.ArgumentParser(
         prog="keras-gen",
         description="Train, sample, evaluate, export and demo unsupervised generative models.",
@@ -160,7 +163,8 @@ def build_parser():
         sub.add_argument("--output", default=None, help="run folder (default runs/MODEL-TIME)")
         sub.add_argument("--seed", type=int, default=0)
         sub.add_argument("--verbose", type=int, default=1, help="0 silent, 1 progress bar, 2 one line an epoch")
-        _commands(name).add_train_arguments(sub, name)
+        if name == selected_model:
+            _commands(name).add_train_arguments(sub, name)
         sub.set_defaults(func=_cmd_train)
 
     for name, description in (
@@ -199,7 +203,9 @@ def build_parser():
 
 
 def main(argv=None):
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    selected = argv[1] if len(argv) > 1 and argv[0] == "train" else None
+    parser = build_parser(selected if selected in COMMAND_MODULES else None)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
