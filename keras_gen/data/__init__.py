@@ -1,0 +1,24 @@
+"""Data loaders: embedded digits, `.npz` archives, `keras.datasets`, image folders.
+
+Start with `load_dataset(name_or_path, split=..., scale=...)`, which returns
+float32 `(x, y)` NumPy arrays ready for `model.fit`. The scaling helpers,
+the paired/unpaired image-to-image loaders and the per-epoch Keras datasets
+(`DynamicBinarizationDataset`, `PairedImageDataset`, `UnpairedImageDataset`)
+are here too.
+"""
+
+from keras_gen.data.dataset import DATASET_NAMES
+from keras_gen.data.dataset import load_dataset
+from keras_gen.data.digits import load_digits
+from keras_gen.data.image_folder import load_image_folder
+from keras_gen.data.keras_datasets import KERAS_DATASETS
+from keras_gen.data.keras_datasets import load_keras_dataset
+from keras_gen.data.keras_datasets import local_copy
+from keras_gen.data.npz import load_npz
+from keras_gen.data.npz import npz_layout
+from keras_gen.data.scaling import SCALES
+from keras_gen.data.scaling import binarize
+from keras_gen.data.scaling import rescale
+from keras_gen.data.scaling import stochastic_binarize
+from keras_gen.data.scaling import to_signed
+from keras_gen.data.scaling import to_unit
