@@ -1,0 +1,102 @@
+"""Runs exported artifacts: ONNX Runtime sessions and LiteRT interpreters."""
+
+import numpy as np
+
+__all__ = ["load_runner"]
+
+
+class _OnnxRunner:
+    def __init__(self, path, num_threads):
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        if num_threads:
+            options.intra_op_num_threads = num_threads
+            options.inter_op_num_threads = 1
+        self.session = onnxruntime.InferenceSession(
+            path, options, providers=["CPUExecutionProvider"]
+        )
+        self.batch = self.session.get_inputs()[0].shape[0]
+
+    def prepare(self, inputs):
+        return {name: np.ascontiguousarray(value) for name, value in inputs.items()}
+
+    def invoke(self, feed):
+        return self.session.run(None, feed)
+
+
+class _TFLiteRunner:
+    def __init__(self, path, num_threads):
+        from ai_edge_litert.interpreter import Interpreter
+
+        self.interpreter = Interpreter(model_path=path, num_threads=num_threads or None)
+        signature = self.interpreter._get_full_signature_list()["serving_default"]
+        self.inputs = dict(signature["inputs"])
+        self.outputs = [signature["outputs"][k] for k in sorted(signature["outputs"])]
+        details = {d["index"]: d for d in self.interpreter.get_input_details()}
+        self.batch = None if -1 in details[next(iter(self.inputs.values()))]["shape_signature"] else 1
+        self.interpreter.allocate_tensors()
+        self._shapes = {name: tuple(details[index]["shape"]) for name, index in self.inputs.items()}
+
+    def prepare(self, inputs):
+        shapes = {name: tuple(value.shape) for name, value in inputs.items()}
+        if shapes != self._shapes:
+            for name, value in inputs.items():
+                self.interpreter.resize_tensor_input(self.inputs[name], value.shape)
+            self.interpreter.allocate_tensors()
+            self._shapes = shapes
+        return [(self.inputs[name], np.ascontiguousarray(value)) for name, value in inputs.items()]
+
+    def invoke(self, feed):
+        for index, value in feed:
+            self.interpreter.set_tensor(index, value)
+        self.interpreter.invoke()
+        return [self.interpreter.get_tensor(index) for index in self.outputs]
+
+
+class Runner:
+    """Runs one artifact on dicts of named input arrays.
+
+    `prepare(inputs)` then `invoke(prepared)` run one call (what latency
+    times); `__call__` runs any number of samples, one at a time when the
+    artifact has a fixed batch of 1.
+    """
+
+    def __init__(self, path, num_threads=None):
+        if path.endswith(".onnx"):
+            self._runner = _OnnxRunner(path, num_threads)
+        elif path.endswith(".tflite"):
+            self._runner = _TFLiteRunner(path, num_threads)
+        else:
+            raise ValueError(f"Expected an .onnx or .tflite artifact. Received: path={path!r}")
+        self.prepare = self._runner.prepare
+        self.invoke = self._runner.invoke
+
+    def __call__(self, inputs):
+        count = len(next(iter(inputs.values())))
+        if self._runner.batch is None:
+            return self.invoke(self.prepare(inputs))
+        results = [
+            self.invoke(self.prepare({k: v[i : i + 1] for k, v in inputs.items()}))
+            for i in range(count)
+        ]
+        return [np.concatenate(parts) for parts in zip(*results)]
+
+
+def load_runner(path, num_threads=None):
+    """Returns a `Runner` for an `.onnx` or `.tflite` file.
+
+    Args:
+        path: the artifact.
+        num_threads: CPU threads for the runtime (`None`: its default).
+
+    Returns:
+        A callable mapping `{input_name: array}` to a list of output arrays.
+
+    Example:
+
+    ```python
+    images = load_runner("generator.onnx")({"z": noise})[0]
+    ```
+    """
+    return Runner(path, num_threads)

@@ -1,0 +1,125 @@
+"""`verify`: runs an artifact in its runtime and compares it with Keras."""
+
+import numpy as np
+
+__all__ = ["TOLERANCES", "MIN_PSNR", "verify", "format_table"]
+
+# Largest accepted |artifact - Keras| for float artifacts, scaled by
+# max(1, max |Keras output|) so unbounded outputs (encoder means) get the
+# same relative precision as images in [-1, 1] or [0, 1].
+TOLERANCES = {"none": 1e-4, "float16": 1e-2}
+# Integer artifacts are judged on PSNR against Keras (images: 30 dB is the
+# usual "visually indistinguishable" bar) or, for binary codes, on bit errors.
+MIN_PSNR = 30.0
+MAX_BIT_ERROR_RATE = 0.05
+
+
+def _psnr(reference, value, peak):
+    mse = float(np.mean((reference.astype("float64") - value) ** 2))
+    return float("inf") if mse == 0 else float(10 * np.log10(peak**2 / mse))
+
+
+def _keras_outputs(model, inputs):
+    import keras
+
+    names = [tensor.name for tensor in model.inputs]
+    batch = [inputs[name] for name in names]
+    outputs = model(batch if len(batch) > 1 else batch[0], training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    return [keras.ops.convert_to_numpy(output) for output in outputs]
+
+
+def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
+    """Compares an `.onnx`/`.tflite` artifact with its Keras part on fixed inputs.
+
+    Args:
+        artifact: path of the artifact (its `*.json` sidecar must be next to it).
+        model: the part's Keras model (default: loaded from the sidecar's
+            source `.keras` file).
+        metadata: the part's metadata (default: from the sidecar).
+        inputs: dict of input arrays (default: `count` draws from the
+            inputs' distributions with `seed`).
+        count: number of fixed inputs drawn when `inputs` is None.
+        seed: seed of those draws.
+
+    Returns:
+        A dict: `artifact`, `format`, `quantize`, `max_abs_diff`, `psnr`
+        (dB, peak = width of the output range), `bit_error_rate` (binary
+        outputs), `flex_ops` (TFLite), `tolerance` and `passed`. A TFLite
+        artifact with Flex ops never passes.
+
+    Example:
+
+    ```python
+    row = verify("runs/dcgan/export/generator.tflite", generator)
+    assert row["passed"], row
+    ```
+    """
+    from keras_gen.export.converters import tflite_operators
+    from keras_gen.export.inputs import sample_inputs
+    from keras_gen.export.runtime import load_runner
+    from keras_gen.export.sidecar import read_sidecar
+
+    record = read_sidecar(artifact)
+    if model is None:
+        from keras_gen.export.parts import resolve_parts
+
+        if not record["source"]["path"]:
+            raise ValueError(
+                f"Expected `model` for an artifact exported from an in-memory model. "
+                f"Received: artifact={artifact!r}, model=None"
+            )
+        parts, _ = resolve_parts(record["source"]["path"], record["part"])
+        model, metadata = parts[record["part"]]
+    if metadata is None:
+        metadata = {"inputs": {i["name"]: i for i in record["inputs"]},
+                    "output_range": record["output_range"]}
+    if inputs is None:
+        inputs = sample_inputs(model, metadata, count, seed)
+    reference = _keras_outputs(model, inputs)
+    produced = load_runner(str(artifact))(inputs)
+
+    row = {"artifact": str(artifact), "part": record["part"], "format": record["format"],
+           "quantize": record["quantize"], "size_bytes": record.get("size_bytes")}
+    scale = max(1.0, max(float(np.abs(r).max()) for r in reference))
+    diffs = [float(np.abs(r - p).max()) for r, p in zip(reference, produced)]
+    row["max_abs_diff"] = max(diffs)
+    output_range = record.get("output_range")
+    peak = (output_range[1] - output_range[0]) if output_range else max(
+        float(r.max() - r.min()) for r in reference) or 1.0
+    row["psnr"] = min(_psnr(r, p, peak) for r, p in zip(reference, produced))
+    binary = all(np.isin(r, (0, 1)).all() for r in reference)
+    if binary:
+        row["bit_error_rate"] = float(np.mean([np.mean(r != p) for r, p in zip(reference, produced)]))
+    row["flex_ops"] = []
+    if record["format"] == "tflite":
+        row["flex_ops"] = [op for op in tflite_operators(str(artifact)) if op.startswith("Flex")]
+    quantize = record["quantize"]
+    if binary and quantize != "none":
+        # A reduced-precision code may flip bits whose probability is ~0.5.
+        row["tolerance"] = f"bit_error_rate <= {MAX_BIT_ERROR_RATE}"
+        row["passed"] = row["bit_error_rate"] <= MAX_BIT_ERROR_RATE
+    elif quantize in TOLERANCES:
+        row["tolerance"] = f"max_abs_diff <= {TOLERANCES[quantize] * scale:.3g}"
+        row["passed"] = row["max_abs_diff"] <= TOLERANCES[quantize] * scale
+    else:
+        row["tolerance"] = f"psnr >= {MIN_PSNR} dB"
+        row["passed"] = row["psnr"] >= MIN_PSNR
+    row["passed"] = bool(row["passed"] and not row["flex_ops"]
+                         and all(np.isfinite(p).all() for p in produced))
+    return row
+
+
+def format_table(rows):
+    """Formats verify rows as a fixed-width text table."""
+    header = ("artifact", "format", "quantize", "size", "max_abs_diff", "psnr_db", "flex", "result")
+    lines = [header]
+    for row in rows:
+        lines.append((
+            row["artifact"].rsplit("/", 1)[-1], row["format"], row["quantize"],
+            f"{(row.get('size_bytes') or 0) / 1024:.1f} KiB", f"{row['max_abs_diff']:.2e}",
+            f"{row['psnr']:.1f}", ",".join(row["flex_ops"]) or "-",
+            "PASS" if row["passed"] else f"FAIL ({row['tolerance']})",
+        ))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(len(header))]
+    return "\n".join("  ".join(str(c).ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
