@@ -11,6 +11,9 @@ loop — is here, behind three small entry points:
   `adversarial_step(data)` on each backend.
 - `OptimizerGroup`: several named optimizers behind `model.optimizer`, so that
   Keras saves, restores and (on JAX) threads the state of all of them.
+- `ReplicaSeedGenerator`, `scale_loss_for_replicas`, `check_batch_size`:
+  per-replica noise and loss scaling under `tf.distribute` (see
+  `keras_gen.distribute`).
 - `compile_function(fn)`: compiles a pure function of tensors (XLA on
   TensorFlow and JAX) for long sampling loops such as AIS.
 """
@@ -20,3 +23,7 @@ from keras_gen.trainers.functions import compile_function
 from keras_gen.trainers.functions import distribution_replicas
 from keras_gen.trainers.minimize import minimize
 from keras_gen.trainers.optimizer_group import OptimizerGroup
+from keras_gen.trainers.replicas import ReplicaSeedGenerator
+from keras_gen.trainers.replicas import check_batch_size
+from keras_gen.trainers.replicas import replica_id
+from keras_gen.trainers.replicas import scale_loss_for_replicas

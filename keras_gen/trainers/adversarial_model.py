@@ -4,6 +4,9 @@ import keras
 from keras.src.saving import serialization_lib
 
 from keras_gen.trainers.optimizer_group import OptimizerGroup
+from keras_gen.trainers.replicas import check_batch_size
+
+_FLOAT16 = "mixed_float16"
 
 
 class AdversarialModel(keras.Model):
@@ -33,9 +36,15 @@ class AdversarialModel(keras.Model):
             return {"d_loss": self.d_loss_tracker.result()}
     ```
 
+    Subclasses whose math cannot run in float16 (even with loss scaling) set
+    `supports_mixed_float16 = False`: compiling them under `mixed_float16`
+    then raises instead of training on overflowed values.
+
     Reference: Keras guide "Customizing what happens in fit()" for each
     backend; Goodfellow et al., "Generative Adversarial Nets", 2014.
     """
+
+    supports_mixed_float16 = True
 
     def adversarial_step(self, data):
         raise NotImplementedError(
@@ -51,9 +60,17 @@ class AdversarialModel(keras.Model):
             **kwargs: passed on to `keras.Model.compile` (e.g.
                 `steps_per_execution`, `jit_compile`).
         """
+        float16 = _FLOAT16 in (self.dtype_policy.name, keras.mixed_precision.dtype_policy().name)
+        if float16 and not self.supports_mixed_float16:
+            raise ValueError(
+                f"Expected a dtype policy other than 'mixed_float16' for "
+                f"{type(self).__name__}: its losses do not fit float16's range even "
+                "with loss scaling. Use 'mixed_bfloat16' or 'float32'. Received: "
+                f"dtype_policy={_FLOAT16!r}"
+            )
         group = OptimizerGroup(optimizers)
         members = group.optimizers
-        if keras.mixed_precision.dtype_policy().name == "mixed_float16":
+        if float16:
             members = {
                 key: optimizer
                 if isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
@@ -69,6 +86,14 @@ class AdversarialModel(keras.Model):
             **{f"{key}_optimizer": optimizer for key, optimizer in optimizers.items()},
             **kwargs,
         }
+
+    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+        # An uneven split over replicas silently reweights their losses.
+        replicas = None
+        if keras.backend.backend() == "tensorflow":
+            replicas = self.distribute_strategy.num_replicas_in_sync
+        check_batch_size(batch_size, replicas)
+        return super().fit(x, y, batch_size, *args, **kwargs)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):

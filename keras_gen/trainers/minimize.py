@@ -15,12 +15,21 @@ def _check(variables, optimizer):
     return variables
 
 
+def _float32_loss(loss):
+    # Under mixed precision a loss computed from float16 outputs would
+    # overflow once multiplied by the loss scale (2**15): scale in float32.
+    loss = keras.ops.convert_to_tensor(loss)
+    if loss.dtype != "float32" and "float" in str(loss.dtype):
+        loss = keras.ops.cast(loss, "float32")
+    return loss
+
+
 def _minimize_tensorflow(loss_fn, variables, optimizer):
     import tensorflow as tf
 
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     with tf.GradientTape() as tape:
-        loss = loss_fn()
+        loss = _float32_loss(loss_fn())
         # The TF optimizer sums gradients over replicas; a per-replica mean
         # loss must be divided by the replica count to keep the global mean.
         scaled = optimizer.scale_loss(loss) / replicas
@@ -39,7 +48,7 @@ def _minimize_torch(loss_fn, variables, optimizer):
     # discriminator during the generator step) must not leak into this one.
     for variable in variables:
         variable.value.grad = None
-    loss = loss_fn()
+    loss = _float32_loss(loss_fn())
     optimizer.scale_loss(loss).backward()
     gradients = [
         torch.zeros_like(v.value) if v.value.grad is None else v.value.grad for v in variables
@@ -76,7 +85,7 @@ def _minimize_jax(loss_fn, variables, optimizer):
         inner.state_mapping = dict(base)
         inner.state_mapping.update(zip(differentiated, values))
         with inner:
-            loss = loss_fn()
+            loss = _float32_loss(loss_fn())
             scaled = optimizer.scale_loss(loss)
         updates = {
             key: value
@@ -119,7 +128,7 @@ def minimize(loss_fn, variables, optimizer):
         optimizer: a built `keras.optimizers.Optimizer` that owns `variables`.
 
     Returns:
-        The (unscaled) loss value, without gradient history.
+        The (unscaled) loss value as float32, without gradient history.
 
     Example:
 

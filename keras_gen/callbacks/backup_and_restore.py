@@ -1,0 +1,154 @@
+"""Fault-tolerant training: back up the whole training state, resume after a crash."""
+
+import json
+import os
+import shutil
+
+import keras
+
+from keras_gen.distribute.tf_config import is_chief
+from keras_gen.distribute.tf_config import read_tf_config
+from keras_gen.utils import atomic_path
+
+__all__ = ["BackupAndRestore"]
+
+_METADATA = "training_metadata.json"
+
+
+def _identity(model):
+    # What a backup must match to be loadable: the class and every state
+    # variable's path and shape (model weights, optimizer slots, seeds).
+    variables = list(model.weights)
+    if model.optimizer is not None:
+        variables += list(model.optimizer.variables)
+    return {
+        "class": f"{type(model).__module__}.{type(model).__qualname__}",
+        "variables": [[v.path, list(v.shape)] for v in variables],
+    }
+
+
+class BackupAndRestore(keras.callbacks.BackupAndRestore):
+    """`keras.callbacks.BackupAndRestore` that survives `kill -9` and clusters.
+
+    Backs up the model's weights, every optimizer's state (all members of an
+    `OptimizerGroup`: generator and discriminator Adam moments), seed
+    generator states and the epoch reached; `fit` with the same callback after
+    a crash resumes from the last backup, losing at most the epoch (or
+    `save_freq` batches) in progress. Over Keras's callback it adds:
+
+    - crash consistency: each backup is written to a new file and a small
+      metadata file naming it is renamed into place last, so a process killed
+      while writing leaves the previous backup intact;
+    - a clear error when the folder holds the backup of another model (a
+      different class or different variable shapes), before anything loads;
+    - multi-worker training: only the chief (see
+      `keras_gen.distribute.is_chief`) writes; every worker restores from the
+      shared folder.
+
+    Args:
+        backup_dir: folder for the backup (created if missing). Use one folder
+            per training run.
+        save_freq: `"epoch"` or an integer number of batches between backups.
+        double_checkpoint: keep the previous backup too, used when the latest
+            cannot be read.
+        delete_checkpoint: delete the folder when training ends normally.
+
+    Returns:
+        A callback for `model.fit(callbacks=[...])`.
+
+    Example:
+
+    ```python
+    callback = BackupAndRestore("runs/gan/backup")
+    gan.fit(images, epochs=50, callbacks=[callback])  # killed at epoch 20
+    gan.fit(images, epochs=50, callbacks=[callback])  # resumes at epoch 20
+    ```
+
+    Reference: Keras `BackupAndRestore`; TensorFlow guide "Multi-worker
+    training with Keras", fault tolerance.
+    """
+
+    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
+                 delete_checkpoint=True):
+        super().__init__(
+            backup_dir,
+            save_freq=save_freq,
+            double_checkpoint=double_checkpoint,
+            delete_checkpoint=delete_checkpoint,
+        )
+        self._chief = is_chief(read_tf_config())
+        self._metadata_path = os.path.join(self.backup_dir, _METADATA)
+
+    def _read_metadata(self):
+        if not os.path.exists(self._metadata_path):
+            return None
+        with open(self._metadata_path) as file:
+            return json.load(file)
+
+    def _check_identity(self, metadata):
+        stored = metadata.get("model")
+        expected = _identity(self.model)
+        if stored != expected:
+            stored_class = (stored or {}).get("class", "unknown")
+            detail = "a different class" if stored_class != expected["class"] else (
+                "the same class with different variables (another configuration)"
+            )
+            raise ValueError(
+                f"Expected `backup_dir` to hold a backup of {expected['class']}, but it "
+                f"holds one of {stored_class}: {detail}. Use a new folder for each "
+                f"model, or delete the old backup. Received: backup_dir={self.backup_dir!r}"
+            )
+
+    def on_train_begin(self, logs=None):
+        if not self.model.built:
+            raise ValueError(
+                "Expected the model to be built before fit() with BackupAndRestore "
+                f"(call it on a batch first). Received: model={self.model.name!r} (unbuilt)"
+            )
+        metadata = self._read_metadata()
+        if metadata is None:
+            return
+        self._check_identity(metadata)
+        if self.model.optimizer is not None and not self.model.optimizer.built:
+            self.model.optimizer.build(self.model.trainable_variables)
+        candidates = [metadata] + ([metadata["previous"]] if metadata.get("previous") else [])
+        for index, entry in enumerate(candidates):
+            try:
+                self.model.load_weights(os.path.join(self.backup_dir, entry["weights"]))
+            except OSError:
+                if index == len(candidates) - 1:
+                    raise
+                continue
+            self.model._initial_epoch = entry["epoch"]
+            self._current_epoch = entry["epoch"]
+            return
+
+    def _save_model(self):
+        if not self._chief:
+            return
+        os.makedirs(self.backup_dir, exist_ok=True)
+        previous = self._read_metadata()
+        step = 0 if previous is None else previous.get("save", 0) + 1
+        weights = f"backup-{step}.weights.h5"
+        with atomic_path(os.path.join(self.backup_dir, weights)) as tmp:
+            self.model.save_weights(tmp, overwrite=True)
+        entry = {"epoch": self._current_epoch, "batch": self._last_batch_seen,
+                 "weights": weights, "save": step}
+        kept = {weights}
+        if self.double_checkpoint and previous is not None:
+            entry["previous"] = {key: previous[key] for key in ("epoch", "batch", "weights")}
+            kept.add(previous["weights"])
+        entry["model"] = _identity(self.model)
+        # The metadata names the backup to load: renaming it into place is the
+        # moment the new backup takes over.
+        with atomic_path(self._metadata_path) as tmp:
+            with open(tmp, "w") as file:
+                json.dump(entry, file)
+        for name in os.listdir(self.backup_dir):
+            if name.startswith("backup-") and name.endswith(".weights.h5") and name not in kept:
+                os.remove(os.path.join(self.backup_dir, name))
+
+    def on_train_end(self, logs=None):
+        if self.delete_checkpoint and self._chief and os.path.isdir(self.backup_dir):
+            shutil.rmtree(self.backup_dir)
+
