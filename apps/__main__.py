@@ -1,0 +1,8 @@
+"""`python -m apps [RUN_DIRS...] [--host --port --concurrency --quick]`."""
+
+import sys
+
+from apps.launcher import main
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

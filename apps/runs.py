@@ -1,0 +1,200 @@
+"""Run folders → exported artifacts the apps serve.
+
+A run folder (from `keras-gen train`, or one of the embedded defaults) holds
+`model.keras` and `run.json`. The apps never call the Keras model per
+request: each part from `export_parts()` is exported once to ONNX with
+`keras_gen.export` into `RUN/export/`, and served with ONNX Runtime. A
+manifest (`RUN/export/apps.json`) records the hash of the `.keras` file the
+artifacts came from, so a retrained model is re-exported and an unchanged
+one starts instantly.
+"""
+
+import hashlib
+import json
+import os
+import threading
+
+import numpy as np
+
+__all__ = ["FAMILIES", "Artifact", "RunBundle", "prepare_run", "family_of"]
+
+# CLI model name / model class → the tab that demos it.
+FAMILIES = {
+    "gan": "gan", "dcgan": "gan", "cgan": "gan",
+    "GAN": "gan", "DCGAN": "gan", "ConditionalGAN": "gan",
+    "vae": "vae", "ae": "vae", "dae": "vae", "sae": "vae", "cae": "vae", "stacked-ae": "vae",
+    "VAE": "vae",
+    "rbm": "rbm", "crbm": "rbm", "dbn": "rbm", "dbm": "rbm", "RBM": "rbm", "DBN": "rbm",
+    "pix2pix": "image_to_image", "cyclegan": "image_to_image",
+    "Pix2Pix": "image_to_image", "CycleGAN": "image_to_image",
+}
+MANIFEST = "apps.json"
+MANIFEST_VERSION = 1
+
+
+def family_of(name):
+    """The tab family of a CLI model name or model class name (None if unknown)."""
+    if name in FAMILIES:
+        return FAMILIES[name]
+    lowered = str(name).lower()
+    for key, family in FAMILIES.items():
+        if key.lower() == lowered:
+            return family
+    if "autoencoder" in lowered:
+        return "vae"
+    return None
+
+
+def file_hash(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Artifact:
+    """One exported part, run with ONNX Runtime (or LiteRT for `.tflite`).
+
+    Calling it with named arrays returns the first output as float32. ONNX
+    Runtime sessions are thread-safe; the LiteRT interpreter is not, so calls
+    are serialized for `.tflite` artifacts.
+    """
+
+    def __init__(self, path):
+        from keras_gen.export import load_runner
+        from keras_gen.export import read_sidecar
+
+        self.path = path
+        self.sidecar = read_sidecar(path)
+        self.runner = load_runner(path)
+        self.inputs = {spec["name"]: spec for spec in self.sidecar["inputs"]}
+        self.output_shape = tuple(self.sidecar["outputs"][0]["shape"][1:])
+        self.output_range = self.sidecar.get("output_range")
+        self._lock = threading.Lock() if path.endswith(".tflite") else None
+
+    def input_shape(self, name=None):
+        spec = self.inputs[name] if name else next(iter(self.inputs.values()))
+        return tuple(spec["shape"][1:])
+
+    def __call__(self, **inputs):
+        feed = {}
+        for name, value in inputs.items():
+            if name not in self.inputs:
+                raise ValueError(f"Expected inputs {sorted(self.inputs)}. Received: {name!r}")
+            feed[name] = np.ascontiguousarray(value, dtype=self.inputs[name]["dtype"])
+        if self._lock is None:
+            return np.asarray(self.runner(feed)[0], dtype="float32")
+        with self._lock:
+            return np.asarray(self.runner(feed)[0], dtype="float32")
+
+
+class RunBundle:
+    """A run folder ready to serve: its record, family and loaded artifacts."""
+
+    def __init__(self, path, record, model_class, artifacts, extras=None):
+        self.path = path
+        self.name = record.get("title") or os.path.basename(os.path.normpath(path))
+        self.record = record
+        self.model_name = record.get("model", model_class)
+        self.model_class = model_class
+        self.family = family_of(self.model_name) or family_of(model_class)
+        self.artifacts = artifacts
+        self.extras = extras or {}
+
+    @property
+    def data(self):
+        """The `--data` the model was trained on (None when unknown)."""
+        return (self.record.get("args") or {}).get("data")
+
+    def image_shape(self, size):
+        """Shape of one image for `size` flat values (run.json's `image_shape` wins)."""
+        if self.record.get("image_shape"):
+            return tuple(self.record["image_shape"])
+        for channels in (1, 3):
+            side = int(round(np.sqrt(size / channels)))
+            if side * side * channels == size:
+                return (side, side, channels)
+        raise ValueError(f"Cannot show vectors of {size} values as images; add image_shape to run.json")
+
+
+def _rbm_visible_model(model):
+    """h → mean of p(v | h) as a plain Dense model, for step-by-step Gibbs
+    completion with two artifacts (the RBM exports only v → p(h | v))."""
+    import keras
+
+    hidden = keras.Input((int(model.hidden_units),), name="hidden")
+    activation = "sigmoid" if getattr(model, "visible_type", "bernoulli") == "bernoulli" else None
+    dense = keras.layers.Dense(int(model.kernel.shape[0]), activation=activation, name="visible_mean")
+    outputs = dense(hidden)
+    kernel = keras.ops.convert_to_numpy(model.kernel)
+    dense.set_weights([kernel.T, keras.ops.convert_to_numpy(model.visible_bias)])
+    return keras.Model(hidden, outputs, name="rbm_visible")
+
+
+def _export(run_dir, model_path, export_dir, log):
+    from keras_gen.export import export_part
+    from keras_gen.models import load_model
+
+    model = load_model(model_path, compile=False)
+    model_class = type(model).__name__
+    if not hasattr(model, "export_parts"):
+        raise ValueError(f"Expected a keras-gen model with export_parts(). Received: {model_class} in {run_dir}")
+    part_names = list(model.export_parts())
+    os.makedirs(export_dir, exist_ok=True)
+    parts = {}
+    for part in part_names:
+        log(f"  exporting {part} of {os.path.basename(run_dir)} to ONNX")
+        result = export_part(run_dir, part, format="onnx", batch="dynamic",
+                             output=os.path.join(export_dir, f"{part}.onnx"))
+        parts[part] = os.path.basename(result["artifact"])
+    if model_class == "RBM" and hasattr(model, "visible_bias"):
+        log(f"  exporting visible means of {os.path.basename(run_dir)} to ONNX")
+        result = export_part(_rbm_visible_model(model), "visible", format="onnx", batch="dynamic",
+                             output=os.path.join(export_dir, "visible.onnx"))
+        parts["visible"] = os.path.basename(result["artifact"])
+    return model_class, parts
+
+
+def prepare_run(run_dir, log=print):
+    """Exports (if needed) and loads the artifacts of one run folder.
+
+    Args:
+        run_dir: a folder with `model.keras` (and `run.json` from `keras-gen train`).
+        log: where progress lines go.
+
+    Returns:
+        A `RunBundle`.
+    """
+    from keras_gen.utils import atomic_path
+
+    run_dir = os.path.abspath(os.fspath(run_dir))
+    model_path = os.path.join(run_dir, "model.keras")
+    if not os.path.isfile(model_path):
+        raise ValueError(f"Expected a run folder with model.keras. Received: run={run_dir!r}")
+    record = {}
+    if os.path.isfile(os.path.join(run_dir, "run.json")):
+        with open(os.path.join(run_dir, "run.json")) as handle:
+            record = json.load(handle)
+    export_dir = os.path.join(run_dir, "export")
+    manifest_path = os.path.join(export_dir, MANIFEST)
+    digest = file_hash(model_path)
+    manifest = None
+    if os.path.isfile(manifest_path):
+        with open(manifest_path) as handle:
+            manifest = json.load(handle)
+        fresh = (
+            manifest.get("version") == MANIFEST_VERSION
+            and manifest.get("model_hash") == digest
+            and all(os.path.isfile(os.path.join(export_dir, name)) for name in manifest["parts"].values())
+        )
+        manifest = manifest if fresh else None
+    if manifest is None:
+        model_class, parts = _export(run_dir, model_path, export_dir, log)
+        manifest = {"version": MANIFEST_VERSION, "model_hash": digest, "model_class": model_class,
+                    "parts": parts}
+        with atomic_path(manifest_path) as tmp:
+            with open(tmp, "w") as handle:
+                json.dump(manifest, handle, indent=2, sort_keys=True)
+    artifacts = {part: Artifact(os.path.join(export_dir, name)) for part, name in manifest["parts"].items()}
+    return RunBundle(run_dir, record, manifest["model_class"], artifacts)
