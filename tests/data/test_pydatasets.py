@@ -1,0 +1,114 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.data import DynamicBinarizationDataset
+from keras_gen.data import PairedImageDataset
+from keras_gen.data import UnpairedImageDataset
+
+
+def _epoch(data):
+    return [data[i] for i in range(len(data))]
+
+
+def test_dynamic_binarization_redraws_each_epoch():
+    x = np.full((40, 25), 0.5, "float32")
+    data = DynamicBinarizationDataset(x, batch_size=16, seed=3)
+    assert len(data) == 3
+    first = np.concatenate(_epoch(data))
+    assert first.shape == (40, 25) and set(np.unique(first).tolist()) == {0.0, 1.0}
+    assert abs(first.mean() - 0.5) < 0.05
+    np.testing.assert_array_equal(data[1], data[1])  # a batch is stable within an epoch
+    data.set_epoch(1)
+    second = np.concatenate(_epoch(data))
+    assert not np.array_equal(first, second)
+    replay = DynamicBinarizationDataset(x, batch_size=16, seed=3)
+    np.testing.assert_array_equal(np.concatenate(_epoch(replay)), first)
+
+
+def test_dynamic_binarization_keeps_labels_with_their_images():
+    x = np.eye(6, dtype="float32")  # row i is 1 exactly at column i: deterministic draws
+    data = DynamicBinarizationDataset(x, y=np.arange(6), batch_size=4, seed=0)
+    for index in range(len(data)):
+        batch, labels = data[index]
+        np.testing.assert_array_equal(batch.argmax(axis=1), labels)
+    batch, target = DynamicBinarizationDataset(x, batch_size=6, reconstruction_targets=True)[0]
+    assert batch is target
+
+
+def test_dynamic_binarization_trains_with_fit():
+    x = np.random.default_rng(0).random((32, 8)).astype("float32")
+    data = DynamicBinarizationDataset(x, batch_size=8, seed=0, reconstruction_targets=True)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    history = model.fit(data, epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert data.epoch == 2  # two full passes, each with its own draw
+    model.fit(data, epochs=1, verbose=0)
+    assert data.epoch == 3  # a later fit goes on with new draws
+
+
+def test_dynamic_binarization_bad_input():
+    with pytest.raises(ValueError, match="batch_size=0"):
+        DynamicBinarizationDataset(np.zeros((4, 2)), batch_size=0)
+    with pytest.raises(ValueError, match="one entry per sample"):
+        DynamicBinarizationDataset(np.zeros((4, 2)), y=np.zeros(3))
+    with pytest.raises(ValueError, match="value_range"):
+        DynamicBinarizationDataset(np.full((4, 2), 3.0))
+    with pytest.raises(ValueError, match="y=None"):
+        DynamicBinarizationDataset(np.zeros((4, 2)), y=np.zeros(4), reconstruction_targets=True)
+
+
+def test_paired_dataset_is_aligned_reproducible_and_fits():
+    rng = np.random.default_rng(0)
+    inputs = rng.uniform(-1, 1, (6, 8, 8, 3)).astype("float32")
+    targets = -inputs  # aligned iff the same jitter and flip hit both
+    data = PairedImageDataset(inputs, targets, batch_size=2, seed=1)
+    assert len(data) == 3
+    for x, y in _epoch(data):
+        assert x.shape == (2, 8, 8, 3)
+        np.testing.assert_allclose(y, -x, atol=1e-6)
+    first = _epoch(data)
+    data.set_epoch(1)
+    assert not np.allclose(first[0][0], data[0][0])
+    replay = PairedImageDataset(inputs, targets, batch_size=2, seed=1)
+    np.testing.assert_array_equal(replay[2][0], first[2][0])
+    model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(3, 3, padding="same")])
+    model.compile("adam", "mae")
+    model.fit(PairedImageDataset(inputs, targets, batch_size=2), epochs=1, verbose=0)
+
+
+def test_paired_dataset_without_augmentation_returns_the_pairs():
+    inputs = np.random.default_rng(0).random((5, 4, 4, 1)).astype("float32")
+    data = PairedImageDataset(inputs, inputs + 1, batch_size=2, augment=False, shuffle=False,
+                              drop_remainder=False)
+    assert len(data) == 3
+    np.testing.assert_array_equal(np.concatenate([data[i][0] for i in range(3)]), inputs)
+
+
+def test_unpaired_dataset_covers_the_larger_domain():
+    a = np.arange(5, dtype="float32")[:, None, None, None] * np.ones((1, 4, 4, 1), "float32")
+    b = -np.arange(1, 4, dtype="float32")[:, None, None, None] * np.ones((1, 4, 4, 1), "float32")
+    data = UnpairedImageDataset(a, b, batch_size=1, seed=0)
+    assert len(data) == 5
+    seen_a = sorted(float(data[i][0][0, 0, 0, 0]) for i in range(5))
+    seen_b = [float(data[i][1][0, 0, 0, 0]) for i in range(5)]
+    assert seen_a == [0.0, 1.0, 2.0, 3.0, 4.0]  # every A image once an epoch
+    assert set(seen_b) == {-1.0, -2.0, -3.0}  # B repeated to match
+
+
+@pytest.mark.parametrize(
+    "cls, shapes, kwargs, pattern",
+    [
+        (PairedImageDataset, ((4, 8, 8, 3), (4, 6, 6, 3)), {}, "same height and width"),
+        (PairedImageDataset, ((4, 8, 8, 3), (3, 8, 8, 3)), {}, "as many images"),
+        (PairedImageDataset, ((4, 8, 8, 3), (4, 8, 8, 3)), {"batch_size": 5}, "batch_size=5"),
+        (PairedImageDataset, ((4, 8, 8, 3), (4, 8, 8, 3)), {"jitter_size": 2}, "jitter_size=2"),
+        (UnpairedImageDataset, ((4, 8, 8, 3), (2, 8, 8, 1)), {}, "height, width and channels"),
+        (UnpairedImageDataset, ((4, 8, 8, 3), (2, 6, 6, 3)), {}, "height, width and channels"),
+    ],
+)
+def test_image_datasets_bad_input(cls, shapes, kwargs, pattern):
+    first, second = (np.zeros(shape, "float32") for shape in shapes)
+    with pytest.raises(ValueError, match=pattern):
+        cls(first, second, **kwargs)
