@@ -1,4 +1,4 @@
-"""Runs one `export_part` request under the TensorFlow backend (see `export_part`)."""
+"""Runs `export_part` requests under the TensorFlow backend (see `_write_in_tensorflow`)."""
 
 import importlib
 import json
@@ -6,37 +6,33 @@ import os
 import sys
 
 
-class _Part:
-    """The one part sent by the calling process, with its metadata."""
-
-    def __init__(self, name, model, metadata):
-        self._parts = {name: (model, metadata)}
-
-    def export_parts(self):
-        return self._parts
-
-
-def main(request):
+def main(requests):
     os.environ["KERAS_BACKEND"] = "tensorflow"
-    for module in request["modules"]:
+    for module in sorted({m for request in requests for m in request["modules"]}):
         importlib.import_module(module)
-    from keras_gen.export.export_part import export_part
+    from keras_gen.export.export_part import _plan
+    from keras_gen.export.export_part import _write
     from keras_gen.models import load_model
 
-    model = load_model(request["target"], compile=False)
-    target = _Part(request["part"], model, request["metadata"])
-    result = export_part(
-        target, request["part"], request["format"], request["quantize"],
-        request["representative_data"], request["batch"] or "dynamic", request["output"],
-        request["opset"], _source=(request["source_path"], request["source_hash"]),
-    )
-    return result
+    models, results = {}, []
+    for request in requests:
+        if request["target"] not in models:
+            models[request["target"]] = load_model(request["target"], compile=False)
+        parts = {request["part"]: (models[request["target"]], request["metadata"])}
+        plan = _plan(
+            None, request["part"], request["format"], request["quantize"],
+            request["representative_data"], request["batch"] or "dynamic", request["output"],
+            request["opset"], resolved=(parts, None),
+            source=(request["source_path"], request["source_hash"]),
+        )
+        results.append(_write(plan))
+    return results
 
 
 if __name__ == "__main__":
     try:
-        result = main(json.loads(sys.argv[1]))
+        results = main(json.loads(sys.argv[1]))
     except ValueError as error:
         print(json.dumps({"error": str(error)}))
         sys.exit(1)
-    print(json.dumps(result))
+    print(json.dumps(results))

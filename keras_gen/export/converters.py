@@ -137,6 +137,18 @@ def convert_onnx(model, path, specs, quantize="none", representative=None, opset
     return path
 
 
+def _conversion_message(error):
+    text = str(error)
+    for line in text.splitlines():
+        if line.strip().startswith("TF Select ops:"):
+            return (
+                "Expected a part made of TFLite builtin operators; it needs TensorFlow "
+                f"fallback (Flex) ops, which the plain LiteRT interpreter cannot run: "
+                f"{line.split(':', 1)[1].strip()}"
+            )
+    return f"TFLite conversion failed: {type(error).__name__}: {text.strip()[:2000]}"
+
+
 def convert_tflite(model, path, specs, quantize="none", representative=None):
     """Writes `model` as TFLite to `path`: SavedModel, then the TFLite converter.
 
@@ -184,7 +196,10 @@ def convert_tflite(model, path, specs, quantize="none", representative=None):
             converter.target_spec.supported_ops = [
                 tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS,
             ]
-        content = converter.convert()
+        try:
+            content = converter.convert()
+        except Exception as error:
+            raise ValueError(_conversion_message(error)) from error
     with open(path, "wb") as handle:
         handle.write(content)
     return path

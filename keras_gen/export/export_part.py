@@ -67,42 +67,108 @@ def _custom_modules(model):
     return sorted(m for m in modules if m.split(".")[0] not in ("keras", "builtins"))
 
 
-def _export_in_tensorflow(model, metadata, part, format, quantize, representative, batch,
-                          path, opset, source_path, source_hash):
-    """Exports through a TensorFlow-backend process: the converters need TensorFlow.
+def _write_in_tensorflow(plans):
+    """Runs the conversions in a TensorFlow-backend process: the converters need TensorFlow.
 
-    The part is saved to `.keras` and loaded there, which is also how JAX-
-    and torch-trained models reach TFLite.
+    Each part is saved to `.keras` and loaded there (which is also how JAX-
+    and torch-trained models reach TFLite); one process serves all `plans`.
     """
     with tempfile.TemporaryDirectory() as folder:
-        keras_path = os.path.join(folder, "part.keras")
-        model.save(keras_path)
-        data_path = None
-        if representative is not None:
-            data_path = os.path.join(folder, "representative.npz")
-            np.savez(data_path, **representative)
-        request = {
-            "target": keras_path, "part": part, "metadata": metadata, "format": format,
-            "quantize": quantize, "representative_data": data_path, "batch": batch,
-            "output": path, "opset": opset, "source_path": source_path,
-            "source_hash": source_hash, "modules": _custom_modules(model),
-        }
+        saved, requests = {}, []
+        for i, plan in enumerate(plans):
+            model = plan["model"]
+            if id(model) not in saved:
+                saved[id(model)] = os.path.join(folder, f"part{len(saved)}.keras")
+                model.save(saved[id(model)])
+            data_path = None
+            if plan["representative"] is not None:
+                data_path = os.path.join(folder, f"representative{i}.npz")
+                np.savez(data_path, **plan["representative"])
+            request = {k: v for k, v in plan.items() if k not in ("model", "representative")}
+            request.update(target=saved[id(model)], representative_data=data_path,
+                           modules=_custom_modules(model))
+            requests.append(request)
         environment = dict(os.environ, KERAS_BACKEND="tensorflow",
                            PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         completed = subprocess.run(
-            [sys.executable, "-m", "keras_gen.export._tensorflow_worker", json.dumps(request)],
+            [sys.executable, "-m", "keras_gen.export._tensorflow_worker", json.dumps(requests)],
             env=environment, capture_output=True, text=True,
         )
     lines = completed.stdout.strip().splitlines()
-    result = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {}
+    result = json.loads(lines[-1]) if lines and lines[-1].startswith(("{", "[")) else {}
     if completed.returncode != 0 or "error" in result:
         message = result.get("error") or "\n".join(completed.stderr.strip().splitlines()[-5:])
         raise ValueError(f"Export under the TensorFlow backend failed: {message}")
     return result
 
 
+def _plan(target, part, format, quantize, representative_data, batch, output, opset, resolved=None,
+          source=None):
+    """Checks a request and resolves everything a conversion needs, before any work."""
+    from keras_gen.export.converters import ONNX_OPSET
+    from keras_gen.export.inputs import load_representative
+    from keras_gen.export.parts import resolve_parts
+    from keras_gen.export.parts import select_part
+    from keras_gen.export.parts import source_hash
+
+    batch = _check_options(format, quantize, representative_data, batch, output)
+    parts, source_path = resolved or resolve_parts(target, part)
+    part, model, metadata = select_part(parts, part)
+    representative = None
+    if quantize == "int8":
+        representative = load_representative(representative_data, model, metadata)
+    path = _output_path(output, target, part, format, quantize)
+    source_path, hash_record = source or (source_path, source_hash(model, source_path))
+    return {"part": part, "model": model, "metadata": metadata, "format": format,
+            "quantize": quantize, "representative": representative, "batch": batch,
+            "output": path, "opset": opset or ONNX_OPSET, "source_path": source_path,
+            "source_hash": hash_record}
+
+
+def _write(plan):
+    """Converts one planned part in this (TensorFlow-backend) process."""
+    from keras_gen.export.converters import convert_onnx
+    from keras_gen.export.converters import convert_tflite
+    from keras_gen.export.converters import tflite_operators
+    from keras_gen.export.inputs import input_specs
+    from keras_gen.export.sidecar import build_sidecar
+    from keras_gen.export.sidecar import sidecar_path
+    from keras_gen.export.sidecar import write_sidecar
+    from keras_gen.utils import atomic_path
+
+    model, path, format = plan["model"], plan["output"], plan["format"]
+    specs = input_specs(model, plan["batch"])
+    sidecar = sidecar_path(path)
+    with atomic_path(sidecar) as sidecar_tmp, atomic_path(path) as artifact_tmp:
+        if format == "onnx":
+            convert_onnx(model, artifact_tmp, specs, plan["quantize"], plan["representative"],
+                         plan["opset"])
+            extra = {"opset": plan["opset"]}
+        else:
+            convert_tflite(model, artifact_tmp, specs, plan["quantize"], plan["representative"])
+            operators = tflite_operators(artifact_tmp)
+            flex = [op for op in operators if op.startswith("Flex")]
+            if flex:
+                raise ValueError(f"TFLite artifact needs TensorFlow fallback (Flex) ops {flex}")
+            extra = {"operators": operators}
+        extra.update(batch=plan["batch"] or "dynamic", artifact=os.path.basename(path),
+                     size_bytes=os.path.getsize(artifact_tmp))
+        record = build_sidecar(plan["part"], model, plan["metadata"], specs, format,
+                               plan["quantize"], plan["source_path"], plan["source_hash"], extra)
+        write_sidecar(sidecar_tmp, record)
+    return {"artifact": path, "sidecar": sidecar, "size_bytes": record["size_bytes"], "record": record}
+
+
+def _write_all(plans):
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        return [_write(plan) for plan in plans]
+    return _write_in_tensorflow(plans)
+
+
 def export_part(target, part=None, format="onnx", quantize="none", representative_data=None,
-                batch=1, output=None, opset=None, _source=None):
+                batch=1, output=None, opset=None):
     """Exports one part of a model to ONNX or TFLite, with a JSON sidecar.
 
     The artifact and its `*.json` sidecar are written to temporary files and
@@ -138,60 +204,8 @@ def export_part(target, part=None, format="onnx", quantize="none", representativ
     print(result["artifact"], result["size_bytes"])
     ```
     """
-    import keras
-
-    from keras_gen.export.converters import ONNX_OPSET
-    from keras_gen.export.converters import convert_onnx
-    from keras_gen.export.converters import convert_tflite
-    from keras_gen.export.converters import tflite_operators
-    from keras_gen.export.inputs import input_specs
-    from keras_gen.export.inputs import load_representative
-    from keras_gen.export.parts import resolve_parts
-    from keras_gen.export.parts import select_part
-    from keras_gen.export.parts import source_hash
-    from keras_gen.export.sidecar import build_sidecar
-    from keras_gen.export.sidecar import sidecar_path
-    from keras_gen.export.sidecar import write_sidecar
-    from keras_gen.utils import atomic_path
-
-    batch = _check_options(format, quantize, representative_data, batch, output)
-    opset = opset or ONNX_OPSET
-    parts, source_path = resolve_parts(target, part)
-    part, model, metadata = select_part(parts, part)
-    representative = None
-    if quantize == "int8":
-        representative = load_representative(representative_data, model, metadata)
-    path = _output_path(output, target, part, format, quantize)
-    if _source is not None:
-        source_path, hash_record = _source
-    else:
-        hash_record = source_hash(model, source_path)
-
-    if keras.backend.backend() != "tensorflow":
-        return _export_in_tensorflow(
-            model, metadata, part, format, quantize, representative, batch, path, opset,
-            source_path, hash_record,
-        )
-
-    specs = input_specs(model, batch)
-    sidecar = sidecar_path(path)
-    with atomic_path(sidecar) as sidecar_tmp, atomic_path(path) as artifact_tmp:
-        if format == "onnx":
-            convert_onnx(model, artifact_tmp, specs, quantize, representative, opset)
-            extra = {"opset": opset}
-        else:
-            convert_tflite(model, artifact_tmp, specs, quantize, representative)
-            operators = tflite_operators(artifact_tmp)
-            flex = [op for op in operators if op.startswith("Flex")]
-            if flex:
-                raise ValueError(f"TFLite artifact needs TensorFlow fallback (Flex) ops {flex}")
-            extra = {"operators": operators}
-        extra.update(batch=batch or "dynamic", artifact=os.path.basename(path),
-                     size_bytes=os.path.getsize(artifact_tmp))
-        record = build_sidecar(part, model, metadata, specs, format, quantize, source_path,
-                               hash_record, extra)
-        write_sidecar(sidecar_tmp, record)
-    return {"artifact": path, "sidecar": sidecar, "size_bytes": record["size_bytes"], "record": record}
+    plan = _plan(target, part, format, quantize, representative_data, batch, output, opset)
+    return _write_all([plan])[0]
 
 
 def export_model(target, formats=("onnx", "tflite"), quantizations=("none",), parts=None,
@@ -222,16 +236,14 @@ def export_model(target, formats=("onnx", "tflite"), quantizations=("none",), pa
 
     for format in formats:
         for quantize in quantizations:
-            _check_options(format, quantize, representative_data, batch, None)
-    resolved, source_path = resolve_parts(target)
-    names = list(parts or resolved)
-    results = []
-    for name in names:
+            _check_options(format, quantize, representative_data, batch, output)
+    resolved = resolve_parts(target)
+    plans = []
+    for name in parts or list(resolved[0]):
         data = representative_data.get(name) if isinstance(representative_data, dict) else representative_data
         for format in formats:
             for quantize in quantizations:
-                results.append(export_part(
-                    source_path or target, name, format, quantize,
-                    data if quantize == "int8" else None, batch, output,
-                ))
-    return results
+                plans.append(_plan(target, name, format, quantize,
+                                   data if quantize == "int8" else None, batch, output, None,
+                                   resolved=resolved))
+    return _write_all(plans)

@@ -130,7 +130,7 @@ def resolve_parts(target, part=None):
         return resolved, source_path
     if _is_keras_model(target):
         name = part or "generator"
-        return {name: _check_part(name, target, {})}, source_path
+        return {name: _check_part(name, target, {"source_class": type(target).__name__})}, source_path
     raise ValueError(
         "Expected `target` to be a keras.Model, an object with `export_parts()`, a .keras file "
         f"or a run folder. Received: target of type {type(target).__name__}"

@@ -1,0 +1,9 @@
+import keras
+import pytest
+
+
+@pytest.fixture
+def tensorflow_only():
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("in-process conversion test; other backends export through the "
+                    "TensorFlow worker (test_other_backends.py)")
