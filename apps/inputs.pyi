@@ -239,3 +239,29 @@ def sketch_ink(value, height, width, name="sketch", min_ink=0.02):
         raise gr.Error(f"The {name} is too faint to read: draw with thicker strokes.")
     ink = np.clip(ink / ink.max(), 0.0, 1.0)
     return ink.astype("float32"), ink > 0.15
+class ImageUpload(gr.Image):
+    """`gr.Image` for uploads: hands the handler the file path untouched
+    (`open_image` checks it), and words an unreadable file as a message."""
+
+    is_template = True  # reuse gr.Image's front end
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(type="filepath", image_mode=None)
+        kwargs.setdefault("sources", ["upload", "clipboard"])
+        super().__init__(*args, **kwargs)
+
+    def preprocess(self, payload):
+        try:
+            return super().preprocess(payload)
+        except gr.Error:
+            raise
+        except Exception:
+            raise gr.Error(f"The {self.label or 'upload'} is not an image that can be read "
+                           "(PNG, JPEG, GIF, BMP, WebP...).")
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+    

@@ -195,7 +195,7 @@ def build(bundle, prefix):
                 f"{demo.visible_units} visible units, artifacts served with ONNX Runtime.")
     with gr.Row():
         with gr.Column():
-            sketch = gr.Sketchpad(label="Draw a digit (or part of one)", type="numpy", image_mode="RGBA",
+            sketch = gr.Sketchpad(label="Draw a digit, or part of one (pick the brush on the left)", type="numpy", image_mode="RGBA",
                                   canvas_size=(280, 280), elem_id=f"{prefix}-sketch")
             with gr.Row():
                 example = Number(value=0, label="Test digit #", precision=0, minimum=0, maximum=99)

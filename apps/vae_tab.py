@@ -129,7 +129,7 @@ def build(bundle, prefix):
     with gr.Tab("Reconstruct"):
         gr.Markdown("Draw a digit (dark strokes) or upload an image; the upload wins when both are given.")
         with gr.Row():
-            sketch = gr.Sketchpad(label="Draw", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
+            sketch = gr.Sketchpad(label="Draw (pick the brush on the left)", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
                                   elem_id=f"{prefix}-reconstruct-sketch")
             upload = ImageUpload(label="…or upload")
         button = gr.Button("Reconstruct", variant="primary", elem_id=f"{prefix}-reconstruct-button")
