@@ -1,0 +1,367 @@
+"""GAN: a generator and a discriminator trained against each other, with one
+step written once for TensorFlow, JAX and torch."""
+
+import keras
+import numpy as np
+from keras import ops
+from keras.src.saving import serialization_lib
+
+from keras_gen.losses.adversarial import AdversarialLoss
+from keras_gen.losses.adversarial import gradient_penalty
+from keras_gen.trainers import AdversarialModel
+from keras_gen.trainers import minimize
+from keras_gen.utils import check_non_negative
+from keras_gen.utils import check_positive_int
+
+_ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0)}
+
+
+def activation_range(model):
+    """Range of a network's outputs read from its last activation, or None."""
+    for layer in reversed(getattr(model, "layers", [])):
+        if isinstance(layer, keras.Model):
+            return activation_range(layer)
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return _ACTIVATION_RANGES.get(getattr(activation, "__name__", None))
+        if layer.weights:
+            return None
+    return None
+
+
+def _shape_of(model, name, index=None):
+    shape = getattr(model, "input_shape" if index is not None else "output_shape", None)
+    if shape is None:
+        raise ValueError(
+            f"Expected `{name}` to be a built functional or Sequential model with known "
+            f"shapes (start it with keras.Input). Received: {name}={model!r}"
+        )
+    if index is not None and isinstance(shape, list):
+        shape = shape[index]
+    return tuple(shape)
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class GAN(AdversarialModel):
+    """Generative adversarial network trained with `compile()` / `fit()`.
+
+    Each training step makes `discriminator_steps` discriminator updates (a
+    fresh noise batch each) and one generator update, every update through
+    `keras_gen.trainers.minimize`, so the same step runs on TensorFlow, JAX
+    and torch, with `jit_compile`, `steps_per_execution` and mixed precision
+    (`mixed_float16` adds loss scaling). All random draws go through the
+    model's `SeedGenerator`.
+
+    `fit(x=images)` draws the noise; `fit(x=(images, noise))` uses the given
+    noise (shape `(batch, latent_dim)`) for every update of that step, which
+    makes runs reproducible across backends.
+
+    Args:
+        generator: a functional or Sequential model from noise
+            `(latent_dim,)` to samples.
+        discriminator: a model from samples to one raw score (logit) each.
+        latent_dim: size of the noise vector.
+        discriminator_steps: discriminator updates per generator update (k).
+        loss: `"non_saturating"` (default), `"minimax"`, `"hinge"`,
+            `"least_squares"` or `"wasserstein_gp"`.
+        label_smoothing: one-sided label smoothing of real targets.
+        instance_noise: standard deviation of Gaussian noise added to every
+            discriminator input (real and generated).
+        gradient_penalty_weight: weight of the WGAN-GP penalty.
+        data_range: `(low, high)` the training data must lie in; `"auto"`
+            reads it from the generator's last activation (tanh: [-1, 1],
+            sigmoid: [0, 1]); `None` skips the check.
+        seed: seed of the model's `SeedGenerator`.
+
+    Returns:
+        A `keras.Model`; calling it on noise returns generated samples.
+
+    Example:
+
+    >>> import keras, numpy as np
+    >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh")])
+    >>> d = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    >>> gan = GAN(g, d, latent_dim=4)
+    >>> gan.compile()
+    >>> _ = gan.fit(np.random.uniform(-1, 1, (32, 8)).astype("float32"), batch_size=16, verbose=0)
+    >>> gan.sample(3).shape
+    (3, 8)
+
+    Reference: Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    """
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        discriminator_steps=1,
+        loss="non_saturating",
+        label_smoothing=0.0,
+        instance_noise=0.0,
+        gradient_penalty_weight=10.0,
+        data_range="auto",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.latent_dim = check_positive_int("latent_dim", latent_dim)
+        self.discriminator_steps = check_positive_int("discriminator_steps", discriminator_steps)
+        self.adversarial_loss = AdversarialLoss(loss, label_smoothing, gradient_penalty_weight)
+        self.loss_name = loss
+        self.label_smoothing = float(label_smoothing)
+        self.instance_noise = check_non_negative("instance_noise", instance_noise)
+        self.gradient_penalty_weight = float(gradient_penalty_weight)
+        for name, network in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(network, keras.Model):
+                raise ValueError(
+                    f"Expected `{name}` to be a keras.Model. Received: {name}={network!r}"
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self._check_networks()
+        if isinstance(data_range, str):
+            if data_range != "auto":
+                raise ValueError(
+                    "Expected `data_range` to be 'auto', None or (low, high). "
+                    f"Received: data_range={data_range!r}"
+                )
+            self.data_range = activation_range(generator)
+            self._data_range_config = "auto"
+        else:
+            self.data_range = None if data_range is None else tuple(float(v) for v in data_range)
+            self._data_range_config = None if data_range is None else list(self.data_range)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")
+        self.built = True
+
+    # Subclasses (ConditionalGAN) change what the networks take.
+    def _check_networks(self):
+        noise_shape = _shape_of(self.generator, "generator", index=0)
+        if noise_shape[1:] != (self.latent_dim,):
+            raise ValueError(
+                f"Expected `generator` to take noise of shape (None, {self.latent_dim}) "
+                f"(latent_dim={self.latent_dim}). Received: generator input shape {noise_shape}"
+            )
+        self._check_sample_shapes(_shape_of(self.generator, "generator"),
+                                  _shape_of(self.discriminator, "discriminator", index=0))
+
+    def _check_sample_shapes(self, generated, accepted):
+        if tuple(generated[1:]) != tuple(accepted[1:]):
+            raise ValueError(
+                "Expected the generator's output shape to equal the discriminator's input "
+                f"shape. Received: generator output shape {tuple(generated)}, discriminator "
+                f"input shape {tuple(accepted)}"
+            )
+        self.sample_shape = tuple(generated[1:])
+
+    def _generate(self, noise, labels, training):
+        return self.generator(noise, training=training)
+
+    def _discriminate(self, samples, labels, training):
+        return self.discriminator(samples, training=training)
+
+    def _unpack(self, data):
+        x, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if isinstance(x, (tuple, list)):
+            return x[0], x[1], labels
+        return x, None, labels
+
+    @property
+    def metrics(self):
+        trackers = [self.d_loss_tracker, self.g_loss_tracker]
+        if self.adversarial_loss.uses_gradient_penalty:
+            trackers.append(self.penalty_tracker)
+        return trackers
+
+    def compile(self, generator_optimizer=None, discriminator_optimizer=None, **kwargs):
+        """Compiles with one optimizer per network.
+
+        Args:
+            generator_optimizer: optimizer for the generator; default
+                `Adam(2e-4, beta_1=0.5)` (Radford et al.).
+            discriminator_optimizer: optimizer for the discriminator; same default.
+            **kwargs: `keras.Model.compile` options (`jit_compile`,
+                `steps_per_execution`, ...).
+        """
+        defaults = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
+        self.compile_optimizers(
+            {
+                "generator": generator_optimizer or defaults(),
+                "discriminator": discriminator_optimizer or defaults(),
+            },
+            {
+                "generator": self.generator.trainable_variables,
+                "discriminator": self.discriminator.trainable_variables,
+            },
+            **kwargs,
+        )
+
+    def _draw_noise(self, batch):
+        return keras.random.normal((batch, self.latent_dim), seed=self.seed_generator)
+
+    def _instance_noise_draw(self, like):
+        if not self.instance_noise:
+            return None
+        return self.instance_noise * keras.random.normal(ops.shape(like), seed=self.seed_generator)
+
+    def _add(self, samples, draw):
+        return samples if draw is None else ops.cast(samples, "float32") + draw
+
+    def adversarial_step(self, data):
+        real, given_noise, labels = self._unpack(data)
+        real = ops.convert_to_tensor(real)
+        batch = ops.shape(real)[0]
+        loss = self.adversarial_loss
+        for _ in range(self.discriminator_steps):
+            noise = self._draw_noise(batch) if given_noise is None else given_noise
+            noisy_real = self._add(real, self._instance_noise_draw(real))
+            epsilon = None
+            if loss.uses_gradient_penalty:
+                shape = (batch,) + (1,) * (len(real.shape) - 1)
+                epsilon = keras.random.uniform(shape, seed=self.seed_generator)
+            draws = self._instance_noise_draw(real)
+
+            def discriminator_loss(noise=noise, noisy_real=noisy_real, epsilon=epsilon,
+                                   draws=draws):
+                fake = ops.stop_gradient(self._generate(noise, labels, True))
+                value = loss.discriminator_loss(
+                    self._discriminate(noisy_real, labels, True),
+                    self._discriminate(self._add(fake, draws), labels, True),
+                )
+                if epsilon is not None:
+                    penalty = gradient_penalty(
+                        lambda x: self._discriminate(x, labels, True), real, fake, epsilon
+                    )
+                    self.penalty_tracker.update_state(ops.stop_gradient(penalty))
+                    value = value + loss.gradient_penalty_weight * penalty
+                return value
+
+            d_loss = minimize(discriminator_loss, self.discriminator.trainable_variables,
+                              self.optimizer["discriminator"])
+        noise = self._draw_noise(batch) if given_noise is None else given_noise
+        draws = self._instance_noise_draw(real)
+
+        def generator_loss():
+            fake = self._generate(noise, labels, True)
+            return loss.generator_loss(self._discriminate(self._add(fake, draws), labels, True))
+
+        g_loss = minimize(generator_loss, self.generator.trainable_variables,
+                          self.optimizer["generator"])
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def call(self, inputs, training=False):
+        return self.generator(inputs, training=training)
+
+    def sample(self, count, seed=None, batch_size=256):
+        """Draws `count` samples as a NumPy array.
+
+        Args:
+            count: number of samples.
+            seed: an int for a reproducible draw; `None` advances the
+                model's `SeedGenerator`.
+            batch_size: samples generated per call.
+
+        Returns:
+            NumPy array `(count,) + sample_shape`.
+        """
+        count = check_positive_int("count", count)
+        seed = self.seed_generator if seed is None else seed
+        noise = keras.random.normal((count, self.latent_dim), seed=seed)
+        return self.generate(noise, batch_size=batch_size)
+
+    def generate(self, noise, batch_size=256):
+        """Maps given noise vectors `(n, latent_dim)` to samples (NumPy)."""
+        noise = ops.convert_to_numpy(noise).astype("float32")
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"Expected `noise` of shape (n, {self.latent_dim}). "
+                f"Received: noise with shape {noise.shape}"
+            )
+        parts = [
+            ops.convert_to_numpy(self.generator(noise[i : i + batch_size], training=False))
+            for i in range(0, len(noise), batch_size)
+        ]
+        return np.concatenate(parts).astype("float32")
+
+    def _check_fit_data(self, x, y):
+        images = x[0] if isinstance(x, (tuple, list)) else x
+        if not isinstance(images, np.ndarray):
+            return  # datasets and generators are checked by their shapes at trace time
+        if tuple(images.shape[1:]) != self.sample_shape:
+            raise ValueError(
+                f"Expected `x` to hold samples of shape {self.sample_shape} (the "
+                f"discriminator's input). Received: x with shape {images.shape}"
+            )
+        if self.data_range is not None and images.size:
+            low, high = self.data_range
+            amin, amax = float(images.min()), float(images.max())
+            if amin < low - 1e-6 or amax > high + 1e-6:
+                raise ValueError(
+                    f"Expected `x` to lie in [{low:g}, {high:g}], the range of the generator's "
+                    f"output activation. Received: x with values in [{amin:g}, {amax:g}] "
+                    "(rescale the data, e.g. x / 127.5 - 1 for tanh)"
+                )
+        if isinstance(x, (tuple, list)):
+            noise = np.asarray(x[1])
+            if noise.shape != (len(images), self.latent_dim):
+                raise ValueError(
+                    f"Expected the noise in `x` to have shape ({len(images)}, "
+                    f"{self.latent_dim}). Received: noise with shape {noise.shape}"
+                )
+
+    def fit(self, x=None, y=None, **kwargs):
+        if not getattr(self, "compiled", False):
+            raise ValueError("Expected a compiled GAN: call compile() before fit().")
+        self._check_fit_data(x, y)
+        return super().fit(x, y, **kwargs)
+
+    def export_parts(self):
+        """The generator as a plain functional model in inference mode.
+
+        Returns:
+            `{"generator": (model, metadata)}`.
+        """
+        noise = keras.Input((self.latent_dim,), name="noise")
+        model = keras.Model(noise, self.generator(noise, training=False), name="generator")
+        metadata = {
+            "inputs": {
+                "noise": {"range": None, "distribution": "normal",
+                          "description": f"standard normal noise, {self.latent_dim} values"}
+            },
+            "output_range": None if self.data_range is None else list(self.data_range),
+        }
+        return {"generator": (model, metadata)}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": serialization_lib.serialize_keras_object(self.generator),
+                "discriminator": serialization_lib.serialize_keras_object(self.discriminator),
+                "latent_dim": self.latent_dim,
+                "discriminator_steps": self.discriminator_steps,
+                "loss": self.loss_name,
+                "label_smoothing": self.label_smoothing,
+                "instance_noise": self.instance_noise,
+                "gradient_penalty_weight": self.gradient_penalty_weight,
+                "data_range": self._data_range_config,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            if isinstance(config.get(key), dict):
+                config[key] = serialization_lib.deserialize_keras_object(
+                    config[key], custom_objects=custom_objects
+                )
+        return cls(**config)

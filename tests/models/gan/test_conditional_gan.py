@@ -1,0 +1,59 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.models.gan import ConditionalGAN
+
+
+def small_cgan(**kwargs):
+    return ConditionalGAN.dcgan((28, 28, 1), num_classes=3, latent_dim=8, base_filters=4,
+                                seed=0, **kwargs)
+
+
+def test_trains_and_round_trips(tmp_path, backend):
+    gan = small_cgan()
+    gan.compile()
+    images = np.random.default_rng(0).uniform(-1, 1, (12, 28, 28, 1)).astype("float32")
+    history = gan.fit(images, np.arange(12) % 3, batch_size=4, verbose=0)
+    assert np.isfinite(history.history["g_loss"]).all()
+    path = str(tmp_path / "cgan.keras")
+    gan.save(path)
+    restored = keras.models.load_model(path)
+    noise = np.random.default_rng(1).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_array_equal(gan.generate(noise, [0, 1, 2]),
+                                  restored.generate(noise, [0, 1, 2]))
+
+
+def test_labels_change_the_samples(backend):
+    gan = small_cgan()
+    noise = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
+    zeros, twos = gan.generate(noise, [0, 0]), gan.generate(noise, [2, 2])
+    assert not np.allclose(zeros, twos)
+    assert gan.sample(5).shape == (5, 28, 28, 1)
+
+
+def test_export_parts_takes_noise_and_labels(backend):
+    gan = small_cgan()
+    model, metadata = gan.export_parts()["generator"]
+    assert set(metadata["inputs"]) == {"noise", "labels"}
+    noise = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
+    labels = np.array([1, 2], "int32")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(model([noise, labels])),
+                               gan.generate(noise, labels), atol=1e-6)
+
+
+def test_bad_inputs(backend):
+    gan = small_cgan()
+    gan.compile()
+    images = np.zeros((4, 28, 28, 1), "float32")
+    with pytest.raises(ValueError, match="labels"):
+        gan.fit(images, verbose=0)
+    with pytest.raises(ValueError, match=r"\[0, 3\)"):
+        gan.fit(images, np.array([0, 1, 2, 3]), verbose=0)
+    with pytest.raises(ValueError, match="4 integer labels"):
+        gan.fit(images, np.array([0, 1]), verbose=0)
+    with pytest.raises(ValueError, match="num_classes"):
+        ConditionalGAN(gan.generator, gan.discriminator, 8, num_classes=1)
+    plain = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
+    with pytest.raises(ValueError, match="two inputs"):
+        ConditionalGAN(plain, gan.discriminator, 8, num_classes=3)
