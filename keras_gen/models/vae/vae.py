@@ -1,0 +1,437 @@
+"""Variational autoencoder (Kingma & Welling, 2014) trained through `compute_loss`."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen.models.autoencoders.networks import check_networks
+from keras_gen.models.autoencoders.networks import conv_networks
+from keras_gen.models.autoencoders.networks import dense_networks
+from keras_gen.models.vae import likelihoods
+from keras_gen.utils import check_in
+from keras_gen.utils import check_non_negative
+from keras_gen.utils import check_positive_int
+
+__all__ = ["VAE"]
+
+_DISTRIBUTION_BACKENDS = ("keras", "tfp")
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class VAE(keras.Model):
+    """Variational autoencoder with a Gaussian encoder and a choice of decoders.
+
+    The encoder outputs the mean and log-variance of q(z|x), concatenated
+    (`2 * latent_dim` units); z is drawn with the reparameterisation trick and
+    the decoder outputs the parameters of p(x|z): logits for `"bernoulli"` and
+    `"continuous_bernoulli"`, the mean for `"gaussian"`. The loss is the
+    negative β-ELBO, -E_q[log p(x|z)] + β KL(q(z|x) || N(0, I)), computed with
+    `keras.ops` (every backend) or, with `distribution_backend="tfp"`, with
+    TensorFlow Probability distributions (TensorFlow and JAX only).
+
+    `model(x)` returns a dict: `decoder_output`, `z_mean`, `z_log_var` and
+    `targets` (the data the loss compares to: `x`, binarized when
+    `binarize=True` and training).
+
+    Args:
+        encoder: Keras model, data → (batch, 2 * latent_dim).
+        decoder: Keras model, (batch, latent_dim) → data shape.
+        likelihood: `"bernoulli"`, `"gaussian"` or `"continuous_bernoulli"`.
+        beta: weight of the KL term (β-VAE, Higgins et al., 2017); `>= 0`.
+        observation_scale: standard deviation of the Gaussian decoder, a
+            positive number or `"learned"` (one trainable scale per feature).
+        binarize: draw x ~ Bernoulli(x) afresh at every training step
+            ("dynamic binarization"); lets grey data in [0, 1] train a
+            Bernoulli decoder.
+        distribution_backend: `"keras"` (closed forms in `keras.ops`) or
+            `"tfp"` (TensorFlow Probability; TF and JAX backends).
+        seed: seed of the model's `SeedGenerator`.
+        **kwargs: passed to `keras.Model`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> vae = VAE.dense((16,), latent_dim=2, hidden_units=(8,))
+    >>> vae.compile(optimizer="adam")
+    >>> x = (np.random.rand(32, 16) > 0.5).astype("float32")
+    >>> _ = vae.fit(x, epochs=1, batch_size=16, verbose=0)
+    >>> tuple(vae.sample(3).shape)
+    (3, 16)
+
+    Reference: Kingma & Welling, "Auto-Encoding Variational Bayes", ICLR 2014.
+    """
+
+    def __init__(
+        self,
+        encoder,
+        decoder,
+        likelihood="bernoulli",
+        beta=1.0,
+        observation_scale=1.0,
+        binarize=False,
+        distribution_backend="keras",
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.likelihood = check_in("likelihood", likelihood, likelihoods.LIKELIHOODS)
+        self.beta = check_non_negative("beta", beta)
+        if observation_scale != "learned":
+            if check_non_negative("observation_scale", observation_scale) == 0:
+                raise ValueError(
+                    "Expected `observation_scale` to be a number > 0 or 'learned'. "
+                    f"Received: observation_scale={observation_scale!r}"
+                )
+        self.observation_scale = observation_scale
+        if not isinstance(binarize, bool):
+            raise ValueError(f"Expected `binarize` to be True or False. Received: binarize={binarize!r}")
+        self.binarize = binarize
+        self.distribution_backend = check_in(
+            "distribution_backend", distribution_backend, _DISTRIBUTION_BACKENDS
+        )
+        if distribution_backend == "tfp":
+            from keras_gen.trainers.distributions import tfp_distributions
+
+            tfp_distributions()  # fails now, with the reason, on torch or without TFP
+        self.data_shape, encoder_units = check_networks(encoder, decoder, variational=True)
+        self.latent_dim = encoder_units // 2
+        self.encoder = encoder
+        self.decoder = decoder
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.log_scale = None
+        if observation_scale == "learned":
+            self.log_scale = self.add_weight(
+                shape=self.data_shape, initializer="zeros", name="log_scale"
+            )
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.kl_tracker = keras.metrics.Mean(name="kl")
+        self.built = True
+
+    @classmethod
+    def dense(cls, input_shape, latent_dim, hidden_units=(512, 256), activation="relu", **kwargs):
+        """A VAE with dense encoder and decoder (hidden sizes mirrored).
+
+        Example:
+
+        >>> VAE.dense((784,), latent_dim=32).latent_dim
+        32
+        """
+        latent_dim = check_positive_int("latent_dim", latent_dim)
+        encoder, decoder = dense_networks(
+            input_shape, hidden_units, 2 * latent_dim, decoder_input_units=latent_dim,
+            activation=activation, code_activation=None,
+            output_activation=None,
+        )
+        return cls(encoder, decoder, **kwargs)
+
+    @classmethod
+    def conv(cls, input_shape, latent_dim, filters=(32, 64), activation="relu", **kwargs):
+        """A VAE with a strided conv encoder and a transposed-conv decoder.
+
+        Example:
+
+        >>> VAE.conv((28, 28, 1), latent_dim=16).latent_dim
+        16
+        """
+        latent_dim = check_positive_int("latent_dim", latent_dim)
+        encoder, decoder = conv_networks(
+            input_shape, filters, 2 * latent_dim, decoder_input_units=latent_dim,
+            activation=activation, code_activation=None, output_activation=None,
+        )
+        return cls(encoder, decoder, **kwargs)
+
+    # ----- model math -------------------------------------------------------
+    def _split(self, statistics):
+        return statistics[:, : self.latent_dim], statistics[:, self.latent_dim :]
+
+    def call(self, inputs, training=False):
+        x = ops.convert_to_tensor(inputs, dtype=self.compute_dtype)
+        if self.binarize and training:
+            noise = keras.random.uniform(ops.shape(x), seed=self.seed_generator, dtype=x.dtype)
+            x = ops.cast(noise < x, x.dtype)
+        z_mean, z_log_var = self._split(self.encoder(x, training=training))
+        epsilon = keras.random.normal(ops.shape(z_mean), seed=self.seed_generator, dtype=z_mean.dtype)
+        z = z_mean + ops.exp(0.5 * z_log_var) * epsilon
+        return {
+            "decoder_output": self.decoder(z, training=training),
+            "z_mean": z_mean,
+            "z_log_var": z_log_var,
+            "targets": x,
+        }
+
+    def _log_scale(self):
+        if self.log_scale is not None:
+            return self.log_scale
+        return ops.convert_to_tensor(float(np.log(self.observation_scale)), self.compute_dtype)
+
+    def log_likelihood(self, targets, decoder_output):
+        """log p(x|z) per sample, with the configured distribution backend.
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=1, hidden_units=(4,))
+        >>> tuple(vae.log_likelihood(np.ones((2, 4)), np.zeros((2, 4), "float32")).shape)
+        (2,)
+        """
+        decoder_output = ops.convert_to_tensor(decoder_output, self.compute_dtype)
+        targets = ops.convert_to_tensor(targets, self.compute_dtype)
+        if self.distribution_backend == "keras":
+            return likelihoods.log_likelihood(
+                self.likelihood, targets, decoder_output, self._log_scale()
+            )
+        tfd = _tfd()
+        if self.likelihood == "gaussian":
+            scale = ops.exp(self._log_scale()) * ops.ones_like(decoder_output)
+            base = tfd.Normal(loc=decoder_output, scale=scale)
+        elif self.likelihood == "bernoulli":
+            # float events: the int32 default truncates grey targets silently.
+            base = tfd.Bernoulli(logits=decoder_output, dtype=decoder_output.dtype)
+        else:
+            base = tfd.ContinuousBernoulli(logits=decoder_output)
+        rank = len(self.data_shape)
+        return tfd.Independent(base, reinterpreted_batch_ndims=rank).log_prob(targets)
+
+    def kl_divergence(self, z_mean, z_log_var):
+        """KL(q(z|x) || N(0, I)) per sample.
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> float(vae.kl_divergence(np.zeros((1, 2), "float32"), np.zeros((1, 2), "float32"))[0])
+        0.0
+        """
+        if self.distribution_backend == "keras":
+            return likelihoods.gaussian_kl(z_mean, z_log_var)
+        tfd = _tfd()
+        posterior = tfd.MultivariateNormalDiag(loc=z_mean, scale_diag=ops.exp(0.5 * z_log_var))
+        prior = tfd.MultivariateNormalDiag(
+            loc=ops.zeros_like(z_mean), scale_diag=ops.ones_like(z_mean)
+        )
+        return tfd.kl_divergence(posterior, prior)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        if y_pred is None:
+            y_pred = self(x, training=training)
+        reconstruction = -self.log_likelihood(y_pred["targets"], y_pred["decoder_output"])
+        kl = self.kl_divergence(y_pred["z_mean"], y_pred["z_log_var"])
+        per_sample = reconstruction + self.beta * kl
+        if sample_weight is not None:
+            weight = ops.reshape(ops.cast(sample_weight, per_sample.dtype), (-1,))
+            loss = ops.sum(per_sample * weight) / ops.maximum(ops.sum(weight), 1e-12)
+        else:
+            loss = ops.mean(per_sample)
+        self.reconstruction_tracker.update_state(reconstruction, sample_weight=sample_weight)
+        self.kl_tracker.update_state(kl, sample_weight=sample_weight)
+        return loss
+
+    @property
+    def metrics(self):
+        return super().metrics + [self.reconstruction_tracker, self.kl_tracker]
+
+    # ----- data checks ------------------------------------------------------
+    def _check_data(self, x, name="x"):
+        if not isinstance(x, np.ndarray):
+            return  # datasets and generators are not scanned up front
+        if tuple(x.shape[1:]) != self.data_shape:
+            raise ValueError(
+                f"Expected `{name}` to have samples of shape {self.data_shape}. "
+                f"Received: {name} with shape {x.shape}"
+            )
+        if self.likelihood == "gaussian":
+            return
+        low, high = float(x.min()), float(x.max())
+        if low < 0 or high > 1:
+            raise ValueError(
+                f"Expected `{name}` to lie in [0, 1] for a {self.likelihood} decoder. "
+                f"Received: {name} with values in [{low:g}, {high:g}]"
+            )
+        if self.likelihood == "bernoulli" and not self.binarize and not np.all((x == 0) | (x == 1)):
+            raise ValueError(
+                f"Expected binary `{name}` (0/1) for a Bernoulli decoder; pass binarize=True "
+                "for dynamic binarization of grey data, or use likelihood='continuous_bernoulli'. "
+                f"Received: {name} with values in [{low:g}, {high:g}] that are not all 0 or 1"
+            )
+
+    def fit(self, x=None, y=None, **kwargs):
+        self._check_data(x)
+        return super().fit(x, y, **kwargs)
+
+    def evaluate(self, x=None, y=None, **kwargs):
+        self._check_data(x)
+        return super().evaluate(x, y, **kwargs)
+
+    # ----- the shared interface --------------------------------------------
+    def encode(self, x, sample=False, seed=None):
+        """The posterior mean of z (or a sample with `sample=True`).
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> tuple(vae.encode(np.zeros((3, 4))).shape)
+        (3, 2)
+        """
+        x = ops.convert_to_tensor(x, self.compute_dtype)
+        z_mean, z_log_var = self._split(self.encoder(x, training=False))
+        if not sample:
+            return z_mean
+        noise = keras.random.normal(ops.shape(z_mean), seed=self._seed(seed), dtype=z_mean.dtype)
+        return z_mean + ops.exp(0.5 * z_log_var) * noise
+
+    def decode(self, z):
+        """The mean of p(x|z) (pixel probabilities for a Bernoulli decoder).
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> tuple(vae.decode(np.zeros((3, 2))).shape)
+        (3, 4)
+        """
+        z = ops.convert_to_tensor(z, self.compute_dtype)
+        return likelihoods.decoder_mean(self.likelihood, self.decoder(z, training=False))
+
+    def reconstruct(self, x):
+        """decode(encode(x)) through the posterior mean.
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> tuple(vae.reconstruct(np.zeros((3, 4))).shape)
+        (3, 4)
+        """
+        return self.decode(self.encode(x))
+
+    def sample(self, count, seed=None):
+        """Decodes `count` draws from the prior N(0, I).
+
+        Example:
+
+        >>> tuple(VAE.dense((4,), latent_dim=2, hidden_units=(4,)).sample(5, seed=1).shape)
+        (5, 4)
+        """
+        count = check_positive_int("count", count)
+        z = keras.random.normal((count, self.latent_dim), seed=self._seed(seed))
+        return self.decode(z)
+
+    def interpolate(self, x_start, x_end, steps=10):
+        """Decodes a straight line between the posterior means of two batches.
+
+        Returns:
+            A tensor (batch, steps, *data_shape).
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> tuple(vae.interpolate(np.zeros((2, 4)), np.ones((2, 4)), steps=5).shape)
+        (2, 5, 4)
+        """
+        steps = check_positive_int("steps", steps, minimum=2)
+        start, end = self.encode(x_start), self.encode(x_end)
+        if tuple(start.shape) != tuple(end.shape):
+            raise ValueError(
+                "Expected `x_start` and `x_end` to hold the same number of samples. Received: "
+                f"x_start with {start.shape[0]}, x_end with {end.shape[0]}"
+            )
+        weights = ops.reshape(ops.linspace(0.0, 1.0, steps), (1, steps, 1))
+        path = start[:, None, :] * (1.0 - weights) + end[:, None, :] * weights
+        images = self.decode(ops.reshape(path, (-1, self.latent_dim)))
+        return ops.reshape(images, (-1, steps) + self.data_shape)
+
+    def log_importance_weights(self, x, num_samples, seed):
+        """log p(x, z_i) - log q(z_i | x) for `num_samples` draws per example.
+
+        A pure function of its arguments (with `seed` a (2,) int32 tensor), so
+        it compiles with `compile_function`; see `keras_gen.metrics.iwae_nll`.
+
+        Returns:
+            A (batch, num_samples) tensor.
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> tuple(vae.log_importance_weights(np.ones((3, 4)), 5, np.array([0, 1], "int32")).shape)
+        (3, 5)
+        """
+        x = ops.convert_to_tensor(x, self.compute_dtype)
+        batch = ops.shape(x)[0]
+        z_mean, z_log_var = self._split(self.encoder(x, training=False))
+        # The seed is threaded as the generator's state so the function stays
+        # pure (no variable writes) under XLA compilation.
+        state = self.seed_generator.state
+        mapping = [(state, ops.cast(ops.convert_to_tensor(seed), state.dtype))]
+        with keras.StatelessScope(state_mapping=mapping):
+            noise = keras.random.normal((num_samples,) + tuple(ops.shape(z_mean)),
+                                        seed=self.seed_generator, dtype=z_mean.dtype)
+        z = z_mean[None] + ops.exp(0.5 * z_log_var)[None] * noise
+        outputs = self.decoder(ops.reshape(z, (-1, self.latent_dim)), training=False)
+        targets = ops.reshape(ops.repeat(x[None], num_samples, axis=0), (-1,) + self.data_shape)
+        log_px = ops.reshape(
+            likelihoods.log_likelihood(self.likelihood, targets, outputs, self._log_scale()),
+            (num_samples, batch),
+        )
+        log_pz = likelihoods.standard_normal_log_prob(z)
+        log_qz = ops.sum(-0.5 * ops.square(noise) - 0.5 * z_log_var[None], axis=-1) - (
+            0.5 * np.log(2 * np.pi) * self.latent_dim
+        )
+        return ops.transpose(log_px + log_pz - log_qz)
+
+    def _seed(self, seed):
+        return self.seed_generator if seed is None else seed
+
+    # ----- export and config ------------------------------------------------
+    def export_parts(self):
+        """The decoder (z → mean of p(x|z)) and the encoder (x → posterior mean).
+
+        Both are plain functional models with no TFP ops, in inference mode.
+
+        Example:
+
+        >>> sorted(VAE.dense((4,), latent_dim=2, hidden_units=(4,)).export_parts())
+        ['decoder', 'encoder']
+        """
+        z = keras.Input((self.latent_dim,), name="z")
+        mean = likelihoods.decoder_mean(self.likelihood, self.decoder(z, training=False))
+        decoder = keras.Model(z, mean, name="vae_decoder")
+        x = keras.Input(self.data_shape, name="x")
+        encoder = keras.Model(x, self.encoder(x, training=False)[:, : self.latent_dim],
+                              name="vae_encoder")
+        data_range = None if self.likelihood == "gaussian" else [0.0, 1.0]
+        return {
+            "decoder": (decoder, {
+                "inputs": {"z": {"range": None, "distribution": "normal",
+                                 "description": f"latent vector, {self.latent_dim} draws from N(0, 1)"}},
+                "output_range": data_range,
+            }),
+            "encoder": (encoder, {
+                "inputs": {"x": {"range": data_range, "distribution": "image",
+                                 "description": f"data of shape {self.data_shape}"}},
+                "output_range": None,
+            }),
+        }
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "decoder": keras.saving.serialize_keras_object(self.decoder),
+            "likelihood": self.likelihood,
+            "beta": self.beta,
+            "observation_scale": self.observation_scale,
+            "binarize": self.binarize,
+            "distribution_backend": self.distribution_backend,
+            "seed": self.seed,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
+        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
+        return cls(**config)
+
+
+def _tfd():
+    from keras_gen.trainers.distributions import tfp_distributions
+
+    return tfp_distributions()

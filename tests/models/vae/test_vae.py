@@ -1,0 +1,137 @@
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.models import load_model
+from keras_gen.models.autoencoders.networks import dense_networks
+from keras_gen.models.vae import VAE
+from tests.helpers import assert_models_identical
+
+
+def _binary(digits, count=512):
+    return (digits[0][:count] > 0.5).astype("float32")
+
+
+@pytest.mark.parametrize("likelihood", ["bernoulli", "gaussian", "continuous_bernoulli"])
+def test_loss_falls(digits, likelihood):
+    x = _binary(digits) if likelihood == "bernoulli" else digits[0][:512]
+    vae = VAE.dense((64,), latent_dim=4, hidden_units=(32,), likelihood=likelihood,
+                    observation_scale=0.3, seed=1)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = vae.fit(x, epochs=6, batch_size=64, verbose=0).history
+    assert np.all(np.isfinite(history["loss"]))
+    assert history["loss"][-1] < history["loss"][0] - 0.1 * abs(history["loss"][0])
+    assert history["kl"][-1] > 0
+
+
+def test_dynamic_binarization_trains_on_grey_data(digits):
+    x = digits[0][:512]
+    vae = VAE.dense((64,), latent_dim=4, hidden_units=(32,), binarize=True, seed=1)
+    out = vae(x[:8], training=True)
+    assert set(np.unique(keras.ops.convert_to_numpy(out["targets"]))) <= {0.0, 1.0}
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = vae.fit(x, epochs=4, batch_size=64, verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+
+
+def test_round_trip_identical(digits, tmp_path):
+    x = _binary(digits, 64)
+    vae = VAE.dense((64,), latent_dim=3, hidden_units=(16,), observation_scale="learned",
+                    likelihood="gaussian", beta=0.5, seed=2)
+    vae.compile(optimizer="adam")
+    vae.fit(x, epochs=1, batch_size=32, verbose=0)
+    path = os.path.join(tmp_path, "vae.keras")
+    vae.save(path)
+    loaded = load_model(path)
+    assert loaded.beta == 0.5 and loaded.likelihood == "gaussian"
+    for method in ("reconstruct", "encode"):
+        assert_models_identical(vae, loaded, x[:8], method=method)
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(vae.log_scale),
+                                  keras.ops.convert_to_numpy(loaded.log_scale))
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(vae.sample(4, seed=5)),
+                                  keras.ops.convert_to_numpy(loaded.sample(4, seed=5)))
+
+
+def test_interface_shapes_and_ranges(digits):
+    vae = VAE.dense((64,), latent_dim=2, hidden_units=(16,))
+    x = _binary(digits, 6)
+    assert tuple(vae.encode(x).shape) == (6, 2)
+    assert tuple(vae.encode(x, sample=True, seed=3).shape) == (6, 2)
+    samples = keras.ops.convert_to_numpy(vae.sample(5, seed=0))
+    assert samples.shape == (5, 64) and samples.min() >= 0 and samples.max() <= 1
+    np.testing.assert_array_equal(samples, keras.ops.convert_to_numpy(vae.sample(5, seed=0)))
+    path = keras.ops.convert_to_numpy(vae.interpolate(x[:2], x[2:4], steps=7))
+    assert path.shape == (2, 7, 64)
+    np.testing.assert_allclose(path[:, 0], keras.ops.convert_to_numpy(vae.reconstruct(x[:2])), atol=1e-5)
+    np.testing.assert_allclose(path[:, -1], keras.ops.convert_to_numpy(vae.reconstruct(x[2:4])), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_conv_builder(digits, tmp_path):
+    x = _binary(digits, 128).reshape(-1, 8, 8, 1)
+    vae = VAE.conv((8, 8, 1), latent_dim=3, filters=(8, 16), seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = vae.fit(x, epochs=4, batch_size=32, verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+    assert tuple(vae.sample(2).shape) == (2, 8, 8, 1)
+
+
+def test_export_parts_match_methods(digits):
+    vae = VAE.dense((64,), latent_dim=3, hidden_units=(16,), likelihood="continuous_bernoulli")
+    parts = vae.export_parts()
+    assert set(parts) == {"decoder", "encoder"}
+    z = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    decoder, metadata = parts["decoder"]
+    assert metadata["inputs"]["z"]["distribution"] == "normal"
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(decoder(z)),
+                               keras.ops.convert_to_numpy(vae.decode(z)), atol=1e-6)
+    x = digits[0][:4]
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(parts["encoder"][0](x)),
+                               keras.ops.convert_to_numpy(vae.encode(x)), atol=1e-6)
+    layer_names = {type(layer).__name__ for layer in decoder._flatten_layers()}
+    assert not any("Distribution" in name for name in layer_names)
+
+
+def test_beta_scales_the_kl(digits):
+    x = _binary(digits, 32)
+    losses = {}
+    for beta in (0.0, 1.0, 3.0):
+        vae = VAE.dense((64,), latent_dim=3, hidden_units=(8,), beta=beta, seed=4)
+        vae.compile(optimizer="adam")
+        out = vae(x, training=True)
+        rec = -keras.ops.convert_to_numpy(vae.log_likelihood(out["targets"], out["decoder_output"]))
+        kl = keras.ops.convert_to_numpy(vae.kl_divergence(out["z_mean"], out["z_log_var"]))
+        loss = float(keras.ops.convert_to_numpy(vae.compute_loss(x=x, y_pred=out)))
+        losses[beta] = loss
+        assert loss == pytest.approx(float(np.mean(rec + beta * kl)), rel=1e-5)
+
+
+def test_bad_inputs(digits):
+    encoder, decoder = dense_networks((64,), (16,), 6, decoder_input_units=3, output_activation=None)
+    _, wrong = dense_networks((32,), (16,), 6, decoder_input_units=3)
+    with pytest.raises(ValueError, match="decoder output shape"):
+        VAE(encoder, wrong)
+    _, wide = dense_networks((64,), (16,), 8)
+    with pytest.raises(ValueError, match="decoder input shape"):
+        VAE(encoder, wide)
+    odd_encoder, _ = dense_networks((64,), (16,), 5)
+    with pytest.raises(ValueError, match="2 \\* latent_dim"):
+        VAE(odd_encoder, decoder)
+    with pytest.raises(ValueError, match="latent_dim"):
+        VAE.dense((64,), latent_dim=0)
+    with pytest.raises(ValueError, match="beta"):
+        VAE(encoder, decoder, beta=-1.0)
+    with pytest.raises(ValueError, match="likelihood"):
+        VAE(encoder, decoder, likelihood="poisson")
+    with pytest.raises(ValueError, match="observation_scale"):
+        VAE(encoder, decoder, likelihood="gaussian", observation_scale=0.0)
+    vae = VAE(encoder, decoder)
+    vae.compile(optimizer="adam")
+    with pytest.raises(ValueError, match="binary"):
+        vae.fit(digits[0][:32], epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="shape"):
+        vae.fit(np.zeros((4, 32), "float32"), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="count"):
+        vae.sample(0)
