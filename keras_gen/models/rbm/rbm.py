@@ -1,0 +1,517 @@
+"""Restricted Boltzmann Machine trained by contrastive divergence through `fit`."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen.metrics.pseudo_likelihood import stochastic_pseudo_log_likelihood
+from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.trainers import compile_function
+from keras_gen.utils import check_array
+from keras_gen.utils import check_in
+from keras_gen.utils import check_positive_int
+from keras_gen.utils import save_image_grid
+
+__all__ = ["RBM"]
+
+VISIBLE_TYPES = ("bernoulli", "gaussian")
+
+
+def _is_array_like(x):
+    return isinstance(x, (np.ndarray, list)) or (
+        ops.is_tensor(x) and not isinstance(x, keras.KerasTensor)
+    )
+
+
+@keras.saving.register_keras_serializable(package="keras_gen")
+class RBM(keras.Model):
+    """Restricted Boltzmann Machine with Bernoulli hidden units.
+
+    Trained with `compile()`/`fit()`: the step minimizes the contrastive
+    divergence surrogate `mean(F(v_data)) - mean(F(stop_gradient(v_k)))`,
+    whose gradient is the CD-k (or, with `persistent=True`, PCD) update; `F`
+    is the free energy and `v_k` the end of `cd_steps` Gibbs sweeps. That
+    "loss" is a free-energy gap, not a likelihood, and need not fall: watch
+    the tracked `reconstruction_error` and `pseudo_likelihood` (Bernoulli
+    visible units) metrics instead.
+
+    Parameters are the public variables `kernel` (visible x hidden),
+    `visible_bias` and `hidden_bias`, so deeper models (DBN, DBM) can stack
+    and initialise RBMs. Calling the model returns hidden probabilities.
+
+    Args:
+        hidden_units: number of binary hidden units, >= 1.
+        visible_type: `"bernoulli"` (data in [0, 1]; grey values are treated as
+            probabilities) or `"gaussian"` (real data with unit variance:
+            standardize it first).
+        cd_steps: Gibbs sweeps `k` of the negative phase, >= 1.
+        persistent: keep the negative chains across steps (PCD, Tieleman
+            2008) in the non-trainable variable `persistent_chains`; they
+            start at the first batch's data.
+        persistent_chains: number of persistent chains (fixed, independent of
+            the batch size).
+        kernel_initializer: initializer of `kernel`; default normal with
+            standard deviation 0.01 (Hinton 2010).
+        seed: seed of the model's `SeedGenerator` (all sampling draws from it).
+        **kwargs: `keras.Model` arguments (`name`, ...).
+
+    Returns:
+        A `keras.Model`; `model(v)` gives p(h = 1 | v).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = (np.random.default_rng(0).random((64, 16)) > 0.5).astype("float32")
+    >>> rbm = RBM(hidden_units=8, seed=0)
+    >>> rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    >>> history = rbm.fit(x, batch_size=16, epochs=1, verbose=0)
+    >>> rbm.transform(x).shape
+    (64, 8)
+
+    References:
+        Hinton, "Training products of experts by minimizing contrastive
+        divergence", Neural Computation 2002; Tieleman, "Training restricted
+        Boltzmann machines using approximations to the likelihood gradient",
+        ICML 2008; Hinton, "A practical guide to training restricted
+        Boltzmann machines", UTML TR 2010-003.
+    """
+
+    tracks_pseudo_likelihood = True
+
+    def __init__(
+        self,
+        hidden_units,
+        visible_type="bernoulli",
+        cd_steps=1,
+        persistent=False,
+        persistent_chains=100,
+        kernel_initializer=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.hidden_units = check_positive_int("hidden_units", hidden_units)
+        self.visible_type = check_in("visible_type", visible_type, VISIBLE_TYPES)
+        self.cd_steps = check_positive_int("cd_steps", cd_steps)
+        if not isinstance(persistent, (bool, np.bool_)):
+            raise ValueError(f"Expected `persistent` to be a bool. Received: persistent={persistent!r}")
+        self.persistent = bool(persistent)
+        self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
+        self.kernel_initializer = keras.initializers.get(
+            kernel_initializer or keras.initializers.RandomNormal(stddev=0.01, seed=seed)
+        )
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
+        if self.visible_type == "bernoulli" and self.tracks_pseudo_likelihood:
+            self.pseudo_likelihood_tracker = keras.metrics.Mean(name="pseudo_likelihood")
+        self._compiled_functions = {}
+
+    # ----------------------------------------------------------------- build
+    def build(self, input_shape):
+        self.data_units = int(input_shape[-1])
+        self._build_parameters(self.data_units)
+        self.input_spec = keras.InputSpec(axes={-1: self.data_units})
+        self.built = True
+
+    def _build_parameters(self, visible_units):
+        self.kernel = self.add_weight(
+            shape=(visible_units, self.hidden_units), initializer=self.kernel_initializer, name="kernel"
+        )
+        self.visible_bias = self.add_weight(shape=(visible_units,), initializer="zeros", name="visible_bias")
+        self.hidden_bias = self.add_weight(shape=(self.hidden_units,), initializer="zeros", name="hidden_bias")
+        if self.persistent:
+            self.chains = self.add_weight(
+                shape=(self.persistent_chains, visible_units), initializer="zeros",
+                trainable=False, name="persistent_chains",
+            )
+            self.chains_started = self.add_weight(
+                shape=(), initializer="zeros", trainable=False, name="chains_started"
+            )
+
+    @property
+    def visible_units(self):
+        """Number of visible units (for `ClassificationRBM`, data + labels)."""
+        return int(self.kernel.shape[0])
+
+    def call(self, inputs):
+        return self.hidden_probabilities(inputs)
+
+    # ------------------------------------------------------------ the energy
+    def hidden_preactivation(self, v):
+        """`v @ kernel + hidden_bias`: the hidden units' total input."""
+        return ops.matmul(v, self.kernel) + self.hidden_bias
+
+    def visible_preactivation(self, h):
+        """`h @ kernel.T + visible_bias`: the visible units' total input."""
+        return ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
+
+    def visible_mean_from_preactivation(self, preactivation):
+        """E[v | h] from the visible pre-activation (sigmoid, or identity)."""
+        if self.visible_type == "gaussian":
+            return preactivation
+        return ops.sigmoid(preactivation)
+
+    def sample_visible_from_preactivation(self, preactivation, stream):
+        """Draws v ~ p(v | h) given the visible pre-activation and a `RandomStream`."""
+        if self.visible_type == "gaussian":
+            return preactivation + stream.normal(ops.shape(preactivation))
+        return stream.bernoulli(ops.sigmoid(preactivation))
+
+    def free_energy(self, v, hidden_preactivation=None):
+        """Free energy F(v) = -log sum_h exp(-E(v, h)), one value per row.
+
+        Args:
+            v: visible vectors (batch, visible_units).
+            hidden_preactivation: `hidden_preactivation(v)` if already computed.
+
+        Returns:
+            A (batch,) tensor.
+        """
+        v = self._visible_input("v", v)
+        if hidden_preactivation is None:
+            hidden_preactivation = self.hidden_preactivation(v)
+        hidden_term = ops.sum(ops.softplus(hidden_preactivation), axis=-1)
+        if self.visible_type == "gaussian":
+            return 0.5 * ops.sum(ops.square(v - self.visible_bias), axis=-1) - hidden_term
+        return -ops.squeeze(ops.matmul(v, self.visible_bias[:, None]), -1) - hidden_term
+
+    # --------------------------------------------------------------- sampling
+    def hidden_probabilities(self, v):
+        """p(h = 1 | v) for each hidden unit."""
+        return ops.sigmoid(self.hidden_preactivation(self._visible_input("v", v)))
+
+    def sample_hidden(self, v, seed=None):
+        """Draws h ~ p(h | v). `seed`: int, or `None` for the model's generator."""
+        stream = self._stream(seed)
+        h = stream.bernoulli(self.hidden_probabilities(v))
+        self._finish(stream, seed)
+        return h
+
+    def visible_mean(self, h):
+        """E[v | h]: probabilities (Bernoulli) or means (Gaussian)."""
+        return self.visible_mean_from_preactivation(self.visible_preactivation(ops.convert_to_tensor(h)))
+
+    def sample_visible(self, h, seed=None):
+        """Draws v ~ p(v | h). `seed`: int, or `None` for the model's generator."""
+        stream = self._stream(seed)
+        v = self.sample_visible_from_preactivation(self.visible_preactivation(ops.convert_to_tensor(h)), stream)
+        self._finish(stream, seed)
+        return v
+
+    def gibbs_step(self, v, stream):
+        """One sweep v -> h -> v'; returns (v', visible pre-activation of v')."""
+        h = stream.bernoulli(ops.sigmoid(self.hidden_preactivation(v)))
+        preactivation = self.visible_preactivation(h)
+        return self.sample_visible_from_preactivation(preactivation, stream), preactivation
+
+    def run_chain(self, v, steps, stream, mask=None, known=None):
+        """`steps` Gibbs sweeps from `v` (clamping `known` where `mask` is 1).
+
+        Written with `keras.ops.fori_loop`, carrying the random state, so it
+        runs inside train steps and compiled functions on every backend.
+
+        Returns:
+            (final visible sample, visible pre-activation of the last sweep).
+        """
+
+        def sweep(v, local):
+            v, preactivation = self.gibbs_step(v, local)
+            if mask is not None:
+                v = mask * known + (1.0 - mask) * v
+            return v, preactivation
+
+        v, preactivation = sweep(v, stream)
+        if isinstance(steps, int) and steps == 1:
+            return v, preactivation
+
+        def body(i, carry):
+            v, _, state = carry
+            local = RandomStream(stream.generator, state)
+            v, preactivation = sweep(v, local)
+            return v, preactivation, local.state
+
+        v, preactivation, stream.state = ops.fori_loop(1, steps, body, (v, preactivation, stream.state))
+        return v, preactivation
+
+    def gibbs(self, v, steps=1, seed=None):
+        """Runs `steps` Gibbs sweeps from `v` and returns the visible sample."""
+        v = self._visible_input("v", v, numpy=True)
+        steps = check_positive_int("steps", steps)
+        return self._chain(v, steps, seed)[0]
+
+    def sample(self, count, gibbs_steps=1000, seed=None):
+        """Draws `count` visible vectors from the model by Gibbs sampling.
+
+        Chains start from the visible biases' marginals; the result is
+        E[v | h] of the last sweep (cleaner pictures than binary samples).
+
+        Args:
+            count: number of samples, >= 1.
+            gibbs_steps: Gibbs sweeps per chain, >= 1.
+            seed: int for reproducible samples, or `None`.
+
+        Returns:
+            A NumPy array (count, visible_units).
+        """
+        count = check_positive_int("count", count)
+        gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
+        stream = self._stream(seed)
+        bias = ops.broadcast_to(self.visible_bias, (count, self.visible_units))
+        start = self.sample_visible_from_preactivation(bias, stream)
+        mean = self._chain(start, gibbs_steps, stream)[1]
+        self._finish(stream, seed)
+        return mean
+
+    def complete(self, x, mask, gibbs_steps=100, seed=None):
+        """Fills in unknown visible units by Gibbs sampling with the known ones clamped.
+
+        Args:
+            x: data (batch, visible_units); values where `mask` is 0 are ignored.
+            mask: 1 where a unit is known, 0 where it is to be filled in; the
+                shape of `x`, or (visible_units,) for one mask for all rows.
+            gibbs_steps: Gibbs sweeps, >= 1.
+            seed: int, or `None` for the model's generator.
+
+        Returns:
+            A NumPy array: `x` where known, elsewhere E[v | h] averaged over
+            the second half of the sweeps (less noisy than one sweep).
+        """
+        x = self._visible_input("x", x, numpy=True)
+        mask = check_array("mask", mask, ndim=(1, 2), value_range=(0, 1))
+        if mask.shape != x.shape and mask.shape != x.shape[1:]:
+            raise ValueError(
+                f"Expected `mask` to have the shape of `x` {x.shape} or {x.shape[1:]}. "
+                f"Received: mask with shape {mask.shape}"
+            )
+        if not np.isin(mask, (0.0, 1.0)).all():
+            raise ValueError("Expected `mask` to hold only 0 and 1. Received: mask with other values")
+        gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
+        mask = np.broadcast_to(mask, x.shape).astype("float32")
+        stream = self._stream(seed)
+        start = self.sample_visible_from_preactivation(
+            ops.broadcast_to(self.visible_bias, x.shape), stream
+        )
+        start = mask * x + (1.0 - mask) * ops.convert_to_numpy(start)
+        average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
+        self._finish(stream, seed)
+        return mask * x + (1.0 - mask) * average
+
+    def reconstruct(self, x):
+        """Mean-field reconstruction E[v | h = p(h | x)] as a NumPy array."""
+        x = self._visible_input("x", x, numpy=True)
+        return ops.convert_to_numpy(self.visible_mean(self.hidden_probabilities(x)))
+
+    def transform(self, x, batch_size=4096):
+        """Hidden probabilities p(h = 1 | x) as features (NumPy array)."""
+        x = self._visible_input("x", x, numpy=True)
+        parts = [
+            ops.convert_to_numpy(self.hidden_probabilities(x[i : i + batch_size]))
+            for i in range(0, len(x), batch_size)
+        ]
+        return np.concatenate(parts, axis=0)
+
+    def _chain(self, v, steps, stream_or_seed, mask=None, known=None):
+        stream = stream_or_seed if isinstance(stream_or_seed, RandomStream) else self._stream(stream_or_seed)
+        if "chain" not in self._compiled_functions:
+            variables = self._parameter_variables()
+
+            def chain(values, seed_state, v, mask, known, steps):
+                with keras.StatelessScope(state_mapping=list(zip(variables, values))):
+                    burn_in = steps // 2
+
+                    def body(i, carry):
+                        v, _, total, count, state = carry
+                        local = RandomStream(self.seed_generator, state)
+                        v, preactivation = self.run_chain(v, 1, local, mask, known)
+                        mean = self.visible_mean_from_preactivation(preactivation)
+                        keep = ops.cast(i >= burn_in, "float32")
+                        return v, mean, total + keep * mean, count + keep, local.state
+
+                    zeros = ops.zeros_like(v)
+                    v, mean, total, count, state = ops.fori_loop(
+                        0, steps, body, (v, zeros, zeros, ops.zeros(()), seed_state)
+                    )
+                    return v, mean, total / count, state
+
+            self._compiled_functions["chain"] = compile_function(chain)
+        v = ops.convert_to_tensor(v, "float32")
+        if mask is None:
+            mask, known = ops.zeros_like(v), ops.zeros_like(v)
+        if keras.backend.backend() != "torch":
+            steps = ops.convert_to_tensor(steps, "int32")
+        sample, mean, average, stream.state = self._compiled_functions["chain"](
+            [p.value for p in self._parameter_variables()], stream.state, v,
+            ops.convert_to_tensor(mask, "float32"), ops.convert_to_tensor(known, "float32"), steps,
+        )
+        if not isinstance(stream_or_seed, RandomStream):
+            self._finish(stream, stream_or_seed)
+        return ops.convert_to_numpy(sample), ops.convert_to_numpy(mean), ops.convert_to_numpy(average)
+
+    def _parameter_variables(self):
+        return [self.kernel, self.visible_bias, self.hidden_bias]
+
+    def _stream(self, seed):
+        if seed is None:
+            return RandomStream(self.seed_generator)
+        return RandomStream(keras.random.SeedGenerator(check_positive_int("seed", seed, minimum=0)))
+
+    def _finish(self, stream, seed):
+        if seed is None:
+            stream.commit()
+
+    # --------------------------------------------------------------- training
+    def compile(self, optimizer=None, **kwargs):
+        """Compiles for CD training; `optimizer` defaults to SGD(0.1).
+
+        The loss is built in (`compute_loss`); any `loss` argument is ignored.
+        """
+        kwargs.pop("loss", None)
+        super().compile(optimizer=optimizer or keras.optimizers.SGD(learning_rate=0.1), **kwargs)
+
+    def compile_from_config(self, config):
+        # Keras skips a custom `compile` on load; ours only adds defaults.
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built:
+            self.optimizer.build(self.trainable_variables)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        x, y = self._check_training_data(x, y)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, tuple):
+            kwargs["validation_data"] = self._check_training_data(*validation[:2], *validation[2:3])
+        elif validation is not None and _is_array_like(validation):
+            kwargs["validation_data"] = self._check_training_data(validation, None)[0]
+        return super().fit(x, y, *args, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        x, y = self._check_training_data(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def _check_training_data(self, x, y, *rest):
+        if x is not None and _is_array_like(x):
+            x = self._visible_input("x", x, numpy=True, data=True)
+        return (x, y, *rest)
+
+    def _visible_input(self, name, x, numpy=False, data=False):
+        """Checks NumPy/list input (shape, finite, range) before work; tensors pass through.
+
+        `data=True`: `x` holds data units only (differs from the visible
+        units for `ClassificationRBM`).
+        """
+        if not _is_array_like(x):
+            return x
+        if not numpy and ops.is_tensor(x):
+            return x
+        units = None
+        if self.built:
+            units = self.data_units if data else self.visible_units
+        return check_array(
+            name, ops.convert_to_numpy(x) if ops.is_tensor(x) else x, ndim=2, last_dim=units,
+            value_range=(0, 1) if self.visible_type == "bernoulli" else None,
+        )
+
+    def training_visible(self, x, y):
+        """The visible vector a training batch clamps (the data itself here)."""
+        return ops.cast(x, "float32")
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """CD-k / PCD surrogate loss; also updates the tracked metrics."""
+        v_data = self.training_visible(x, y)
+        stream = RandomStream(self.seed_generator)
+        preactivation = self.hidden_preactivation(v_data)
+        free_energy_data = self.free_energy(v_data, preactivation)
+        h_data = stream.bernoulli(ops.sigmoid(preactivation))
+        reconstruction = self.visible_preactivation(h_data)
+        if self.persistent and training:
+            batch = ops.shape(v_data)[0]
+            from_data = ops.take(v_data, ops.mod(ops.arange(self.persistent_chains), batch), axis=0)
+            start = ops.where(self.chains_started > 0, self.chains.value, from_data)
+            negative, _ = self.run_chain(start, self.cd_steps, stream)
+            self.chains.assign(negative)
+            self.chains_started.assign(1.0)
+        else:
+            negative = self.sample_visible_from_preactivation(reconstruction, stream)
+            if self.cd_steps > 1:
+                negative, _ = self.run_chain(negative, self.cd_steps - 1, stream)
+        negative = ops.stop_gradient(negative)
+        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative))
+        self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
+        stream.commit()
+        return loss
+
+    def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
+        """Reconstruction error and (Bernoulli) stochastic pseudo-likelihood of the batch."""
+        mean = self.visible_mean_from_preactivation(reconstruction)
+        self.reconstruction_tracker.update_state(ops.mean(ops.square(v_data - mean), axis=-1))
+        if self.visible_type == "bernoulli" and self.tracks_pseudo_likelihood:
+            self.pseudo_likelihood_tracker.update_state(
+                stochastic_pseudo_log_likelihood(self, v_data, stream, preactivation, free_energy_data)
+            )
+
+    def save_own_variables(self, store):
+        # Keras does not save SeedGenerator states; ours makes a resumed fit
+        # draw the same chains as an uninterrupted one.
+        super().save_own_variables(store)
+        store["seed_state"] = ops.convert_to_numpy(self.seed_generator.state)
+
+    def load_own_variables(self, store):
+        if "seed_state" in store.keys():
+            state = np.asarray(store["seed_state"])
+            self.seed_generator.state.assign(state.astype(self.seed_generator.state.dtype))
+            store = {key: store[key] for key in store.keys() if key != "seed_state"}
+        super().load_own_variables(store)
+
+    # ----------------------------------------------------------- inspection
+    def filters_image(self, path, image_shape=None, columns=None, scale=2):
+        """Writes a PNG grid of the hidden units' filters (kernel columns).
+
+        Each filter is scaled to its own [min, max].
+
+        Args:
+            path: destination `.png` file (written atomically).
+            image_shape: shape of one data vector as an image, e.g. (28, 28);
+                default: a square.
+            columns: filters per row.
+            scale: integer upscaling of each pixel.
+
+        Returns:
+            `path`.
+        """
+        filters = ops.convert_to_numpy(self.kernel)[: self.data_units].T
+        low = filters.min(axis=1, keepdims=True)
+        high = filters.max(axis=1, keepdims=True)
+        filters = (filters - low) / np.maximum(high - low, 1e-12)
+        return save_image_grid(path, filters, columns=columns, image_shape=image_shape, scale=scale)
+
+    def export_parts(self):
+        """`{"features": (model, metadata)}`: x -> p(h = 1 | x), for ONNX/TFLite export."""
+        inputs = keras.Input((self.data_units,), name="visible")
+        dense = keras.layers.Dense(self.hidden_units, activation="sigmoid", name="hidden_probabilities")
+        outputs = dense(inputs)
+        dense.set_weights([ops.convert_to_numpy(self.kernel), ops.convert_to_numpy(self.hidden_bias)])
+        bernoulli = self.visible_type == "bernoulli"
+        metadata = {
+            "inputs": {
+                "visible": {
+                    "range": [0.0, 1.0] if bernoulli else None,
+                    "distribution": "binary" if bernoulli else "normal",
+                    "description": "data vector" + (" in [0, 1]" if bernoulli else ", standardized"),
+                }
+            },
+            "output_range": [0.0, 1.0],
+        }
+        return {"features": (keras.Model(inputs, outputs, name=f"{self.name}_features"), metadata)}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            hidden_units=self.hidden_units,
+            visible_type=self.visible_type,
+            cd_steps=self.cd_steps,
+            persistent=self.persistent,
+            persistent_chains=self.persistent_chains,
+            kernel_initializer=keras.initializers.serialize(self.kernel_initializer),
+            seed=self.seed,
+        )
+        return config
