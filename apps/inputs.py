@@ -166,7 +166,7 @@ def open_image(value, name="image"):
         if array.dtype != np.uint8:
             array = np.asarray(array, dtype="float64")
             scale = 255.0 if array.size and np.nanmax(array) <= 1.0 else 1.0
-            array = np.clip(np.nan_to_num(array) * scale, 0, 255).astype("uint8")
+            array = np.clip(np.round(np.nan_to_num(array) * scale), 0, 255).astype("uint8")
         if array.ndim == 3 and array.shape[-1] == 1:
             array = array[..., 0]
         if array.ndim == 3 and array.shape[-1] == 2:
@@ -218,7 +218,7 @@ def to_model_image(value, height, width, channels, value_range=(0.0, 1.0), name=
 
     Transparency is composited over `background`, 16-bit and float images are
     normalized, colour is dropped or added to match `channels`, and the
-    picture is resized (bilinear) to the model's size.
+    picture is resized to the model's size.
 
     Returns:
         float32 array (height, width, channels) scaled to `value_range`.
@@ -226,7 +226,9 @@ def to_model_image(value, height, width, channels, value_range=(0.0, 1.0), name=
     image = _flatten(open_image(value, name), tuple(background))
     image = image.convert("L" if channels == 1 else "RGB")
     if image.size != (width, height):
-        image = image.resize((width, height), Image.BILINEAR, reducing_gap=3.0)
+        # Area averaging when shrinking (no aliasing), bilinear when enlarging.
+        shrinking = image.size[0] >= width and image.size[1] >= height
+        image = image.resize((width, height), Image.BOX if shrinking else Image.BILINEAR)
     array = np.asarray(image, dtype="float32") / 255.0
     if array.ndim == 2:
         array = array[..., None]
