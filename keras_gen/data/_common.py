@@ -58,7 +58,8 @@ def check_labels(name, y, count, source):
         labels = labels[:, 0]
     if labels.ndim != 1 or labels.shape[0] != count:
         raise ValueError(
-            f"Expected `{name}` in {source} to hold one label per sample ({count}). "
+            f"Expected `{name}` in {source} to hold one class label per sample ({count}); "
+            "image targets go in inputs_*/targets_* arrays (a paired archive). "
             f"Received: {name} with shape {labels.shape}"
         )
     if not np.issubdtype(labels.dtype, np.integer):

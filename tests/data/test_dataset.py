@@ -48,20 +48,17 @@ def test_stochastic_binary_is_seeded():
     assert not np.array_equal(a, c)
 
 
-@pytest.mark.parametrize(
-    "name, kwargs, pattern",
-    [
+def test_bad_arguments():
+    for name, kwargs, pattern in [
         ("imagenet", {}, "name_or_path='imagenet'.*no such dataset"),
         ("missing/file.npz", {}, "no such dataset, file or folder"),
         (3, {}, "name_or_path=3"),
         ("digits", {"split": "val"}, "split='val'"),
         ("digits", {"scale": "minus_one_one"}, "scale='minus_one_one'"),
         ("digits", {"limit": -5}, "limit=-5"),
-    ],
-)
-def test_bad_arguments(name, kwargs, pattern):
-    with pytest.raises(ValueError, match=pattern):
-        load_dataset(name, **kwargs)
+    ]:
+        with pytest.raises(ValueError, match=pattern):
+            load_dataset(name, **kwargs)
 
 
 def test_wrong_file_type(tmp_path):

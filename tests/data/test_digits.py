@@ -47,15 +47,12 @@ def test_limit_is_a_seeded_subset():
     assert all(rows[tuple(r)] == label for r, label in zip(x1, y1))
 
 
-@pytest.mark.parametrize(
-    "kwargs, word",
-    [
+def test_bad_arguments():
+    for kwargs, word in [
         ({"split": "validation"}, "split='validation'"),
         ({"scale": "zero_one"}, "scale='zero_one'"),
         ({"limit": 0}, "limit=0"),
         ({"seed": -1}, "seed=-1"),
-    ],
-)
-def test_bad_arguments(kwargs, word):
-    with pytest.raises(ValueError, match=word.replace("(", r"\(")):
-        load_digits(**kwargs)
+    ]:
+        with pytest.raises(ValueError, match=word):
+            load_digits(**kwargs)

@@ -93,17 +93,14 @@ def test_mirror_only_flips():
     assert seen == {"same", "flipped"}
 
 
-@pytest.mark.parametrize(
-    "batches, kwargs, pattern",
-    [
+def test_jitter_bad_input():
+    for batches, kwargs, pattern in [
         ((np.zeros((2, 8, 8, 3)), np.zeros((2, 6, 6, 3))), {}, "share count, height and width"),
         ((np.zeros((8, 8, 3)),), {}, "batch of images"),
         ((np.zeros((2, 8, 8, 3)),), {"jitter_size": 4}, "jitter_size=4"),
         ((np.zeros((2, 8, 8, 3)),), {"jitter_size": "big"}, "jitter_size='big'"),
         ((np.array([[[["x"]]]]),), {}, "hold numbers"),
         ((), {}, "at least one"),
-    ],
-)
-def test_jitter_bad_input(batches, kwargs, pattern):
-    with pytest.raises(ValueError, match=pattern):
-        random_jitter(*batches, **kwargs)
+    ]:
+        with pytest.raises(ValueError, match=pattern):
+            random_jitter(*batches, **kwargs)

@@ -112,15 +112,14 @@ def test_not_an_archive(tmp_path):
         load_npz(path)
 
 
-@pytest.mark.parametrize(
-    "arrays, pattern",
-    [
+def test_bad_archives(tmp_path):
+    for arrays, pattern in [
         ({"x_train": np.array([["a", "b"]])}, "hold numbers"),
         ({"x_train": np.zeros((0, 4, 4), "uint8")}, "non-empty"),
         ({"x_train": np.array([[0.5, np.nan]], "float32")}, "NaN"),
         ({"x_train": np.zeros((2, 2, 2, 2, 2))}, "shape \\(2, 2, 2, 2, 2\\)"),
         ({"x_train": np.zeros(5)}, "shape \\(5,\\)"),
-        ({"x_train": np.zeros((3, 4)), "y_train": np.zeros(2)}, "one label per sample"),
+        ({"x_train": np.zeros((3, 4)), "y_train": np.zeros(2)}, "one class label per sample"),
         ({"x_train": np.zeros((2, 4)), "y_train": np.array([0.5, 1.0])}, "integer class labels"),
         ({"x_train": np.zeros((2, 4, 4)), "x_test": np.zeros((2, 5, 5))}, "share a sample shape"),
         ({"inputs_train": np.zeros((2, 4, 4, 3)), "targets_train": np.zeros((2, 8, 8, 3))},
@@ -131,13 +130,11 @@ def test_not_an_archive(tmp_path):
          "2 inputs and 3 targets"),
         ({"a_train": np.zeros((2, 4, 4, 3)), "b_train": np.zeros((2, 6, 6, 3))},
          "share size and channels"),
-    ],
-)
-def test_bad_archives(tmp_path, arrays, pattern):
-    path = os.path.join(tmp_path, "bad.npz")
-    np.savez(path, **arrays)
-    with pytest.raises(ValueError, match=pattern):
-        load_npz(path, split="all" if "x_test" in arrays else "train")
+    ]:
+        path = os.path.join(tmp_path, "bad.npz")
+        np.savez(path, **arrays)
+        with pytest.raises(ValueError, match=pattern):
+            load_npz(path, split="all" if "x_test" in arrays else "train")
 
 
 def test_object_array_is_refused(tmp_path):
