@@ -1,5 +1,6 @@
 """Runs `export_part` requests under the TensorFlow backend (see `_write_in_tensorflow`)."""
 
+import contextlib
 import importlib
 import json
 import os
@@ -15,17 +16,19 @@ def main(requests):
     from keras_gen.models import load_model
 
     models, results = {}, []
-    for request in requests:
-        if request["target"] not in models:
-            models[request["target"]] = load_model(request["target"], compile=False)
-        parts = {request["part"]: (models[request["target"]], request["metadata"])}
-        plan = _plan(
-            None, request["part"], request["format"], request["quantize"],
-            request["representative_data"], request["batch"] or "dynamic", request["output"],
-            request["opset"], resolved=(parts, None),
-            source=(request["source_path"], request["source_hash"]),
-        )
-        results.append(_write(plan))
+    with contextlib.ExitStack() as stack:
+        shared = (stack, {})
+        for request in requests:
+            if request["target"] not in models:
+                models[request["target"]] = load_model(request["target"], compile=False)
+            parts = {request["part"]: (models[request["target"]], request["metadata"])}
+            plan = _plan(
+                None, request["part"], request["format"], request["quantize"],
+                request["representative_data"], request["batch"] or "dynamic", request["output"],
+                request["opset"], resolved=(parts, None),
+                source=(request["source_path"], request["source_hash"]),
+            )
+            results.append(_write(plan, shared))
     return results
 
 

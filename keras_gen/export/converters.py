@@ -4,13 +4,14 @@ TensorFlow, tf2onnx and onnxruntime are imported here, inside the functions,
 so importing keras_gen never pulls them in.
 """
 
+import contextlib
 import logging
 import os
 import tempfile
 
 import numpy as np
 
-__all__ = ["ONNX_OPSET", "convert_onnx", "convert_tflite", "output_names", "tflite_operators"]
+__all__ = ["ONNX_OPSET", "convert_onnx", "convert_tflite", "output_names", "saved_model", "tflite_operators"]
 
 ONNX_OPSET = 17
 
@@ -149,13 +150,30 @@ def _conversion_message(error):
     return f"TFLite conversion failed: {type(error).__name__}: {text.strip()[:2000]}"
 
 
-def convert_tflite(model, path, specs, quantize="none", representative=None):
+@contextlib.contextmanager
+def saved_model(model, specs):
+    """Writes `model`'s inference call as a temporary SavedModel; yields its folder.
+
+    The TFLite converter reads Keras 3 weights correctly from a SavedModel
+    (unlike `from_concrete_functions`); one SavedModel serves every
+    quantization of a part.
+    """
+    import keras
+
+    with tempfile.TemporaryDirectory() as folder:
+        archive = keras.export.ExportArchive()
+        archive.track(model)
+        archive.add_endpoint("serve", _serving_function(model), input_signature=_tf_specs(specs))
+        archive.write_out(folder, verbose=False)
+        yield folder
+
+
+def convert_tflite(model, path, specs, quantize="none", representative=None, saved_model_dir=None):
     """Writes `model` as TFLite to `path`: SavedModel, then the TFLite converter.
 
     Only TFLite builtin operators are allowed (never TensorFlow fallback
     "Flex" operators, which the plain interpreter cannot run): a model that
-    needs them fails to convert. `from_concrete_functions` is avoided: it
-    drops Keras 3 weights.
+    needs them fails to convert, naming the operators.
 
     Args:
         model: the part's Keras model (TensorFlow backend).
@@ -166,40 +184,38 @@ def convert_tflite(model, path, specs, quantize="none", representative=None):
             weights and activations calibrated on `representative`; float
             inputs and outputs, quantized inside the graph).
         representative: dict of calibration inputs (for `"int8"`).
+        saved_model_dir: a `saved_model(model, specs)` folder to reuse.
 
     Returns:
         `path`.
     """
-    import keras
     import tensorflow as tf
 
-    with tempfile.TemporaryDirectory() as folder:
-        archive = keras.export.ExportArchive()
-        archive.track(model)
-        archive.add_endpoint("serve", _serving_function(model), input_signature=_tf_specs(specs))
-        archive.write_out(folder, verbose=False)
-        converter = tf.lite.TFLiteConverter.from_saved_model(folder)
-        converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
-        if quantize != "none":
-            converter.optimizations = [tf.lite.Optimize.DEFAULT]
-        if quantize == "float16":
-            converter.target_spec.supported_types = [tf.float16]
-        if quantize == "int8":
-            count = len(next(iter(representative.values())))
+    if saved_model_dir is None:
+        with saved_model(model, specs) as folder:
+            return convert_tflite(model, path, specs, quantize, representative, folder)
+    converter = tf.lite.TFLiteConverter.from_saved_model(saved_model_dir)
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
+    if quantize != "none":
+        converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    if quantize == "float16":
+        converter.target_spec.supported_types = [tf.float16]
+    if quantize == "int8":
+        count = len(next(iter(representative.values())))
 
-            def samples():
-                for i in range(count):
-                    yield {k: v[i : i + 1] for k, v in representative.items()}
+        def samples():
+            for i in range(count):
+                yield {k: v[i : i + 1] for k, v in representative.items()}
 
-            converter.representative_dataset = samples
-            # Operators without an int8 kernel stay float rather than failing.
-            converter.target_spec.supported_ops = [
-                tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS,
-            ]
-        try:
-            content = converter.convert()
-        except Exception as error:
-            raise ValueError(_conversion_message(error)) from error
+        converter.representative_dataset = samples
+        # Operators without an int8 kernel stay float rather than failing.
+        converter.target_spec.supported_ops = [
+            tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS,
+        ]
+    try:
+        content = converter.convert()
+    except Exception as error:
+        raise ValueError(_conversion_message(error)) from error
     with open(path, "wb") as handle:
         handle.write(content)
     return path

@@ -1,5 +1,6 @@
 """`export_part` / `export_model`: a part of a model → ONNX or TFLite artifact + sidecar."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -125,10 +126,15 @@ def _plan(target, part, format, quantize, representative_data, batch, output, op
             "source_hash": hash_record}
 
 
-def _write(plan):
-    """Converts one planned part in this (TensorFlow-backend) process."""
+def _write(plan, saved_models=None):
+    """Converts one planned part in this (TensorFlow-backend) process.
+
+    `saved_models` (an `ExitStack` and a dict) shares one SavedModel among the
+    TFLite quantizations of a part.
+    """
     from keras_gen.export.converters import convert_onnx
     from keras_gen.export.converters import convert_tflite
+    from keras_gen.export.converters import saved_model
     from keras_gen.export.converters import tflite_operators
     from keras_gen.export.inputs import input_specs
     from keras_gen.export.sidecar import build_sidecar
@@ -145,7 +151,15 @@ def _write(plan):
                          plan["opset"])
             extra = {"opset": plan["opset"]}
         else:
-            convert_tflite(model, artifact_tmp, specs, plan["quantize"], plan["representative"])
+            folder = None
+            if saved_models is not None:
+                stack, folders = saved_models
+                key = (id(model), plan["batch"])
+                if key not in folders:
+                    folders[key] = stack.enter_context(saved_model(model, specs))
+                folder = folders[key]
+            convert_tflite(model, artifact_tmp, specs, plan["quantize"], plan["representative"],
+                           folder)
             operators = tflite_operators(artifact_tmp)
             flex = [op for op in operators if op.startswith("Flex")]
             if flex:
@@ -163,7 +177,9 @@ def _write_all(plans):
     import keras
 
     if keras.backend.backend() == "tensorflow":
-        return [_write(plan) for plan in plans]
+        with contextlib.ExitStack() as stack:
+            shared = (stack, {})
+            return [_write(plan, shared) for plan in plans]
     return _write_in_tensorflow(plans)
 
 

@@ -5,6 +5,7 @@ import os
 import numpy as np
 import pytest
 
+from keras_gen.export import export_model
 from keras_gen.export import export_part
 from keras_gen.export import load_runner
 from keras_gen.export import read_sidecar
@@ -27,9 +28,9 @@ def _representative(model, metadata):
 @pytest.mark.parametrize("builder", sorted(standins.BUILDERS))
 def test_every_part_format_and_quantization_matches_keras(builder, fmt, tmp_path, tensorflow_only):
     model, metadata = standins.BUILDERS[builder]()
-    for quantize in QUANTIZATIONS:
-        data = _representative(model, metadata) if quantize == "int8" else None
-        result = export_part(model, "generator", fmt, quantize, data, output=tmp_path)
+    results = export_model(model, (fmt,), QUANTIZATIONS, output=tmp_path,
+                           representative_data={"generator": _representative(model, metadata)})
+    for quantize, result in zip(QUANTIZATIONS, results):
         row = verify(result["artifact"], model, metadata)
         assert row["passed"], row
         assert row["flex_ops"] == []
