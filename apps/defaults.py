@@ -3,8 +3,8 @@
 `keras-gen demo` with no run folders must work on a fresh machine with no
 download. The first launch trains a DCGAN, a conditional DCGAN, a VAE and an
 RBM on scikit-learn's embedded 8x8 digits (Keras progress bars; about a
-minute or two on a laptop CPU), and a small Pix2Pix on the facades when
-the shared data folder is there. Each is written as an ordinary run folder
+few minutes on a laptop CPU), and a small Pix2Pix and CycleGAN on the
+facades when the shared data folder is there. Each is written as an ordinary run folder
 (`model.keras` + `run.json`) into the cache, then exported like any user
 run. Later launches reuse the cache.
 
@@ -39,7 +39,11 @@ RECIPES = {
             "quick_epochs": 1},
     "pix2pix": {"title": "Pix2Pix (facades)", "model": "pix2pix", "side": 64, "filters": 16,
                 "epochs": 4, "quick_epochs": 1, "limit": 400, "quick_limit": 8},
+    "cyclegan": {"title": "CycleGAN (facades, unpaired)", "model": "cyclegan", "side": 64, "filters": 8,
+                 "residual_blocks": 3, "epochs": 2, "quick_epochs": 1, "limit": 200, "quick_limit": 4},
 }
+# Recipes that need the shared facades data.
+FACADES = ("pix2pix", "cyclegan")
 RECIPE_VERSION = 1
 
 
@@ -142,6 +146,22 @@ def _train(name, recipe, quick):
         model.compile()
         _fit(model, x, y, recipe, quick, 4)
         extra["data"] = path
+    elif name == "cyclegan":
+        from keras_gen.data import load_unpaired
+        from keras_gen.data import resize_images
+        from keras_gen.models.cyclegan import CycleGAN
+
+        limit = recipe["quick_limit"] if quick else recipe["limit"]
+        path = os.path.join(data_dir(), "cyclegan_facades_128.npz")
+        (a, b), _ = load_unpaired(path, limit=limit)
+        side = recipe["side"]
+        a, b = resize_images(a, (side, side)), resize_images(b, (side, side))
+        model = CycleGAN(image_size=side, generator_filters=recipe["filters"],
+                         discriminator_filters=recipe["filters"],
+                         residual_blocks=recipe["residual_blocks"], seed=0)
+        model.compile()
+        _fit(model, a, b, recipe, quick, 1)
+        extra["data"] = path
     else:
         raise ValueError(f"Expected one of {sorted(RECIPES)}. Received: name={name!r}")
     return model, extra
@@ -187,7 +207,8 @@ def default_runs(quick=False, names=None, log=print, root=None):
 
     Args:
         quick: one epoch each (tests); the cache keeps them apart.
-        names: recipes to use (default all; Pix2Pix only with the shared data).
+        names: recipes to use (default all; Pix2Pix and CycleGAN only with the
+            shared data).
         log: where progress lines go.
         root: cache folder (default `cache_dir()`).
 
@@ -197,8 +218,8 @@ def default_runs(quick=False, names=None, log=print, root=None):
     """
     names = list(names or RECIPES)
     notes = {}
-    if "pix2pix" in names and data_dir() is None:
-        names.remove("pix2pix")
+    if data_dir() is None and set(FACADES) & set(names):
+        names = [name for name in names if name not in FACADES]
         notes["image_to_image"] = (
             "No image-to-image model: the facades data was not found (set KERAS_GEN_DATA to the "
             "folder holding facades_128.npz), and none was given. Train one with "

@@ -12,25 +12,14 @@ from apps.display import write_gif
 from apps.inputs import Number
 from apps.inputs import parse_int
 from apps.inputs import parse_int_list
+from keras_gen.latent import interpolate
+from keras_gen.latent import latent_mean
+from keras_gen.latent import vector_arithmetic
 
 __all__ = ["GANDemo", "build"]
 
 MAX_COUNT = 64
 MAX_SEED = 2**31 - 1
-
-
-def lerp(a, b, t):
-    return (1.0 - t) * a + t * b
-
-
-def slerp(a, b, t):
-    """Spherical interpolation (White, "Sampling Generative Networks", 2016):
-    stays at the norm Gaussian latents have, where lerp passes near zero."""
-    cosine = np.dot(a / np.linalg.norm(a), b / np.linalg.norm(b))
-    omega = np.arccos(np.clip(cosine, -1.0, 1.0))
-    if omega < 1e-6:
-        return lerp(a, b, t)
-    return (np.sin((1.0 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
 
 
 class GANDemo:
@@ -72,15 +61,15 @@ class GANDemo:
         return self._picture(self._generate(self._noise(range(seed, seed + count))), columns)
 
     def interpolate(self, seed_a, seed_b, steps, method, label=None):
-        """A strip and a GIF from seed A's latent to seed B's."""
+        """A strip and a GIF from seed A's latent to seed B's (slerp keeps the
+        norm Gaussian latents have; lerp passes near the origin)."""
         seed_a = parse_int(seed_a, "Seed A", 0, MAX_SEED)
         seed_b = parse_int(seed_b, "Seed B", 0, MAX_SEED)
         steps = parse_int(steps, "Steps", 2, 32)
         if method not in ("slerp", "lerp"):
             raise gr.Error(f"Method must be slerp or lerp, not {method!r}.")
         a, b = self._noise([seed_a, seed_b])
-        mix = slerp if method == "slerp" else lerp
-        noise = np.stack([mix(a, b, t) for t in np.linspace(0.0, 1.0, steps)]).astype("float32")
+        noise = interpolate(a, b, steps=steps, method=method)
         labels = None
         if self.label_name:
             labels = np.full(steps, parse_int(label, "Digit", 0, self.num_classes - 1, default=0))
@@ -92,8 +81,9 @@ class GANDemo:
         """Mean latent of each seed group, then a − b + c (Radford et al., 2016)."""
         groups = [parse_int_list(text, f"Group {name}", 0, MAX_SEED)
                   for text, name in ((group_a, "A"), (group_b, "B"), (group_c, "C"))]
-        means = [self._noise(seeds).mean(axis=0) for seeds in groups]
-        result = means[0] - means[1] + means[2]
+        vectors = [self._noise(seeds) for seeds in groups]
+        means = [latent_mean(group) for group in vectors]
+        result = vector_arithmetic(*vectors)
         images = self._generate(np.stack(means + [result]).astype("float32"))
         return strip(images, self.generator.output_range, self.image_shape)
 

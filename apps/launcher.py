@@ -63,8 +63,8 @@ def collect_runs(runs, quick=False, log=print):
     for run in runs:
         log(f"preparing {run}")
         bundle = prepare_run(run, log=log)
-        if bundle.family is None:
-            log(f"  skipped: no demo for model {bundle.model_name!r}")
+        if bundle.family is None or not bundle.artifacts:
+            log(f"  skipped: no demo for model {bundle.model_name!r} (exported parts: {sorted(bundle.artifacts)})")
             continue
         bundles.append(bundle)
     return bundles, notes
@@ -92,11 +92,21 @@ def build_app(bundles, notes=None):
                 for index, bundle in enumerate(members):
                     prefix = family if index == 0 else f"{family}{index + 1}"
                     if len(members) == 1:
-                        module.build(bundle, prefix)
+                        _build_tab(gr, module, bundle, prefix)
                     else:
                         with gr.Tab(bundle.name):
-                            module.build(bundle, prefix)
+                            _build_tab(gr, module, bundle, prefix)
     return app
+
+
+def _build_tab(gr, module, bundle, prefix):
+    # One run that cannot be shown (say, a part the tab needs was not
+    # exported) must not take the other tabs down.
+    try:
+        module.build(bundle, prefix)
+    except Exception as error:
+        logging.getLogger("keras_gen.apps").exception("no demo for %s", bundle.path)
+        gr.Markdown(f"**No demo for {bundle.name}**: {type(error).__name__}: {error}")
 
 
 def launch(app, host="127.0.0.1", port=7860, concurrency=DEFAULT_CONCURRENCY, max_file_size=None,

@@ -146,11 +146,12 @@ class RBMDemo:
         return self._picture(query, min_tile=128), self._picture(x[order]), summary
 
     # ---------------------------------------------------------------- filters
-    def filters(self, count):
-        """The first `count` hidden units' weights as images (each scaled to its own range).
+    def hidden_weights(self, count):
+        """Weights `(count, visible_units)` of the first `count` hidden units.
 
         Read back from the `visible` artifact: p(v | e_j) = σ(W_j + b) and
-        p(v | 0) = σ(b), so W_j = logit(p(v | e_j)) − logit(p(v | 0)).
+        p(v | 0) = σ(b), so W_j = logit(p(v | e_j)) − logit(p(v | 0)) (for
+        Gaussian visible units, the means differ by W_j directly).
         """
         if self.visible is None:
             raise gr.Error("This run has no visible-unit artifact to read filters from.")
@@ -158,10 +159,14 @@ class RBMDemo:
         count = parse_int(count, "Filters", 1, min(hidden, 256))
         probes = np.vstack([np.zeros((1, hidden)), np.eye(hidden)[:count]]).astype("float32")
         means = self.visible(hidden=probes).astype("float64")
-        if self.visible.output_range == [0.0, 1.0] or float(means.min()) >= 0.0 and float(means.max()) <= 1.0:
-            means = np.clip(means, 1e-6, 1 - 1e-6)
+        if self.visible.output_range == [0.0, 1.0]:
+            means = np.clip(means, 1e-7, 1 - 1e-7)
             means = np.log(means) - np.log1p(-means)
-        weights = means[1:] - means[:1]
+        return means[1:] - means[:1]
+
+    def filters(self, count):
+        """The first `count` hidden units' weights as images, each scaled to its own range."""
+        weights = self.hidden_weights(count)
         low = weights.min(axis=1, keepdims=True)
         weights = (weights - low) / np.maximum(weights.max(axis=1, keepdims=True) - low, 1e-8)
         return grid(weights.astype("float32"), (0.0, 1.0), self.image_shape, min_tile=48)

@@ -29,7 +29,7 @@ FAMILIES = {
     "Pix2Pix": "image_to_image", "CycleGAN": "image_to_image",
 }
 MANIFEST = "apps.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 
 
 def family_of(name):
@@ -118,18 +118,30 @@ class RunBundle:
         raise ValueError(f"Cannot show vectors of {size} values as images; add image_shape to run.json")
 
 
-def _rbm_visible_model(model):
-    """h → mean of p(v | h) as a plain Dense model, for step-by-step Gibbs
-    completion with two artifacts (the RBM exports only v → p(h | v))."""
-    import keras
+class _VisibleMeans:
+    """h → mean of p(v | h) of an RBM as an exportable part, for step-by-step
+    Gibbs completion with two artifacts (the RBM exports only v → p(h | v))."""
 
-    hidden = keras.Input((int(model.hidden_units),), name="hidden")
-    activation = "sigmoid" if getattr(model, "visible_type", "bernoulli") == "bernoulli" else None
-    dense = keras.layers.Dense(int(model.kernel.shape[0]), activation=activation, name="visible_mean")
-    outputs = dense(hidden)
-    kernel = keras.ops.convert_to_numpy(model.kernel)
-    dense.set_weights([kernel.T, keras.ops.convert_to_numpy(model.visible_bias)])
-    return keras.Model(hidden, outputs, name="rbm_visible")
+    def __init__(self, model):
+        import keras
+
+        self.bernoulli = getattr(model, "visible_type", "bernoulli") == "bernoulli"
+        hidden = keras.Input((int(model.hidden_units),), name="hidden")
+        dense = keras.layers.Dense(int(model.kernel.shape[0]), activation="sigmoid" if self.bernoulli else None,
+                                   name="visible_mean")
+        outputs = dense(hidden)
+        kernel = keras.ops.convert_to_numpy(model.kernel)
+        dense.set_weights([kernel.T, keras.ops.convert_to_numpy(model.visible_bias)])
+        self.model = keras.Model(hidden, outputs, name="rbm_visible")
+
+    def export_parts(self):
+        metadata = {
+            "inputs": {"hidden": {"range": [0.0, 1.0], "distribution": "binary",
+                                  "description": "hidden unit states (or probabilities)"}},
+            "output_range": [0.0, 1.0] if self.bernoulli else None,
+            "source_class": "RBM",
+        }
+        return {"visible": (self.model, metadata)}
 
 
 def _export(run_dir, model_path, export_dir, log):
@@ -150,7 +162,7 @@ def _export(run_dir, model_path, export_dir, log):
         parts[part] = os.path.basename(result["artifact"])
     if model_class == "RBM" and hasattr(model, "visible_bias"):
         log(f"  exporting visible means of {os.path.basename(run_dir)} to ONNX")
-        result = export_part(_rbm_visible_model(model), "visible", format="onnx", batch="dynamic",
+        result = export_part(_VisibleMeans(model), "visible", format="onnx", batch="dynamic",
                              output=os.path.join(export_dir, "visible.onnx"))
         parts["visible"] = os.path.basename(result["artifact"])
     return model_class, parts

@@ -53,7 +53,8 @@ def test_named_endpoints(client, demo_bundles):
     bundles, _ = demo_bundles
     expected = set(EXPECTED)
     if any(bundle.family == "image_to_image" for bundle in bundles):
-        expected |= {"/image_to_image_translate", "/image_to_image_example"}
+        expected |= {"/image_to_image_translate", "/image_to_image_example",
+                     "/image_to_image2_translate", "/image_to_image2_example"}
     assert expected <= names, sorted(expected - names)
 
 
@@ -124,11 +125,19 @@ def test_image_to_image(client, demo_bundles, tmp_path):
     if not any(bundle.family == "image_to_image" for bundle in bundles):
         assert "facades" in notes["image_to_image"]
         pytest.skip("no facades data: the tab shows a 'no model' message")
-    picture(client.predict(0, "generator", api_name="/image_to_image_example"))
+    paired = picture(client.predict(0, "generator", api_name="/image_to_image_example"))
+    assert paired.shape[1] == 3 * 258 + 2  # input | translation | ground truth
     label_map = np.random.default_rng(0).integers(0, 255, (300, 200, 3), dtype="uint8")
     seen, output = client.predict(handle_file(write(tmp_path, "map.jpg", label_map)), "generator",
                                   api_name="/image_to_image_translate")
     assert picture(seen).shape == picture(output).shape
+    # CycleGAN: both directions, unpaired examples (input | translation)
+    for direction in ("generator", "generator_reverse"):
+        unpaired = picture(client.predict(1, direction, api_name="/image_to_image2_example"))
+        assert unpaired.shape[1] == 2 * 258 + 2
+    with pytest.raises(AppError, match="sideways"):
+        client.predict(1, "sideways", api_name="/image_to_image2_example")
+    assert_still_serving(client)
 
 
 @pytest.mark.parametrize("arguments, message", [
