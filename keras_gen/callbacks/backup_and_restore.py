@@ -17,13 +17,14 @@ _METADATA = "training_metadata.json"
 
 def _identity(model):
     # What a backup must match to be loadable: the class and every state
-    # variable's path and shape (model weights, optimizer slots, seeds).
+    # variable's shape and dtype, in order (model weights, optimizer slots,
+    # seeds). Paths are left out: layer names are numbered per session.
     variables = list(model.weights)
     if model.optimizer is not None:
         variables += list(model.optimizer.variables)
     return {
         "class": f"{type(model).__module__}.{type(model).__qualname__}",
-        "variables": [[v.path, list(v.shape)] for v in variables],
+        "variables": [[list(v.shape), str(v.dtype)] for v in variables],
     }
 
 
@@ -130,7 +131,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         previous = self._read_metadata()
         step = 0 if previous is None else previous.get("save", 0) + 1
         weights = f"backup-{step}.weights.h5"
-        with atomic_path(os.path.join(self.backup_dir, weights)) as tmp:
+        with atomic_path(os.path.join(self.backup_dir, weights), suffix=".weights.h5") as tmp:
             self.model.save_weights(tmp, overwrite=True)
         entry = {"epoch": self._current_epoch, "batch": self._last_batch_seen,
                  "weights": weights, "save": step}

@@ -81,7 +81,8 @@ class AdversarialModel(keras.Model):
         for key, assigned in variables.items():
             group.assign(key, assigned)
         group.build([])
-        super().compile(optimizer=group, **kwargs)
+        # Each member scales its own loss: Keras must not wrap the group.
+        super().compile(optimizer=group, **{**kwargs, "auto_scale_loss": False})
         self._adversarial_compile_config = {
             **{f"{key}_optimizer": optimizer for key, optimizer in optimizers.items()},
             **kwargs,
@@ -149,3 +150,15 @@ class AdversarialModel(keras.Model):
 
         def train_step(self, data):
             return self.adversarial_step(data)
+
+    if keras.backend.backend() == "tensorflow":
+
+        def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+            # Keras builds compiled losses/metrics on a batch it first reduces
+            # over replicas; MultiWorkerMirroredStrategy cannot reduce a nested
+            # batch (the (x, y) pairs of Pix2Pix/CycleGAN) and fit fails. An
+            # adversarial model compiles no loss or metrics: nothing to build.
+            if self.built and self.optimizer is not None and self.optimizer.built:
+                return
+            super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+

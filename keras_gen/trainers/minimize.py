@@ -99,8 +99,32 @@ def _minimize_jax(loss_fn, variables, optimizer):
     # Side effects of the forward pass (batch-norm statistics, seed
     # generator states) carry on in the outer scope.
     outer.state_mapping.update(updates)
-    optimizer.apply(gradients, variables)
+    if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        _loss_scaled_apply_jax(optimizer, gradients, variables, outer)
+    else:
+        optimizer.apply(gradients, variables)
     return loss
+
+
+def _loss_scaled_apply_jax(optimizer, gradients, variables, scope):
+    # LossScaleOptimizer.apply assigns inside ops.cond branches, which leaks
+    # tracers out of the jitted step; its stateless form returns new values.
+    built = optimizer._trainable_variables
+    position = {id(v): i for i, v in enumerate(variables)}
+    if set(position) != {id(v) for v in built}:
+        raise ValueError(
+            "Expected `variables` to be the variables the LossScaleOptimizer was "
+            f"built on ({len(built)} variables). Received: {len(variables)} variables"
+        )
+    mapping = scope.state_mapping
+    new_trainable, new_optimizer = optimizer.stateless_apply(
+        [mapping[id(v)] for v in optimizer.variables],
+        [gradients[position[id(v)]] for v in built],
+        [mapping[id(v)] for v in built],
+    )
+    for variable, value in zip(list(built) + list(optimizer.variables),
+                               list(new_trainable) + list(new_optimizer)):
+        mapping[id(variable)] = value
 
 
 _IMPLEMENTATIONS = {

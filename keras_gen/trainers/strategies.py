@@ -78,4 +78,35 @@ def multi_worker_strategy(environ=None):
     read_tf_config(environ, required=True)
     import tensorflow as tf
 
+    _patch_multi_worker_log_reduction()
     return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+def _patch_multi_worker_log_reduction():
+    # Keras 3 (through 3.15) reduces every log of a multi-worker step with
+    # strategy.reduce("MEAN", value, axis=0), which fails on scalar logs:
+    # "Invalid reduction dimension 0 for input with 0 dimensions"
+    # (tensorflow/tensorflow#72388), so no fit() runs at all. Scalars are
+    # reduced over replicas instead; everything else goes through Keras.
+    from keras.src.backend.tensorflow import trainer
+
+    original = trainer.reduce_per_replica
+    if getattr(original, "keras_gen_patched", False):
+        return
+
+    def reduce_per_replica(values, strategy, reduction):
+        if reduction not in ("auto", "mean") or not trainer._collective_all_reduce_multi_worker(
+            strategy
+        ):
+            return original(values, strategy, reduction)
+
+        def reduce(value):
+            parts = getattr(value, "values", (value,))
+            if parts[0].shape.rank == 0:
+                return strategy.reduce("MEAN", value, axis=None)
+            return original(value, strategy, reduction)
+
+        return keras.tree.map_structure(reduce, values)
+
+    reduce_per_replica.keras_gen_patched = True
+    trainer.reduce_per_replica = reduce_per_replica

@@ -50,6 +50,8 @@ def main():
     import keras
     import numpy as np
 
+    keras.config.disable_traceback_filtering()  # full tracebacks in the test log
+
     from tests.distribute import problems
     from keras_gen.trainers import replicas
 
@@ -83,6 +85,8 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     for name in args.models.split(","):
+        # Fresh layer names, so weight paths match whatever ran before.
+        keras.backend.clear_session()
         keras.utils.set_random_seed(0)
         problem = problems.PROBLEMS[name]
         # JAX's keras.distribution runs one program over the global batch,

@@ -1,0 +1,80 @@
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.callbacks.backup_and_restore import BackupAndRestore
+from tests.trainers.toy_adversarial import fixed_problem
+
+
+class StopAtEpoch(keras.callbacks.Callback):
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            raise RuntimeError("simulated crash")
+
+
+def _compiled():
+    model, real, noise = fixed_problem()
+    model.compile(generator_optimizer=keras.optimizers.Adam(0.05),
+                  discriminator_optimizer=keras.optimizers.Adam(0.05))
+    return model, (real, noise)
+
+
+def _state(model):
+    return [keras.ops.convert_to_numpy(v) for v in model.weights + model.optimizer.variables]
+
+
+def test_two_optimizer_model_resumes_with_optimizer_state(tmp_path):
+    reference, data = _compiled()
+    reference.fit(data, batch_size=4, epochs=3, shuffle=False, verbose=0)
+
+    backup = str(tmp_path / "backup")
+    crashed, data = _compiled()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        crashed.fit(data, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                    callbacks=[BackupAndRestore(backup), StopAtEpoch(2)])
+    with open(os.path.join(backup, "training_metadata.json")) as file:
+        assert json.load(file)["epoch"] == 2
+
+    resumed, data = _compiled()
+    history = resumed.fit(data, batch_size=4, epochs=3, shuffle=False, verbose=0,
+                          callbacks=[BackupAndRestore(backup)])
+    assert history.epoch == [2]  # only the lost epoch is trained again
+    for a, b in zip(_state(reference), _state(resumed)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert not os.path.exists(backup)  # deleted after a finished run
+
+
+def test_backup_of_another_model_is_refused(tmp_path):
+    backup = str(tmp_path / "backup")
+    model, data = _compiled()
+    model.fit(data, batch_size=4, epochs=1, verbose=0,
+              callbacks=[BackupAndRestore(backup, delete_checkpoint=False)])
+
+    other = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    other.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="holds one of .*Received: backup_dir="):
+        other.fit(np.zeros((4, 3)), np.zeros((4, 2)), verbose=0,
+                  callbacks=[BackupAndRestore(backup)])
+
+
+def test_double_checkpoint_falls_back_to_previous(tmp_path):
+    backup = str(tmp_path / "backup")
+    model, data = _compiled()
+    model.fit(data, batch_size=4, epochs=2, verbose=0,
+              callbacks=[BackupAndRestore(backup, double_checkpoint=True, delete_checkpoint=False)])
+    with open(os.path.join(backup, "training_metadata.json")) as file:
+        metadata = json.load(file)
+    assert metadata["previous"]["epoch"] == 1
+    with open(os.path.join(backup, metadata["weights"]), "wb") as file:
+        file.write(b"truncated by a crash")
+    restored, data = _compiled()
+    history = restored.fit(data, batch_size=4, epochs=2, verbose=0,
+                           callbacks=[BackupAndRestore(backup, double_checkpoint=True)])
+    assert history.epoch == [1]

@@ -1,0 +1,87 @@
+"""Mixed precision through the trainers: mixed_bfloat16, and mixed_float16 with
+loss scaling, for AdversarialModel (minimize) and a compute_loss model."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.trainers import AdversarialModel
+from tests.trainers.toy_adversarial import ToyAdversarial
+from tests.trainers.toy_adversarial import fixed_problem
+
+
+@pytest.fixture
+def policy(request, backend):
+    if backend == "torch":
+        pytest.skip("mixed precision is checked on TensorFlow and JAX (CPU torch has no fp16 matmul)")
+    keras.mixed_precision.set_dtype_policy(request.param)
+    yield request.param
+    keras.mixed_precision.set_dtype_policy("float32")
+
+
+def _assert_float32_state(model):
+    for variable in model.weights + model.optimizer.variables:
+        if "float" in str(variable.dtype):
+            assert variable.dtype == "float32", variable.path
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+def test_adversarial_model_trains(policy):
+    model, real, noise = fixed_problem()
+    model.compile(generator_optimizer=keras.optimizers.Adam(0.05),
+                  discriminator_optimizer=keras.optimizers.Adam(0.05))
+    loss_scaled = isinstance(model.optimizer["generator"], keras.optimizers.LossScaleOptimizer)
+    assert loss_scaled == (policy == "mixed_float16")
+    assert model.generator.layers[0].compute_dtype == policy.split("_")[1]
+    before = [keras.ops.convert_to_numpy(w).copy() for w in model.trainable_weights]
+    history = model.fit((real, noise), batch_size=4, epochs=2, shuffle=False, verbose=0)
+    _assert_float32_state(model)
+    assert all(np.isfinite(history.history[k]).all() for k in ("d_loss", "g_loss"))
+    moved = [np.abs(keras.ops.convert_to_numpy(w) - b).max() for w, b in
+             zip(model.trainable_weights, before)]
+    assert min(moved) > 0  # every layer trained: no step was skipped for good
+
+
+class Float32Only(ToyAdversarial):
+    supports_mixed_float16 = False
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16"], indirect=True)
+def test_float16_refused_by_model_that_cannot_take_it(policy):
+    model = Float32Only()
+    with pytest.raises(ValueError, match="mixed_float16.*Received: dtype_policy"):
+        model.compile(generator_optimizer="adam", discriminator_optimizer="adam")
+
+
+def test_float16_accepted_flag_default():
+    assert AdversarialModel.supports_mixed_float16 is True
+
+
+class Reconstruction(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(4)
+
+    def build(self, input_shape):
+        self.dense.build(input_shape)
+
+    def call(self, x):
+        return self.dense(x)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        # Losses are reduced in float32 whatever the compute dtype.
+        error = keras.ops.cast(self(x), "float32") - x
+        return keras.ops.mean(keras.ops.square(error))
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+def test_compute_loss_model_trains(policy):
+    model = Reconstruction()
+    model.build((None, 4))
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
+    history = model.fit(x, batch_size=8, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert keras.ops.convert_to_numpy(model(x)).dtype == np.dtype(policy.split("_")[1]) or \
+        policy == "mixed_bfloat16"
+    _assert_float32_state(model)
