@@ -1,0 +1,100 @@
+"""One prepared run for a GPU host with JAX and PyTorch (no TensorFlow).
+
+Runs each per-model script (keras-gen through `fit` on JAX vs a PyTorch loop
+of the same network, both timed in the same process) and writes one JSON
+naming the GPU:
+
+    KERAS_BACKEND=jax python benchmarks/gpu/run_all.py [--quick] [--only NAME ...]
+
+Scripts: rbm_jax_vs_torch.py (RBM CD-1 784x1024, batch 1024),
+dcgan_jax_vs_torch.py (DCGAN 64x64x3 batch 128, fp32 and bf16),
+vae_jax_vs_torch.py, cyclegan_jax_vs_torch.py (128 px). Each takes
+`--quick` and `--out FILE`. `--quick` shrinks everything so the runner can be
+checked on a CPU-only machine; its figures mean nothing for the targets.
+Output: benchmarks/results/gpu.json (or gpu_quick.json).
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+SCRIPTS = ["rbm_jax_vs_torch", "dcgan_jax_vs_torch", "vae_jax_vs_torch", "cyclegan_jax_vs_torch"]
+TARGETS = {
+    "dcgan_jax_vs_torch": "bf16 fit >= 0.95x raw jitted JAX loop and >= 2x eager PyTorch",
+    "rbm_jax_vs_torch": "CD-1 fit >= 1.0x hand-written PyTorch",
+}
+
+
+def gpu_name():
+    try:
+        output = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total",
+                                 "--format=csv,noheader"], capture_output=True, text=True,
+                                timeout=30)
+        if output.returncode == 0 and output.stdout.strip():
+            return output.stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return "none (CPU)"
+
+
+def versions():
+    found = {"python": platform.python_version()}
+    for name in ("keras", "jax", "jaxlib", "torch", "numpy"):
+        try:
+            found[name] = __import__(name).__version__
+        except ImportError:
+            found[name] = None
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--timeout", type=int, default=1800)
+    args = parser.parse_args()
+    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=ROOT)
+    report = {"gpu": gpu_name(), "host": platform.node(), "quick": args.quick,
+              "versions": versions(), "load_average": os.getloadavg(), "results": {}}
+    for name in args.only or SCRIPTS:
+        script = os.path.join(HERE, f"{name}.py")
+        entry = {"target": TARGETS.get(name)}
+        if not os.path.exists(script):
+            entry["status"] = "script missing"
+        else:
+            with tempfile.TemporaryDirectory() as folder:
+                out = os.path.join(folder, "out.json")
+                command = [sys.executable, script, "--out", out] + (["--quick"] if args.quick else [])
+                start = time.perf_counter()
+                try:
+                    run = subprocess.run(command, env=env, cwd=ROOT, capture_output=True,
+                                         text=True, timeout=args.timeout)
+                    entry["status"] = "ok" if run.returncode == 0 else f"failed ({run.returncode})"
+                    if run.returncode:
+                        entry["stderr_tail"] = run.stderr[-2000:]
+                    if os.path.exists(out):
+                        with open(out) as file:
+                            entry["result"] = json.load(file)
+                except subprocess.TimeoutExpired:
+                    entry["status"] = f"timed out after {args.timeout} s"
+                entry["seconds"] = round(time.perf_counter() - start, 1)
+        report["results"][name] = entry
+        print(name, entry["status"], flush=True)
+    path = os.path.join(ROOT, "benchmarks", "results", "gpu_quick.json" if args.quick else "gpu.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = path + ".tmp"
+    with open(temporary, "w") as file:
+        json.dump(report, file, indent=2)
+    os.replace(temporary, path)
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
