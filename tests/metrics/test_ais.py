@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+
+from keras_gen.metrics.ais import ais_betas
+from keras_gen.metrics.ais import ais_log_likelihood
+from keras_gen.metrics.ais import ais_log_partition
+from keras_gen.metrics.ais import exact_log_partition
+from keras_gen.models import RBM
+
+
+def _tiny_rbm(visible=16, hidden=10, scale=0.5, visible_type="bernoulli"):
+    rng = np.random.default_rng(1)
+    rbm = RBM(hidden, visible_type=visible_type, seed=0)
+    rbm.build((None, visible))
+    rbm.kernel.assign(rng.normal(0, scale, (visible, hidden)).astype("float32"))
+    rbm.visible_bias.assign(rng.normal(0, 1, visible).astype("float32"))
+    rbm.hidden_bias.assign(rng.normal(0, 1, hidden).astype("float32"))
+    return rbm
+
+
+def _brute_force_log_z(rbm):
+    """Sum over every visible AND hidden configuration (independent of the code under test)."""
+    import itertools
+
+    import keras
+
+    w = keras.ops.convert_to_numpy(rbm.kernel).astype("float64")
+    b = keras.ops.convert_to_numpy(rbm.visible_bias).astype("float64")
+    c = keras.ops.convert_to_numpy(rbm.hidden_bias).astype("float64")
+    v = np.array(list(itertools.product([0, 1], repeat=len(b))), "float64")
+    h = np.array(list(itertools.product([0, 1], repeat=len(c))), "float64")
+    energies = (v @ b)[:, None] + (h @ c)[None, :] + v @ w @ h.T
+    top = energies.max()
+    return top + np.log(np.exp(energies - top).sum())
+
+
+def test_exact_log_partition_matches_brute_force():
+    rbm = _tiny_rbm(visible=6, hidden=5)
+    assert exact_log_partition(rbm) == pytest.approx(_brute_force_log_z(rbm), abs=1e-6)
+
+
+def test_ais_matches_exact_log_partition():
+    rbm = _tiny_rbm()
+    data = (np.random.default_rng(0).random((300, 16)) < 0.4).astype("float32")
+    exact = exact_log_partition(rbm)
+    result = ais_log_partition(rbm, data=data, num_runs=100, betas=1000, seed=3)
+    assert result["log_z"] == pytest.approx(exact, abs=0.15)
+    assert result["log_z_lower"] - 0.05 <= exact <= result["log_z_upper"] + 0.05
+    assert result["log_weights_std"] > 0 and 1 <= result["effective_sample_size"] <= 100
+    assert result["num_runs"] == 100 and result["num_betas"] == 1000
+
+
+def test_ais_log_likelihood_matches_exact():
+    rbm = _tiny_rbm()
+    x = (np.random.default_rng(2).random((50, 16)) < 0.5).astype("float32")
+    result = ais_log_likelihood(rbm, x, data=x, num_runs=100, betas=1000, seed=0)
+    import keras
+
+    exact = float(np.mean(-keras.ops.convert_to_numpy(rbm.free_energy(x)))) - exact_log_partition(rbm)
+    assert result["log_likelihood"] == pytest.approx(exact, abs=0.15)
+    assert result["log_likelihood_lower"] <= result["log_likelihood"] <= result["log_likelihood_upper"]
+
+
+def test_gaussian_exact_log_partition_is_finite_and_ais_refuses_it():
+    rbm = _tiny_rbm(visible=4, hidden=6, scale=0.1, visible_type="gaussian")
+    assert np.isfinite(exact_log_partition(rbm))
+    with pytest.raises(ValueError, match="model"):
+        ais_log_partition(rbm)
+
+
+def test_schedule():
+    betas = ais_betas(1450)
+    assert betas[0] == 0 and betas[-1] == 1 and len(betas) == 1450
+    assert np.all(np.diff(betas) > 0)
+    assert np.sum(betas >= 0.9) > np.sum(betas < 0.5)
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"num_runs": 0}, "num_runs"),
+        ({"betas": 1}, "betas"),
+        ({"betas": [0.0, 0.7, 0.5, 1.0]}, "betas"),
+        ({"betas": [0.0, 0.5]}, "betas"),
+        ({"betas": [0.1, 1.0]}, "betas"),
+        ({"seed": -1}, "seed"),
+        ({"data": np.ones((4, 3))}, "data"),
+        ({"data": np.full((4, 16), 2.0)}, "data"),
+    ],
+)
+def test_bad_ais_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ais_log_partition(_tiny_rbm(), **kwargs)
+
+
+def test_bad_models():
+    with pytest.raises(ValueError, match="model"):
+        ais_log_partition(RBM(3))  # not built
+    with pytest.raises(ValueError, match="hidden_units=21"):
+        exact_log_partition(_tiny_rbm(visible=3, hidden=21))
+    with pytest.raises(ValueError, match="x"):
+        ais_log_likelihood(_tiny_rbm(), np.ones((2, 5)), betas=10)
