@@ -6,14 +6,14 @@ from keras_gen.models.gan import ConditionalGAN
 
 
 def small_cgan(**kwargs):
-    return ConditionalGAN.dcgan((28, 28, 1), num_classes=3, latent_dim=8, base_filters=4,
+    return ConditionalGAN.dcgan((8, 8, 1), num_classes=3, latent_dim=8, base_filters=4,
                                 seed=0, **kwargs)
 
 
 def test_trains_and_round_trips(tmp_path, backend):
     gan = small_cgan()
     gan.compile()
-    images = np.random.default_rng(0).uniform(-1, 1, (12, 28, 28, 1)).astype("float32")
+    images = np.random.default_rng(0).uniform(-1, 1, (12, 8, 8, 1)).astype("float32")
     history = gan.fit(images, np.arange(12) % 3, batch_size=4, verbose=0)
     assert np.isfinite(history.history["g_loss"]).all()
     path = str(tmp_path / "cgan.keras")
@@ -29,7 +29,7 @@ def test_labels_change_the_samples(backend):
     noise = np.random.default_rng(0).normal(size=(2, 8)).astype("float32")
     zeros, twos = gan.generate(noise, [0, 0]), gan.generate(noise, [2, 2])
     assert not np.allclose(zeros, twos)
-    assert gan.sample(5).shape == (5, 28, 28, 1)
+    assert gan.sample(5).shape == (5, 8, 8, 1)
 
 
 def test_export_parts_takes_noise_and_labels(backend):
@@ -45,7 +45,7 @@ def test_export_parts_takes_noise_and_labels(backend):
 def test_bad_inputs(backend):
     gan = small_cgan()
     gan.compile()
-    images = np.zeros((4, 28, 28, 1), "float32")
+    images = np.zeros((4, 8, 8, 1), "float32")
     with pytest.raises(ValueError, match="labels"):
         gan.fit(images, verbose=0)
     with pytest.raises(ValueError, match=r"\[0, 3\)"):

@@ -62,9 +62,9 @@ def test_every_loss_trains(loss, backend):
 
 
 def test_save_load_round_trip(tmp_path, backend):
-    gan = DCGAN((28, 28, 1), latent_dim=8, base_filters=4, seed=0)
+    gan = DCGAN((8, 8, 1), latent_dim=8, base_filters=4, seed=0)
     gan.compile()
-    gan.fit(np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32"),
+    gan.fit(np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32"),
             batch_size=4, verbose=0)
     path = str(tmp_path / "dcgan.keras")
     gan.save(path)
@@ -77,7 +77,7 @@ def test_save_load_round_trip(tmp_path, backend):
     for a, b in zip(gan.optimizer.variables, restored.optimizer.variables):
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
     # A loaded model keeps training.
-    restored.fit(np.zeros((4, 28, 28, 1), "float32"), batch_size=4, verbose=0)
+    restored.fit(np.zeros((4, 8, 8, 1), "float32"), batch_size=4, verbose=0)
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
@@ -86,9 +86,9 @@ def test_mixed_precision(policy, backend):
         pytest.skip("bfloat16 convolutions are not implemented on torch CPU")
     keras.mixed_precision.set_global_policy(policy)
     try:
-        gan = DCGAN((28, 28, 1), latent_dim=8, base_filters=4)
+        gan = DCGAN((8, 8, 1), latent_dim=8, base_filters=4)
         gan.compile()
-        history = gan.fit(np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32"),
+        history = gan.fit(np.random.default_rng(0).uniform(-1, 1, (8, 8, 8, 1)).astype("float32"),
                           batch_size=4, verbose=0)
         scaled = isinstance(gan.optimizer["generator"], keras.optimizers.LossScaleOptimizer)
         assert scaled == (policy == "mixed_float16")
@@ -111,7 +111,7 @@ def test_export_parts_matches_generate(backend):
 
 
 def test_sampling_is_seeded(backend):
-    gan = DCGAN((28, 28, 1), latent_dim=8, base_filters=4)
+    gan = DCGAN((8, 8, 1), latent_dim=8, base_filters=4)
     np.testing.assert_array_equal(gan.sample(3, seed=7), gan.sample(3, seed=7))
     assert not np.array_equal(gan.sample(3), gan.sample(3))
 

@@ -1,0 +1,128 @@
+"""The small domain classifier shipped for FID/KID on 28×28 digits and clothes.
+
+Inception-v3 features (the usual FID) need a 90 MB download and know little
+about 28×28 greyscale digits; this classifier ships with the package (a few
+hundred kB) and was trained on MNIST / Fashion-MNIST by
+`benchmarks/train_feature_classifier.py` (accuracy in
+`keras_gen/assets/feature_classifier.json`). Any other Keras model mapping
+images to vectors can be used instead (e.g. InceptionV3 with the user's
+weights).
+"""
+
+import json
+import os
+
+import keras
+import numpy as np
+
+from keras_gen.utils import check_in
+from keras_gen.utils import check_positive_int
+
+__all__ = ["FEATURE_DOMAINS", "feature_classifier", "load_feature_extractor", "extract_features"]
+
+FEATURE_DOMAINS = ("mnist", "fashion_mnist")
+_ASSETS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "assets")
+
+
+def feature_classifier(num_classes=10, feature_dim=64):
+    """The classifier network: three convolutions, a `features` layer, logits.
+
+    Args:
+        num_classes: output classes.
+        feature_dim: size of the penultimate `features` layer.
+
+    Returns:
+        A functional `keras.Model` from `(28, 28, 1)` images in [0, 1] to logits.
+
+    Example:
+
+    >>> feature_classifier().get_layer("features").output.shape
+    (None, 64)
+    """
+    images = keras.Input((28, 28, 1), name="images")
+    x = keras.layers.Conv2D(32, 3, activation="relu")(images)
+    x = keras.layers.MaxPooling2D()(x)
+    x = keras.layers.Conv2D(64, 3, activation="relu")(x)
+    x = keras.layers.MaxPooling2D()(x)
+    x = keras.layers.Conv2D(64, 3, activation="relu")(x)
+    x = keras.layers.Flatten()(x)
+    features = keras.layers.Dense(feature_dim, activation="relu", name="features")(x)
+    x = keras.layers.Dropout(0.3)(features)
+    logits = keras.layers.Dense(num_classes, name="logits")(x)
+    return keras.Model(images, logits, name="feature_classifier")
+
+
+def weights_path(domain):
+    """Path of the shipped weights of one domain."""
+    return os.path.join(_ASSETS, f"feature_classifier_{domain}.npz")
+
+
+def load_feature_extractor(domain="mnist"):
+    """The shipped classifier of `domain`, cut at its `features` layer.
+
+    Args:
+        domain: `"mnist"` (digits) or `"fashion_mnist"` (clothes).
+
+    Returns:
+        A `keras.Model` from `(28, 28, 1)` images in [0, 1] to 64 features.
+
+    Example:
+
+    ```python
+    extractor = load_feature_extractor("mnist")
+    features = extract_features(extractor, images, value_range=(-1, 1))
+    ```
+    """
+    check_in("domain", domain, FEATURE_DOMAINS)
+    path = weights_path(domain)
+    if not os.path.isfile(path):
+        raise ValueError(
+            f"Expected the shipped classifier weights at {path!r} (made by "
+            f"benchmarks/train_feature_classifier.py). Received: domain={domain!r} without them"
+        )
+    classifier = feature_classifier()
+    with np.load(path) as stored:
+        classifier.set_weights([stored[f"w{i}"].astype("float32")
+                                for i in range(len(classifier.weights))])
+    return keras.Model(classifier.input, classifier.get_layer("features").output,
+                       name=f"features_{domain}")
+
+
+def classifier_report():
+    """The accuracies recorded when the shipped classifiers were trained."""
+    with open(os.path.join(_ASSETS, "feature_classifier.json")) as handle:
+        return json.load(handle)
+
+
+def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=500):
+    """Features of `images` by `feature_model`, as a float64 NumPy array.
+
+    Args:
+        feature_model: a Keras model from images to vectors, or a domain name
+            of the shipped classifier (`"mnist"`, `"fashion_mnist"`).
+        images: array `(n, H, W[, C])` matching the model's input (flat rows
+            of 784 and missing channel axes are reshaped for the classifier).
+        value_range: range of `images`; they are mapped to [0, 1] for the
+            shipped classifier, passed unchanged to other models.
+        batch_size: images per call.
+
+    Returns:
+        Array `(n, feature_dim)`.
+    """
+    if isinstance(feature_model, str):
+        feature_model = load_feature_extractor(feature_model)
+        low, high = value_range
+        images = (np.asarray(images, dtype="float32") - low) / float(high - low)
+    images = np.asarray(images, dtype="float32")
+    batch_size = check_positive_int("batch_size", batch_size)
+    shape = tuple(feature_model.input_shape[1:])
+    if images.shape[1:] != shape and int(np.prod(images.shape[1:])) == int(np.prod(shape)):
+        images = images.reshape((-1,) + shape)
+    if images.shape[1:] != shape or len(images) == 0:
+        raise ValueError(
+            f"Expected `images` shaped (n,) + {shape} for the feature model. Received: images "
+            f"with shape {images.shape}"
+        )
+    parts = [keras.ops.convert_to_numpy(feature_model(images[i : i + batch_size], training=False))
+             for i in range(0, len(images), batch_size)]
+    return np.concatenate(parts).reshape(len(images), -1).astype("float64")
