@@ -51,7 +51,7 @@ def frechet_distance(real_features, generated_features):
     mu_r, mu_g = real.mean(axis=0), generated.mean(axis=0)
     sigma_r = np.atleast_2d(np.cov(real, rowvar=False))
     sigma_g = np.atleast_2d(np.cov(generated, rowvar=False))
-    root, _ = linalg.sqrtm(sigma_r @ sigma_g, disp=False)
+    root = linalg.sqrtm(sigma_r @ sigma_g)
     if not np.isfinite(root).all():
         # A singular product: a small diagonal offset makes the root defined.
         offset = np.eye(len(sigma_r)) * 1e-6
