@@ -117,6 +117,11 @@ class ClassificationRBM(RBM):
             parts.append(ops.convert_to_numpy(ops.sum(labels[:, :, None] * per_class, axis=1)))
         return np.concatenate(parts, axis=0)
 
+    def reconstruct(self, x):
+        """Mean-field reconstruction of the data units from `transform(x)`."""
+        hidden = self.transform(x)
+        return ops.convert_to_numpy(self.visible_mean(hidden))[:, : self.data_units]
+
     def sample(self, count, gibbs_steps=1000, seed=None, labels=None):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
