@@ -250,6 +250,11 @@ def export_model(target, formats=("onnx", "tflite"), quantizations=("none",), pa
     """
     from keras_gen.export.parts import resolve_parts
 
+    if output is not None and not os.path.isdir(output):
+        raise ValueError(
+            f"Expected `output` to be an existing folder (several artifacts are written). "
+            f"Received: output={os.fspath(output)!r}"
+        )
     for format in formats:
         for quantize in quantizations:
             _check_options(format, quantize, representative_data, batch, output)
