@@ -180,17 +180,9 @@ class VAE(keras.Model):
             return likelihoods.log_likelihood(
                 self.likelihood, targets, decoder_output, self._log_scale()
             )
-        tfd = _tfd()
-        if self.likelihood == "gaussian":
-            scale = ops.exp(self._log_scale()) * ops.ones_like(decoder_output)
-            base = tfd.Normal(loc=decoder_output, scale=scale)
-        elif self.likelihood == "bernoulli":
-            # float events: the int32 default truncates grey targets silently.
-            base = tfd.Bernoulli(logits=decoder_output, dtype=decoder_output.dtype)
-        else:
-            base = tfd.ContinuousBernoulli(logits=decoder_output)
-        rank = len(self.data_shape)
-        return tfd.Independent(base, reinterpreted_batch_ndims=rank).log_prob(targets)
+        return likelihoods.tfp_log_likelihood(
+            self.likelihood, targets, decoder_output, self._log_scale()
+        )
 
     def kl_divergence(self, z_mean, z_log_var):
         """KL(q(z|x) || N(0, I)) per sample.
@@ -203,12 +195,7 @@ class VAE(keras.Model):
         """
         if self.distribution_backend == "keras":
             return likelihoods.gaussian_kl(z_mean, z_log_var)
-        tfd = _tfd()
-        posterior = tfd.MultivariateNormalDiag(loc=z_mean, scale_diag=ops.exp(0.5 * z_log_var))
-        prior = tfd.MultivariateNormalDiag(
-            loc=ops.zeros_like(z_mean), scale_diag=ops.ones_like(z_mean)
-        )
-        return tfd.kl_divergence(posterior, prior)
+        return likelihoods.tfp_gaussian_kl(z_mean, z_log_var)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         if y_pred is None:
@@ -429,9 +416,3 @@ class VAE(keras.Model):
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
         return cls(**config)
-
-
-def _tfd():
-    from keras_gen.trainers.distributions import tfp_distributions
-
-    return tfp_distributions()
