@@ -1,0 +1,248 @@
+"""DCGAN training speed on a GPU host with JAX and PyTorch (no TensorFlow).
+
+    KERAS_BACKEND=jax python benchmarks/gpu/dcgan_jax_vs_torch.py            # GPU
+    KERAS_BACKEND=jax python benchmarks/gpu/dcgan_jax_vs_torch.py --quick    # CPU smoke test
+
+Times, in the same run, on the same synthetic 64x64x3 images (batch 128,
+bfloat16 compute):
+
+1. keras-gen: `DCGAN((64, 64, 3))` under `mixed_bfloat16` trained through
+   `fit` (`jit_compile=True`, `steps_per_execution=20`), the step written once
+   on `minimize()`;
+2. a raw jitted JAX loop over the same Keras layers (`stateless_call` +
+   `optimizer.stateless_apply`, one `jax.jit` per step);
+3. an eager PyTorch loop over the same network written in `torch.nn`
+   (`torch.autocast(bfloat16)`), no `torch.compile`.
+
+Targets: keras-gen >= 0.95x the raw JAX loop and >= 2x eager PyTorch
+(images per second). `--quick` uses tiny sizes (16x16, batch 8, narrow
+networks, a few steps) so that the script runs anywhere, CPU included: its
+figures say nothing about GPU speed. Writes
+benchmarks/results/dcgan_jax_vs_torch[_quick].json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+import jax  # noqa: E402
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from keras_gen.models.gan import DCGAN  # noqa: E402
+from keras_gen.utils import atomic_path  # noqa: E402
+
+
+def settings(quick):
+    if quick:
+        return dict(side=16, batch=8, base_filters=8, latent=16, steps=6, warmup=2,
+                    steps_per_execution=2)
+    return dict(side=64, batch=128, base_filters=64, latent=100, steps=200, warmup=20,
+                steps_per_execution=20)
+
+
+def keras_gen_fit(cfg, images):
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        gan = DCGAN((cfg["side"], cfg["side"], 3), cfg["latent"], cfg["base_filters"], seed=0)
+        gan.compile(jit_compile=True, steps_per_execution=cfg["steps_per_execution"])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    batch = cfg["batch"]
+    warm = images[: cfg["warmup"] * batch]
+    gan.fit(warm, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+    data = images[: cfg["steps"] * batch]
+    start = time.perf_counter()
+    gan.fit(data, batch_size=batch, epochs=1, shuffle=False, verbose=0)
+    jax.block_until_ready(gan.generator.trainable_weights[0].value)
+    return time.perf_counter() - start
+
+
+def raw_jax_loop(cfg, images):
+    import jax.numpy as jnp
+
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        gan = DCGAN((cfg["side"], cfg["side"], 3), cfg["latent"], cfg["base_filters"])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    generator, discriminator = gan.generator, gan.discriminator
+    g_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    d_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    g_opt.build(generator.trainable_variables)
+    d_opt.build(discriminator.trainable_variables)
+    batch, latent = cfg["batch"], cfg["latent"]
+
+    def values(variables):
+        return [v.value for v in variables]
+
+    def step(state, real, key):
+        g_tv, g_ntv, d_tv, d_ntv, g_ov, d_ov = state
+        key_d, key_g = jax.random.split(key)
+
+        def d_loss(d_tv, g_ntv, d_ntv):
+            noise = jax.random.normal(key_d, (batch, latent))
+            fake, g_ntv = generator.stateless_call(g_tv, g_ntv, noise, training=True)
+            fake = jax.lax.stop_gradient(fake)
+            real_logits, d_ntv = discriminator.stateless_call(d_tv, d_ntv, real, training=True)
+            fake_logits, d_ntv = discriminator.stateless_call(d_tv, d_ntv, fake, training=True)
+            loss = (jax.nn.softplus(-real_logits.astype("float32")).mean()
+                    + jax.nn.softplus(fake_logits.astype("float32")).mean())
+            return loss, (g_ntv, d_ntv)
+
+        (dl, (g_ntv, d_ntv)), grads = jax.value_and_grad(d_loss, has_aux=True)(d_tv, g_ntv, d_ntv)
+        d_tv, d_ov = d_opt.stateless_apply(d_ov, grads, d_tv)
+
+        def g_loss(g_tv, g_ntv, d_ntv):
+            noise = jax.random.normal(key_g, (batch, latent))
+            fake, g_ntv = generator.stateless_call(g_tv, g_ntv, noise, training=True)
+            logits, d_ntv = discriminator.stateless_call(d_tv, d_ntv, fake, training=True)
+            return jax.nn.softplus(-logits.astype("float32")).mean(), (g_ntv, d_ntv)
+
+        (gl, (g_ntv, d_ntv)), grads = jax.value_and_grad(g_loss, has_aux=True)(g_tv, g_ntv, d_ntv)
+        g_tv, g_ov = g_opt.stateless_apply(g_ov, grads, g_tv)
+        return (g_tv, g_ntv, d_tv, d_ntv, g_ov, d_ov), (dl, gl)
+
+    step = jax.jit(step, donate_argnums=0)
+    state = (values(generator.trainable_variables), values(generator.non_trainable_variables),
+             values(discriminator.trainable_variables),
+             values(discriminator.non_trainable_variables),
+             values(g_opt.variables), values(d_opt.variables))
+    device_images = jnp.asarray(images[: max(cfg["steps"], cfg["warmup"]) * batch])
+    key = jax.random.PRNGKey(0)
+    for i in range(cfg["warmup"]):
+        state, losses = step(state, device_images[i * batch : (i + 1) * batch],
+                             jax.random.fold_in(key, i))
+    jax.block_until_ready(state)
+    start = time.perf_counter()
+    for i in range(cfg["steps"]):
+        state, losses = step(state, device_images[i * batch : (i + 1) * batch],
+                             jax.random.fold_in(key, i))
+    jax.block_until_ready(state)
+    return time.perf_counter() - start
+
+
+def torch_networks(cfg):
+    import torch.nn as nn
+
+    side, f, latent = cfg["side"], cfg["base_filters"], cfg["latent"]
+    upsamplings = int(np.log2(side // 4))
+    top = f * 2 ** (upsamplings - 1)
+
+    class Generator(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.project = nn.Sequential(nn.Linear(latent, 16 * top, bias=False),
+                                         nn.BatchNorm1d(16 * top), nn.ReLU())
+            layers, channels = [], top
+            for _ in range(upsamplings - 1):
+                layers += [nn.ConvTranspose2d(channels, channels // 2, 4, 2, 1, bias=False),
+                           nn.BatchNorm2d(channels // 2), nn.ReLU()]
+                channels //= 2
+            layers += [nn.ConvTranspose2d(channels, 3, 4, 2, 1), nn.Tanh()]
+            self.body = nn.Sequential(*layers)
+
+        def forward(self, z):
+            return self.body(self.project(z).view(-1, top, 4, 4))
+
+    layers, channels = [nn.Conv2d(3, f, 4, 2, 1), nn.LeakyReLU(0.2)], f
+    for _ in range(upsamplings - 1):
+        layers += [nn.Conv2d(channels, channels * 2, 4, 2, 1, bias=False),
+                   nn.BatchNorm2d(channels * 2), nn.LeakyReLU(0.2)]
+        channels *= 2
+    layers += [nn.Flatten(), nn.Linear(channels * 16, 1)]
+    return Generator(), nn.Sequential(*layers)
+
+
+def torch_eager_loop(cfg, images):
+    import torch
+    import torch.nn.functional as F
+
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    generator, discriminator = (m.to(device).to(memory_format=torch.channels_last)
+                                for m in torch_networks(cfg))
+    g_opt = torch.optim.Adam(generator.parameters(), 2e-4, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
+    batch, latent = cfg["batch"], cfg["latent"]
+    data = torch.from_numpy(images[: max(cfg["steps"], cfg["warmup"]) * batch]).to(device)
+    data = data.permute(0, 3, 1, 2).contiguous(memory_format=torch.channels_last)
+
+    def step(real):
+        with torch.autocast(device, dtype=torch.bfloat16):
+            fake = generator(torch.randn(batch, latent, device=device))
+            d_loss = (F.softplus(-discriminator(real).float()).mean()
+                      + F.softplus(discriminator(fake.detach()).float()).mean())
+        d_opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        d_opt.step()
+        with torch.autocast(device, dtype=torch.bfloat16):
+            fake = generator(torch.randn(batch, latent, device=device))
+            g_loss = F.softplus(-discriminator(fake).float()).mean()
+        g_opt.zero_grad(set_to_none=True)
+        g_loss.backward()
+        g_opt.step()
+
+    def sync():
+        if device == "cuda":
+            torch.cuda.synchronize()
+
+    for i in range(cfg["warmup"]):
+        step(data[i * batch : (i + 1) * batch])
+    sync()
+    start = time.perf_counter()
+    for i in range(cfg["steps"]):
+        step(data[i * batch : (i + 1) * batch])
+    sync()
+    return time.perf_counter() - start, device, torch.__version__
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; runs on CPU")
+    args = parser.parse_args()
+    if keras.backend.backend() != "jax":
+        raise SystemExit("Run with KERAS_BACKEND=jax.")
+    cfg = settings(args.quick)
+    count = max(cfg["steps"], cfg["warmup"]) * cfg["batch"]
+    images = np.random.default_rng(0).uniform(-1, 1, (count, cfg["side"], cfg["side"], 3))
+    images = images.astype("float32")
+    load = os.getloadavg()
+    seconds = {"keras_gen_fit": keras_gen_fit(cfg, images), "raw_jax_loop": raw_jax_loop(cfg, images)}
+    seconds["torch_eager"], torch_device, torch_version = torch_eager_loop(cfg, images)
+    rate = {key: cfg["steps"] * cfg["batch"] / value for key, value in seconds.items()}
+    vs_raw = rate["keras_gen_fit"] / rate["raw_jax_loop"]
+    vs_torch = rate["keras_gen_fit"] / rate["torch_eager"]
+    report = {
+        "settings": {**cfg, "precision": "mixed_bfloat16 / torch.autocast(bfloat16)",
+                     "data": "synthetic uniform images, same for all"},
+        "quick": args.quick,
+        "note": "tiny CPU smoke test: figures do not measure GPU speed" if args.quick else None,
+        "jax_devices": [str(d) for d in jax.devices()], "torch_device": torch_device,
+        "versions": {"jax": jax.__version__, "keras": keras.__version__, "torch": torch_version},
+        "tensorflow_imported": "tensorflow" in sys.modules,
+        "machine": platform.platform(), "load_average_before_after": [load, os.getloadavg()],
+        "seconds": seconds, "images_per_second": rate,
+        "keras_gen_vs_raw_jax": vs_raw, "keras_gen_vs_torch_eager": vs_torch,
+        "targets": {"keras_gen_vs_raw_jax": ">= 0.95", "keras_gen_vs_torch_eager": ">= 2.0"},
+        "pass": {"keras_gen_vs_raw_jax": bool(vs_raw >= 0.95),
+                 "keras_gen_vs_torch_eager": bool(vs_torch >= 2.0)},
+    }
+    print(json.dumps(report, indent=1))
+    name = "dcgan_jax_vs_torch_quick.json" if args.quick else "dcgan_jax_vs_torch.json"
+    results = os.path.join(ROOT, "benchmarks", "results")
+    os.makedirs(results, exist_ok=True)
+    with atomic_path(os.path.join(results, name)) as tmp:
+        with open(tmp, "w") as handle:
+            json.dump(report, handle, indent=2)
+            handle.write("\n")
+
+
+if __name__ == "__main__":
+    main()
