@@ -43,7 +43,8 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
         seed: seed of those draws.
 
     Returns:
-        A dict: `artifact`, `format`, `quantize`, `max_abs_diff`, `psnr`
+        A dict: `artifact`, `format`, `quantize`, `max_abs_diff`,
+        `mean_abs_diff`, `psnr`
         (dB, peak = width of the output range), `bit_error_rate` (binary
         outputs), `flex_ops` (TFLite), `tolerance` and `passed`. A TFLite
         artifact with Flex ops never passes.
@@ -80,7 +81,8 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
         row["flex_ops"] = [op for op in tflite_operators(str(artifact)) if op.startswith("Flex")]
     if row["flex_ops"]:
         # The plain LiteRT interpreter cannot run them: fail without running.
-        return dict(row, max_abs_diff=float("nan"), psnr=float("nan"), passed=False,
+        nan = float("nan")
+        return dict(row, max_abs_diff=nan, mean_abs_diff=nan, psnr=nan, passed=False,
                     tolerance="no Flex ops")
     if inputs is None:
         inputs = sample_inputs(model, metadata, count, seed)
@@ -89,6 +91,7 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
     scale = max(1.0, max(float(np.abs(r).max()) for r in reference))
     diffs = [float(np.abs(r - p).max()) for r, p in zip(reference, produced)]
     row["max_abs_diff"] = max(diffs)
+    row["mean_abs_diff"] = float(np.mean([np.abs(r - p).mean() for r, p in zip(reference, produced)]))
     output_range = record.get("output_range")
     peak = (output_range[1] - output_range[0]) if output_range else max(
         float(r.max() - r.min()) for r in reference) or 1.0
