@@ -11,7 +11,7 @@ PYTHON=${PYTHON:-python}
 BACKENDS=${BACKENDS:-"tensorflow jax torch"}
 # Torch runs the tests that are marked or located as torch-ready: the RBM
 # family, the trainers' parity and the other compute_loss models.
-TORCH_PATHS=${TORCH_PATHS:-"tests/trainers tests/models/rbm tests/utils tests/data"}
+TORCH_PATHS=${TORCH_PATHS:-"tests/trainers tests/models/rbm tests/utils tests/data tests/models/pix2pix tests/models/cyclegan tests/layers"}
 failed=""
 for backend in $BACKENDS; do
   if [ "$backend" = torch ]; then paths=$TORCH_PATHS; else paths=""; fi
