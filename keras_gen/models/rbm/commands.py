@@ -104,8 +104,7 @@ def train(args, run_dir):
     model.compile(
         optimizer=keras.optimizers.SGD(args.learning_rate, momentum=args.momentum),
         steps_per_execution=1 if torch else args.steps_per_execution,
-        jit_compile=not torch,
-    )
+    )  # jit_compile "auto": XLA on JAX; TensorFlow's graph mode beat its XLA on CPU
     batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
     started = time.perf_counter()
     history = model.fit(x, y if args.model == "crbm" else None, batch_size=batch_size,
