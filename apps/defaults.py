@@ -1,8 +1,8 @@
 """The embedded default: small models trained on first run, then cached.
 
 `keras-gen demo` with no run folders must work on a fresh machine with no
-download. The first launch trains a DCGAN, a conditional DCGAN, a VAE and an
-RBM on scikit-learn's embedded 8x8 digits (Keras progress bars; about a
+download. The first launch trains a DCGAN, a conditional DCGAN, a VAE, an RBM and
+a DBN on scikit-learn's embedded 8x8 digits (Keras progress bars; a
 few minutes on a laptop CPU), and a small Pix2Pix and CycleGAN on the
 facades when the shared data folder is there. Each is written as an ordinary run folder
 (`model.keras` + `run.json`) into the cache, then exported like any user
@@ -37,10 +37,13 @@ RECIPES = {
             "epochs": 60, "quick_epochs": 1},
     "rbm": {"title": "RBM (digits)", "model": "rbm", "hidden_units": 64, "epochs": 40,
             "quick_epochs": 1},
+    "dbn": {"title": "DBN (digits)", "model": "dbn", "layers": [64, 32], "epochs": 30,
+            "quick_epochs": 1},
     "pix2pix": {"title": "Pix2Pix (facades)", "model": "pix2pix", "side": 64, "filters": 16,
-                "epochs": 4, "quick_epochs": 1, "limit": 400, "quick_limit": 8},
+                "epochs": 4, "quick_epochs": 1, "limit": 400, "quick_limit": 8, "quick_side": 32},
     "cyclegan": {"title": "CycleGAN (facades, unpaired)", "model": "cyclegan", "side": 64, "filters": 8,
-                 "residual_blocks": 3, "epochs": 2, "quick_epochs": 1, "limit": 200, "quick_limit": 4},
+                 "residual_blocks": 3, "epochs": 4, "quick_epochs": 1, "limit": 200, "quick_limit": 4,
+                 "quick_side": 32},
 }
 # Recipes that need the shared facades data.
 FACADES = ("pix2pix", "cyclegan")
@@ -64,11 +67,13 @@ def data_dir():
     return None
 
 
-def _key(quick):
+def _folder(root, name, quick):
+    """Each recipe's own cache folder: changing one recipe retrains only that model."""
     from keras_gen import __version__
 
-    text = json.dumps([RECIPES, RECIPE_VERSION, __version__, bool(quick)], sort_keys=True)
-    return ("quick-" if quick else "") + hashlib.sha256(text.encode()).hexdigest()[:12]
+    text = json.dumps([RECIPES[name], RECIPE_VERSION, __version__, bool(quick)], sort_keys=True)
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return os.path.join(root, f"{name}-{'quick-' if quick else ''}{digest}")
 
 
 def _digits(side=None):
@@ -131,6 +136,15 @@ def _train(name, recipe, quick):
         model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.5))
         _fit(model, x, None, recipe, quick, 20)
         extra["image_shape"] = [8, 8, 1]
+    elif name == "dbn":
+        from keras_gen.models.dbn import DBN
+
+        x, _ = _digits()
+        x = (x.reshape(len(x), -1) > 0.5).astype("float32")
+        model = DBN(recipe["layers"], persistent=True, seed=0)
+        model.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.5))
+        _fit(model, x, None, recipe, quick, 20)
+        extra["image_shape"] = [8, 8, 1]
     elif name == "pix2pix":
         from keras_gen.data import load_paired
         from keras_gen.data import resize_images
@@ -139,7 +153,7 @@ def _train(name, recipe, quick):
         limit = recipe["quick_limit"] if quick else recipe["limit"]
         path = os.path.join(data_dir(), "facades_128.npz")
         (x, y), _ = load_paired(path, limit=limit)
-        side = recipe["side"]
+        side = recipe["quick_side"] if quick else recipe["side"]
         x, y = resize_images(x, (side, side)), resize_images(y, (side, side))
         model = Pix2Pix(image_size=side, generator_filters=recipe["filters"],
                         discriminator_filters=recipe["filters"])
@@ -154,7 +168,7 @@ def _train(name, recipe, quick):
         limit = recipe["quick_limit"] if quick else recipe["limit"]
         path = os.path.join(data_dir(), "cyclegan_facades_128.npz")
         (a, b), _ = load_unpaired(path, limit=limit)
-        side = recipe["side"]
+        side = recipe["quick_side"] if quick else recipe["side"]
         a, b = resize_images(a, (side, side)), resize_images(b, (side, side))
         model = CycleGAN(image_size=side, generator_filters=recipe["filters"],
                          discriminator_filters=recipe["filters"],
@@ -226,13 +240,11 @@ def default_runs(quick=False, names=None, log=print, root=None):
             "`keras-gen train pix2pix --data PATH/facades_128.npz --output runs/pix2pix` and run "
             "`keras-gen demo runs/pix2pix`."
         )
-    folder = os.path.join(root or cache_dir(), _key(quick))
-    runs = []
-    missing = [name for name in names if not os.path.isfile(os.path.join(folder, name, "model.keras"))]
-    for index, name in enumerate(missing, 1):
+    runs = [_folder(root or cache_dir(), name, quick) for name in names]
+    missing = [(name, run) for name, run in zip(names, runs)
+               if not os.path.isfile(os.path.join(run, "model.keras"))]
+    for index, (name, run) in enumerate(missing, 1):
         log(f"[{index}/{len(missing)}] training the default {RECIPES[name]['title']} "
-            f"(first run only; cached in {folder})")
-        train_default(name, os.path.join(folder, name), quick=quick)
-    for name in names:
-        runs.append(os.path.join(folder, name))
+            f"(first run only; cached in {run})")
+        train_default(name, run, quick=quick)
     return runs, notes

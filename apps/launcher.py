@@ -54,11 +54,13 @@ def collect_runs(runs, quick=False, log=print):
         families that have no model.
     """
     from apps.defaults import default_runs
+    from apps.runs import export_runs
     from apps.runs import prepare_run
 
     notes = {}
     if not runs:
         runs, notes = default_runs(quick=quick, log=log)
+    export_runs(runs, log=log)
     bundles = []
     for run in runs:
         log(f"preparing {run}")

@@ -1,9 +1,11 @@
 """RBM / DBN tab: Gibbs completion of a half-drawn digit, step by step;
 retrieval by Hamming distance of binary codes; hidden-unit filters.
 
-The chain alternates two exported artifacts, v → p(h | v) (`features`) and
-h → p(v | h) (`visible`), sampling in NumPy between them and clamping the
-known pixels after every sweep.
+Each RBM of the model (one, or a DBN's stack) is served as two exported
+artifacts, v → p(h | v) and h → p(v | h). A sweep is a mean-field up-pass
+to the top RBM, one sampled Gibbs step there, and a mean-field down-pass
+(for a single RBM: plain block Gibbs); the known pixels are clamped after
+every sweep.
 """
 
 import gradio as gr
@@ -45,18 +47,32 @@ class RBMDemo:
 
     def __init__(self, bundle):
         self.bundle = bundle
+        stack = bundle.extras.get("stack") or []
+        self.layers = [(bundle.artifacts[up], bundle.artifacts[down]) for up, down in stack]
+        self.visible = self.layers[0][1] if self.layers else None
         self.features = bundle.artifacts.get("features")
-        self.visible = bundle.artifacts.get("visible")
         self.codes_artifact = bundle.artifacts.get("binary_codes") or self.features
-        encoder = self.features or self.codes_artifact
+        encoder = self.codes_artifact or self.layers[0][0]
         self.visible_units = int(np.prod(encoder.input_shape()))
         self.visible_name = next(iter(encoder.inputs))
         self.image_shape = bundle.image_shape(self.visible_units)
         self.database = None
         self.database_note = ""
 
-    def _encode(self, v):
-        return self.features(**{self.visible_name: v})
+    @staticmethod
+    def _run(artifact, value):
+        return artifact(**{next(iter(artifact.inputs)): value})
+
+    def _sweep(self, v, rng):
+        """One Gibbs sweep through the stack; returns the mean of p(v | ...)."""
+        h = v
+        for up, _ in self.layers[:-1]:
+            h = self._run(up, h)
+        top = self._run(self.layers[-1][0], h)
+        h = (rng.random(top.shape) < top).astype("float32")
+        for _, down in reversed(self.layers):
+            h = self._run(down, h)
+        return h
 
     def _codes(self, v):
         name = next(iter(self.codes_artifact.inputs))
@@ -73,8 +89,8 @@ class RBMDemo:
 
     def complete_steps(self, sketch, region, steps, seed):
         """Yields `(current picture, chain strip)` as the Gibbs chain runs."""
-        if self.visible is None or self.features is None:
-            raise gr.Error("This run has no visible-unit artifact, so it cannot run Gibbs completion.")
+        if not self.layers:
+            raise gr.Error("This run has no visible-unit artifacts, so it cannot run Gibbs completion.")
         steps = parse_int(steps, "Gibbs steps", 1, MAX_STEPS)
         seed = parse_int(seed, "Seed", 0, 2**31 - 1)
         ink, drawn = self._query(sketch)
@@ -89,8 +105,7 @@ class RBMDemo:
         snapshots = [v.copy()]
         marks = set(np.linspace(1, steps, min(FRAMES, steps)).astype(int))
         for step in range(1, steps + 1):
-            hidden = (rng.random((1, self.features.output_shape[0])) < self._encode(v)).astype("float32")
-            mean = self.visible(hidden=hidden)
+            mean = self._sweep(v, rng)
             v = mask * known + (1.0 - mask) * (rng.random(mean.shape) < mean)
             if step in marks:
                 shown = mask * known + (1.0 - mask) * mean

@@ -12,6 +12,8 @@ one starts instantly.
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -29,7 +31,7 @@ FAMILIES = {
     "Pix2Pix": "image_to_image", "CycleGAN": "image_to_image",
 }
 MANIFEST = "apps.json"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3
 
 
 def family_of(name):
@@ -90,7 +92,11 @@ class Artifact:
 
 
 class RunBundle:
-    """A run folder ready to serve: its record, family and loaded artifacts."""
+    """A run folder ready to serve: its record, family and loaded artifacts.
+
+    `extras["stack"]` lists, bottom up, the `(features, visible)` artifact
+    names of each RBM of an RBM or DBN (empty for other models).
+    """
 
     def __init__(self, path, record, model_class, artifacts, extras=None):
         self.path = path
@@ -160,12 +166,80 @@ def _export(run_dir, model_path, export_dir, log):
         result = export_part(run_dir, part, format="onnx", batch="dynamic",
                              output=os.path.join(export_dir, f"{part}.onnx"))
         parts[part] = os.path.basename(result["artifact"])
-    if model_class == "RBM" and hasattr(model, "visible_bias"):
-        log(f"  exporting visible means of {os.path.basename(run_dir)} to ONNX")
-        result = export_part(_VisibleMeans(model), "visible", format="onnx", batch="dynamic",
-                             output=os.path.join(export_dir, "visible.onnx"))
-        parts["visible"] = os.path.basename(result["artifact"])
-    return model_class, parts
+    stack = []
+    rbms = list(getattr(model, "rbms", None) or [model])
+    # Plain RBMs only: a ClassificationRBM or replicated-softmax layer has no
+    # image-like visible means.
+    if all(type(rbm).__name__ == "RBM" for rbm in rbms):
+        # One (features, visible) artifact pair per RBM of the stack, for
+        # Gibbs sampling through the whole model; a lone RBM reuses its features.
+        for index, rbm in enumerate(rbms):
+            names = ("features", "visible") if len(rbms) == 1 else (f"layer{index}_features", f"layer{index}_visible")
+            log(f"  exporting layer {index} of {os.path.basename(run_dir)} for Gibbs sampling")
+            if names[0] not in parts:
+                result = export_part(rbm, "features", format="onnx", batch="dynamic",
+                                     output=os.path.join(export_dir, f"{names[0]}.onnx"))
+                parts[names[0]] = os.path.basename(result["artifact"])
+            result = export_part(_VisibleMeans(rbm), "visible", format="onnx", batch="dynamic",
+                                 output=os.path.join(export_dir, f"{names[1]}.onnx"))
+            parts[names[1]] = os.path.basename(result["artifact"])
+            stack.append(list(names))
+    return model_class, parts, stack
+
+
+def _fresh_manifest(run_dir):
+    """The manifest of `run_dir` if its artifacts match `model.keras`, else None."""
+    export_dir = os.path.join(run_dir, "export")
+    manifest_path = os.path.join(export_dir, MANIFEST)
+    if not os.path.isfile(manifest_path):
+        return None
+    with open(manifest_path) as handle:
+        manifest = json.load(handle)
+    fresh = (
+        manifest.get("version") == MANIFEST_VERSION
+        and manifest.get("model_hash") == file_hash(os.path.join(run_dir, "model.keras"))
+        and all(os.path.isfile(os.path.join(export_dir, name)) for name in manifest["parts"].values())
+    )
+    return manifest if fresh else None
+
+
+def _check_run(run_dir):
+    run_dir = os.path.abspath(os.fspath(run_dir))
+    if not os.path.isfile(os.path.join(run_dir, "model.keras")):
+        raise ValueError(f"Expected a run folder with model.keras. Received: run={run_dir!r}")
+    return run_dir
+
+
+def export_runs(run_dirs, log=print):
+    """Exports the run folders whose artifacts are missing or stale.
+
+    The converters need TensorFlow: on JAX or torch all the exports run in
+    one TensorFlow-backend process (one TensorFlow start, not one per part).
+    """
+    import keras
+
+    from keras_gen.utils import atomic_path
+
+    stale = [run for run in map(_check_run, run_dirs) if _fresh_manifest(run) is None]
+    if not stale:
+        return
+    if keras.backend.backend() != "tensorflow":
+        log(f"exporting {len(stale)} run(s) under the TensorFlow backend")
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        path = os.pathsep.join([root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
+        completed = subprocess.run([sys.executable, "-m", "apps.runs", *stale],
+                                   env=dict(os.environ, KERAS_BACKEND="tensorflow", PYTHONPATH=path))
+        if completed.returncode != 0:
+            raise ValueError(f"Export under the TensorFlow backend failed for {stale}")
+        return
+    for run_dir in stale:
+        model_class, parts, stack = _export(run_dir, os.path.join(run_dir, "model.keras"),
+                                            os.path.join(run_dir, "export"), log)
+        manifest = {"version": MANIFEST_VERSION, "model_hash": file_hash(os.path.join(run_dir, "model.keras")),
+                    "model_class": model_class, "parts": parts, "stack": stack}
+        with atomic_path(os.path.join(run_dir, "export", MANIFEST)) as tmp:
+            with open(tmp, "w") as handle:
+                json.dump(manifest, handle, indent=2, sort_keys=True)
 
 
 def prepare_run(run_dir, log=print):
@@ -178,35 +252,17 @@ def prepare_run(run_dir, log=print):
     Returns:
         A `RunBundle`.
     """
-    from keras_gen.utils import atomic_path
-
-    run_dir = os.path.abspath(os.fspath(run_dir))
-    model_path = os.path.join(run_dir, "model.keras")
-    if not os.path.isfile(model_path):
-        raise ValueError(f"Expected a run folder with model.keras. Received: run={run_dir!r}")
+    run_dir = _check_run(run_dir)
     record = {}
     if os.path.isfile(os.path.join(run_dir, "run.json")):
         with open(os.path.join(run_dir, "run.json")) as handle:
             record = json.load(handle)
+    export_runs([run_dir], log)
+    manifest = _fresh_manifest(run_dir)
     export_dir = os.path.join(run_dir, "export")
-    manifest_path = os.path.join(export_dir, MANIFEST)
-    digest = file_hash(model_path)
-    manifest = None
-    if os.path.isfile(manifest_path):
-        with open(manifest_path) as handle:
-            manifest = json.load(handle)
-        fresh = (
-            manifest.get("version") == MANIFEST_VERSION
-            and manifest.get("model_hash") == digest
-            and all(os.path.isfile(os.path.join(export_dir, name)) for name in manifest["parts"].values())
-        )
-        manifest = manifest if fresh else None
-    if manifest is None:
-        model_class, parts = _export(run_dir, model_path, export_dir, log)
-        manifest = {"version": MANIFEST_VERSION, "model_hash": digest, "model_class": model_class,
-                    "parts": parts}
-        with atomic_path(manifest_path) as tmp:
-            with open(tmp, "w") as handle:
-                json.dump(manifest, handle, indent=2, sort_keys=True)
     artifacts = {part: Artifact(os.path.join(export_dir, name)) for part, name in manifest["parts"].items()}
-    return RunBundle(run_dir, record, manifest["model_class"], artifacts)
+    return RunBundle(run_dir, record, manifest["model_class"], artifacts, {"stack": manifest.get("stack", [])})
+
+
+if __name__ == "__main__":  # the TensorFlow-side of `export_runs`
+    export_runs(sys.argv[1:])

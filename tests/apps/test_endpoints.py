@@ -14,6 +14,7 @@ EXPECTED = {
     "/gan_sample", "/gan_interpolate", "/gan_arithmetic", "/gan2_sample", "/gan2_interpolate",
     "/gan2_arithmetic", "/gan2_digit", "/vae_decode", "/vae_manifold", "/vae_reconstruct",
     "/rbm_complete", "/rbm_retrieve", "/rbm_filters", "/rbm_example",
+    "/rbm2_complete", "/rbm2_retrieve", "/rbm2_filters", "/rbm2_example",
 }
 
 
@@ -118,6 +119,14 @@ def test_rbm_complete_retrieve_filters_example(client, digit_sketch):
     assert picture(client.predict(16, api_name="/rbm_filters")).shape[0] == 4 * 50 + 2
     example = client.predict(3, api_name="/rbm_example")
     picture(example["composite"] if isinstance(example, dict) else example)
+
+
+def test_dbn_completion_retrieval_filters(client, digit_sketch):
+    current, chain = client.predict(sketch_value(digit_sketch), "left half", 10, 1, api_name="/rbm2_complete")
+    picture(current), picture(chain)
+    _, found, summary = client.predict(sketch_value(digit_sketch), 4, api_name="/rbm2_retrieve")
+    assert "32-bit codes" in summary
+    picture(client.predict(8, api_name="/rbm2_filters"))
 
 
 def test_image_to_image(client, demo_bundles, tmp_path):
