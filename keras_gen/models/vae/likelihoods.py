@@ -7,7 +7,7 @@ TFP path in `VAE` (`distribution_backend="tfp"`) is tested to agree with these.
 
 import math
 
-import keras
+import keras  # noqa: F401  (used by the docstring examples)
 from keras import ops
 
 __all__ = [

@@ -96,7 +96,6 @@ def test_export_parts_match_methods(digits):
 
 def test_beta_scales_the_kl(digits):
     x = _binary(digits, 32)
-    losses = {}
     for beta in (0.0, 1.0, 3.0):
         vae = VAE.dense((64,), latent_dim=3, hidden_units=(8,), beta=beta, seed=4)
         vae.compile(optimizer="adam")
@@ -104,7 +103,6 @@ def test_beta_scales_the_kl(digits):
         rec = -keras.ops.convert_to_numpy(vae.log_likelihood(out["targets"], out["decoder_output"]))
         kl = keras.ops.convert_to_numpy(vae.kl_divergence(out["z_mean"], out["z_log_var"]))
         loss = float(keras.ops.convert_to_numpy(vae.compute_loss(x=x, y_pred=out)))
-        losses[beta] = loss
         assert loss == pytest.approx(float(np.mean(rec + beta * kl)), rel=1e-5)
 
 
