@@ -23,6 +23,9 @@ import sys
 import tempfile
 import time
 
+# The GPU host has no TensorFlow: Keras must not default to it here either.
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SCRIPTS = ["rbm_jax_vs_torch", "dcgan_jax_vs_torch", "vae_jax_vs_torch", "cyclegan_jax_vs_torch"]
@@ -62,6 +65,8 @@ def main():
     args = parser.parse_args()
     env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=ROOT)
     report = {"gpu": gpu_name(), "host": platform.node(), "quick": args.quick,
+              "note": ("quick run: checks that every script runs; its figures say nothing "
+                       "about the targets") if args.quick else "figures timed in one run per script",
               "versions": versions(), "load_average": os.getloadavg(), "results": {}}
     for name in args.only or SCRIPTS:
         script = os.path.join(HERE, f"{name}.py")

@@ -5,6 +5,7 @@ import os
 import shutil
 
 import keras
+import numpy as np
 
 from keras_gen.distribute.tf_config import is_chief
 from keras_gen.distribute.tf_config import read_tf_config
@@ -15,11 +16,18 @@ __all__ = ["BackupAndRestore"]
 _METADATA = "training_metadata.json"
 
 
+def _extra_state(model):
+    # Seed generator states: `save_weights` leaves them out, so a resumed run
+    # would replay the noise of its first epoch instead of drawing new noise.
+    saved = {id(v) for v in model.weights}
+    return [v for v in model.variables if id(v) not in saved]
+
+
 def _identity(model):
     # What a backup must match to be loadable: the class and every state
     # variable's shape and dtype, in order (model weights, optimizer slots,
     # seeds). Paths are left out: layer names are numbered per session.
-    variables = list(model.weights)
+    variables = list(model.weights) + _extra_state(model)
     if model.optimizer is not None:
         variables += list(model.optimizer.variables)
     return {
@@ -32,8 +40,9 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     """`keras.callbacks.BackupAndRestore` that survives `kill -9` and clusters.
 
     Backs up the model's weights, every optimizer's state (all members of an
-    `OptimizerGroup`: generator and discriminator Adam moments), seed
-    generator states and the epoch reached; `fit` with the same callback after
+    `OptimizerGroup`: generator and discriminator Adam moments), the seed
+    generator states (Keras's `save_weights` leaves them out, so a resumed
+    run would replay old noise) and the epoch reached; `fit` with the same callback after
     a crash resumes from the last backup, losing at most the epoch (or
     `save_freq` batches) in progress. Over Keras's callback it adds:
 
@@ -109,9 +118,9 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         metadata = self._read_metadata()
         if metadata is None:
             return
-        self._check_identity(metadata)
         if self.model.optimizer is not None and not self.model.optimizer.built:
             self.model.optimizer.build(self.model.trainable_variables)
+        self._check_identity(metadata)
         candidates = [metadata] + ([metadata["previous"]] if metadata.get("previous") else [])
         for index, entry in enumerate(candidates):
             try:
@@ -120,6 +129,8 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
                 if index == len(candidates) - 1:
                     raise
                 continue
+            for variable, value in zip(_extra_state(self.model), entry.get("extra_state", [])):
+                variable.assign(np.asarray(value, dtype=variable.dtype))
             self.model._initial_epoch = entry["epoch"]
             self._current_epoch = entry["epoch"]
             return
@@ -134,10 +145,14 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         with atomic_path(os.path.join(self.backup_dir, weights), suffix=".weights.h5") as tmp:
             self.model.save_weights(tmp, overwrite=True)
         entry = {"epoch": self._current_epoch, "batch": self._last_batch_seen,
-                 "weights": weights, "save": step}
+                 "weights": weights, "save": step,
+                 "extra_state": [keras.ops.convert_to_numpy(v).tolist()
+                                 for v in _extra_state(self.model)]}
         kept = {weights}
         if self.double_checkpoint and previous is not None:
-            entry["previous"] = {key: previous[key] for key in ("epoch", "batch", "weights")}
+            entry["previous"] = {key: previous[key] for key in ("epoch", "batch", "weights")
+                                 if key in previous}
+            entry["previous"]["extra_state"] = previous.get("extra_state", [])
             kept.add(previous["weights"])
         entry["model"] = _identity(self.model)
         # The metadata names the backup to load: renaming it into place is the

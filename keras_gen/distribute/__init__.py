@@ -15,4 +15,3 @@ from keras_gen.trainers.replicas import scale_loss_for_replicas
 from keras_gen.trainers.strategies import logical_cpu_devices
 from keras_gen.trainers.strategies import multi_worker_strategy
 from keras_gen.distribute.layouts import model_parallel
-from keras_gen.distribute.layouts import model_parallel_layout_map

@@ -1,97 +1,55 @@
-"""Model-parallel layouts for `keras.distribution.ModelParallel` (JAX)."""
+"""Model parallelism for large generators with `keras.distribution` (JAX)."""
 
 import keras
 
-__all__ = ["model_parallel", "model_parallel_layout_map"]
+__all__ = ["model_parallel"]
 
 
-def model_parallel_layout_map(device_mesh, model_axis="model"):
-    """Layouts sharding every dense and convolution kernel over `model_axis`.
+class _KernelShardedModelParallel(keras.distribution.ModelParallel):
+    def __init__(self, model_axis, **kwargs):
+        super().__init__(**kwargs)
+        self.model_axis = model_axis
 
-    The output-channel axis of each kernel (and its bias) is split, so a
-    generator too large for one device's memory (a 9-block ResNet CycleGAN
-    generator at 256 px, a wide DCGAN) is spread over the mesh; XLA inserts
-    the collectives. Variables the patterns do not match (normalization
-    scales, seed states) are replicated.
-
-    Args:
-        device_mesh: a `keras.distribution.DeviceMesh` with a `model_axis`.
-        model_axis: name of the mesh axis to shard weights over.
-
-    Returns:
-        A `keras.distribution.LayoutMap`. Pass it to `model_parallel` (which
-        also replicates layers too small to split) or to
-        `keras.distribution.ModelParallel` (every matched axis must then divide
-        by the mesh size).
-
-    Raises:
-        ValueError: when the mesh has no axis named `model_axis`.
-
-    Example:
-
-    ```python
-    devices = keras.distribution.list_devices()
-    mesh = keras.distribution.DeviceMesh((2, 4), ("batch", "model"), devices)
-    layout_map = model_parallel_layout_map(mesh)
-    keras.distribution.set_distribution(keras.distribution.ModelParallel(
-        layout_map=layout_map, batch_dim_name="batch"))
-    model = CycleGAN(...)  # built after set_distribution
-    ```
-
-    Reference: Keras guide "Distributed training with Keras 3" (JAX);
-    Shoeybi et al., "Megatron-LM", 2019 (output-channel sharding).
-    """
-    if model_axis not in device_mesh.axis_names:
-        raise ValueError(
-            f"Expected `device_mesh` to have an axis named {model_axis!r}. "
-            f"Received: device_mesh with axes {tuple(device_mesh.axis_names)}"
-        )
-    layout_map = keras.distribution.LayoutMap(device_mesh)
-    # Variable paths look like "generator/dense_1/kernel" or
-    # "generator/conv2d_transpose/kernel"; each pattern matches one rank.
-    layout_map[r".*dense.*/kernel"] = (None, model_axis)
-    layout_map[r".*dense.*/bias"] = (model_axis,)
-    layout_map[r".*conv2d_transpose.*/kernel"] = (None, None, model_axis, None)
-    layout_map[r".*conv2d(?!_transpose).*/kernel"] = (None, None, None, model_axis)
-    layout_map[r".*conv2d.*/bias"] = (model_axis,)
-    return layout_map
-
-
-class _DivisibleModelParallel(keras.distribution.ModelParallel):
     def get_variable_layout(self, variable):
         layout = super().get_variable_layout(variable)
+        if any(axis is not None for axis in layout.axes):
+            return layout  # an explicit entry of the layout map wins
         mesh = self.device_mesh
-        axes = list(layout.axes)
-        if len(axes) != len(variable.shape):
-            axes = [None] * len(variable.shape)
-        # An axis that does not divide by its mesh size (a 1-unit output
-        # layer, 3 RGB channels) stays whole on every device.
-        axes = [
-            axis if axis is None
-            or variable.shape[i] % mesh.shape[mesh.axis_names.index(axis)] == 0
-            else None
-            for i, axis in enumerate(axes)
-        ]
+        shards = mesh.shape[mesh.axis_names.index(self.model_axis)]
+        axes = [None] * len(variable.shape)
+        # Kernels and their optimizer slots ("..._kernel_momentum") are
+        # split on their last axis when it divides; the rest (biases, norm
+        # scales, seed states, a 3-channel output layer) is replicated.
+        name = variable.path.split("/")[-1]
+        if "kernel" in name and len(axes) >= 2 and variable.shape[-1] % shards == 0:
+            axes[-1] = self.model_axis
         return keras.distribution.TensorLayout(axes, mesh)
 
 
-def model_parallel(device_mesh, model_axis="model", batch_dim_name="batch"):
+def model_parallel(device_mesh, model_axis="model", batch_dim_name="batch", layout_map=None):
     """A `keras.distribution.ModelParallel` that splits generators over devices.
 
-    Kernels are sharded as in `model_parallel_layout_map`; any axis that does
-    not divide by the mesh size (the 3-channel output convolution of an image
-    generator, a 1-logit discriminator head) is replicated instead of failing.
-    The batch is split over `batch_dim_name`. Set it with
+    Every dense and convolution kernel (and its optimizer slots) is split on
+    its last axis (output channels; input channels of a transposed
+    convolution) over `model_axis` whenever that axis divides by the number of
+    shards; XLA inserts the collectives. Layers are found by their weights,
+    not their names, so custom-named networks (ResNet and U-Net generators)
+    are covered. The batch is split over `batch_dim_name`. Set it with
     `keras.distribution.set_distribution` before building the model.
 
     Args:
-        device_mesh: a `keras.distribution.DeviceMesh`, e.g. shape
-            `(data_replicas, model_shards)` with axes `("batch", "model")`.
+        device_mesh: a `keras.distribution.DeviceMesh` with axes for the batch
+            and the model, e.g. shape `(2, 4)` with axes `("batch", "model")`.
         model_axis: mesh axis the weights are split over.
         batch_dim_name: mesh axis the batch is split over.
+        layout_map: optional `keras.distribution.LayoutMap` whose entries
+            override the default for the variables they match.
 
     Returns:
         The distribution.
+
+    Raises:
+        ValueError: when the mesh lacks `model_axis` or `batch_dim_name`.
 
     Example:
 
@@ -99,12 +57,20 @@ def model_parallel(device_mesh, model_axis="model", batch_dim_name="batch"):
     devices = keras.distribution.list_devices()
     mesh = keras.distribution.DeviceMesh((1, len(devices)), ("batch", "model"), devices)
     keras.distribution.set_distribution(model_parallel(mesh))
-    model = DCGAN(...)
+    model = CycleGAN(image_size=256)  # built after set_distribution
     ```
 
-    Reference: Keras guide "Distributed training with Keras 3".
+    Reference: Keras guide "Distributed training with Keras 3"; Shoeybi et
+    al., "Megatron-LM", 2019 (splitting layers by output features).
     """
-    return _DivisibleModelParallel(
-        layout_map=model_parallel_layout_map(device_mesh, model_axis),
+    for name, axis in (("model_axis", model_axis), ("batch_dim_name", batch_dim_name)):
+        if axis not in device_mesh.axis_names:
+            raise ValueError(
+                f"Expected `{name}` to be an axis of `device_mesh` "
+                f"{tuple(device_mesh.axis_names)}. Received: {name}={axis!r}"
+            )
+    return _KernelShardedModelParallel(
+        model_axis,
+        layout_map=layout_map or keras.distribution.LayoutMap(device_mesh),
         batch_dim_name=batch_dim_name,
     )

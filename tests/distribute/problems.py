@@ -12,10 +12,16 @@ from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import scale_loss_for_replicas
 
 
+def _sgd():
+    return keras.optimizers.SGD(0.1)
+
+
 class Problem:
-    def __init__(self, build, data, replica_data):
+    def __init__(self, build, data, replica_data, supervised=False):
         self.build = build
         self.data = data
+        # Supervised data is an (x, y) pair; otherwise a tuple is all x.
+        self.supervised = supervised
         # "split": each replica gets its own data (noise is part of the data);
         # "duplicated": every replica gets the same data (the model draws noise).
         self.replica_data = replica_data
@@ -41,10 +47,10 @@ class DenoisingModel(keras.Model):
         return scale_loss_for_replicas(loss)
 
 
-def _denoising():
+def _denoising(optimizer=_sgd):
     model = DenoisingModel()
     model.build((None, 6))
-    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.compile(optimizer=optimizer())
     return model
 
 
@@ -52,12 +58,11 @@ def _rng():
     return np.random.default_rng(0)
 
 
-def _toy():
+def _toy(optimizer=_sgd):
     from tests.trainers.toy_adversarial import fixed_problem
 
     model, _, _ = fixed_problem()
-    model.compile(generator_optimizer=keras.optimizers.SGD(0.1),
-                  discriminator_optimizer=keras.optimizers.SGD(0.1))
+    model.compile(generator_optimizer=optimizer(), discriminator_optimizer=optimizer())
     return model
 
 
@@ -67,7 +72,7 @@ def _toy_data(count):
             rng.normal(size=(count, 2)).astype("float32"))
 
 
-def _gan():
+def _gan(optimizer=_sgd):
     from keras_gen.models.gan import GAN
 
     generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu"),
@@ -75,8 +80,7 @@ def _gan():
     discriminator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(4, activation="relu"),
                                       keras.layers.Dense(1)], name="discriminator")
     model = GAN(generator, discriminator, latent_dim=2, seed=1)
-    model.compile(generator_optimizer=keras.optimizers.SGD(0.1),
-                  discriminator_optimizer=keras.optimizers.SGD(0.1))
+    model.compile(generator_optimizer=optimizer(), discriminator_optimizer=optimizer())
     return model
 
 
@@ -84,25 +88,50 @@ def _unit_data(count, features=4, low=-1.0):
     return _rng().uniform(low, 1.0, (count, features)).astype("float32")
 
 
-def _vae():
+def _vae(optimizer=_sgd):
     from keras_gen.models.vae import VAE
 
     model = VAE.dense((6,), latent_dim=2, hidden_units=(4,), seed=1)
-    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.compile(optimizer=optimizer())
     return model
 
 
-def _rbm():
+def _rbm(optimizer=_sgd):
     from keras_gen.models.rbm import RBM
 
     model = RBM(hidden_units=4, seed=1)
     model.build((None, 6))
-    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.compile(optimizer=optimizer())
     return model
 
 
 def _binary_data(count):
     return (_rng().random((count, 6)) > 0.5).astype("float32")
+
+
+def _cyclegan(optimizer=_sgd):
+    from keras_gen.models.cyclegan import CycleGAN
+
+    model = CycleGAN(image_size=8, generator_filters=4, discriminator_filters=4,
+                     residual_blocks=1, pool_size=2, seed=1)
+    model.compile(generator_optimizer=optimizer(), discriminator_optimizer=optimizer())
+    return model
+
+
+def _resnet_generator(optimizer=_sgd):
+    # CycleGAN's generator (the largest network here) trained alone as an
+    # image-to-image regression: cheap enough for JAX on a CPU.
+    from keras_gen.models.cyclegan.resnet_generator import resnet_generator
+
+    model = resnet_generator(8, 3, 3, 4, 1, name="generator_ab")
+    model.compile(optimizer=optimizer(), loss="mean_absolute_error")
+    return model
+
+
+def _image_pairs(count):
+    rng = _rng()
+    return (rng.uniform(-1, 1, (count, 8, 8, 3)).astype("float32"),
+            rng.uniform(-1, 1, (count, 8, 8, 3)).astype("float32"))
 
 
 PROBLEMS = {
@@ -111,6 +140,8 @@ PROBLEMS = {
     "gan": Problem(_gan, _unit_data, "duplicated"),
     "vae": Problem(_vae, _binary_data, "duplicated"),
     "rbm": Problem(_rbm, _binary_data, "duplicated"),
+    "cyclegan": Problem(_cyclegan, _image_pairs, "duplicated"),
+    "resnet_generator": Problem(_resnet_generator, _image_pairs, "split", supervised=True),
 }
 
 
@@ -137,7 +168,7 @@ def global_batches(slices, batch):
     return keras.tree.map_structure(join, *slices)
 
 
-def distributed_dataset(strategy, slices, batch):
+def distributed_dataset(strategy, slices, batch, supervised=False):
     """A tf.distribute dataset giving replica r the batches of `slices[r]`."""
     import tensorflow as tf
 
@@ -152,7 +183,7 @@ def distributed_dataset(strategy, slices, batch):
             return np.stack([a[k:k + batch] for k in range(0, count, batch) for a in arrays])
 
         elements = keras.tree.map_structure(stack, *mine)
-        if isinstance(elements, tuple):
+        if isinstance(elements, tuple) and not supervised:
             elements = (elements,)  # a tuple of inputs is x, not (x, y)
         return tf.data.Dataset.from_tensor_slices(elements)
 

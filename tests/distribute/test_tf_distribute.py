@@ -25,9 +25,10 @@ UNSCALED = ("compute_loss returns an unscaled per-replica mean: under tf.distrib
 SAME_NOISE = ("the model's seed_generator is a plain keras.random.SeedGenerator, so every "
               "replica draws the same noise. Fix: keras_gen.trainers.ReplicaSeedGenerator(seed).")
 NOT_SCALED = {"vae", "rbm"}
-SAME_NOISE_MODELS = {"gan", "vae", "rbm"}
-MODELS = ["toy", "denoising", "gan", "vae", "rbm"]
-NOISY = ["denoising", "gan", "vae", "rbm"]
+SAME_NOISE_MODELS = {"gan", "vae", "rbm", "cyclegan"}
+MODELS = ["toy", "denoising", "gan", "vae", "rbm", "cyclegan"]
+TWO_WORKER_MODELS = ["toy", "denoising", "gan", "cyclegan"]
+NOISY = ["denoising", "gan", "vae", "rbm", "cyclegan"]
 
 
 def _params(models, gaps, reason):
@@ -65,12 +66,12 @@ def test_replicas_draw_different_noise(runs, model):
 @pytest.fixture(scope="module")
 def two_workers(runs):
     backup = runs["root"] / "backup"
-    out = run_two_workers(["toy", "denoising", "gan"], runs["root"] / "workers",
+    out = run_two_workers(TWO_WORKER_MODELS, runs["root"] / "workers",
                           "--identical-noise", "--backup", str(backup))
     return out, backup
 
 
-@pytest.mark.parametrize("model", ["toy", "denoising", "gan"])
+@pytest.mark.parametrize("model", TWO_WORKER_MODELS)
 def test_two_workers_equal_one_device_and_chief_writes(runs, two_workers, model):
     out, backup = two_workers
     assert_equal_runs(runs["single"] / f"{model}.npz", out / f"{model}.npz")
@@ -79,5 +80,5 @@ def test_two_workers_equal_one_device_and_chief_writes(runs, two_workers, model)
     # Only the chief (worker 0) writes the backup: one weights file, one metadata.
     names = sorted(os.listdir(backup / model))
     assert names == ["backup-0.weights.h5", "training_metadata.json"]
-    assert np.isfinite(np.load(out / f"{model}.npz")["log/g_loss" if model != "denoising"
-                                                       else "log/loss"])
+    logs = np.load(out / f"{model}.npz")
+    assert np.isfinite(logs["log/loss" if model == "denoising" else "log/g_loss"])

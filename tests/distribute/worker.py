@@ -37,6 +37,18 @@ def _configure(setting):
         )
 
 
+def _jax_distribution(setting):
+    import keras
+
+    from keras_gen.distribute import model_parallel
+
+    devices = keras.distribution.list_devices()
+    if setting == "data_parallel":
+        return keras.distribution.DataParallel(devices=devices)
+    mesh = keras.distribution.DeviceMesh((1, len(devices)), ("batch", "model"), devices)
+    return model_parallel(mesh)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("setting")
@@ -69,16 +81,6 @@ def main():
         from keras_gen.distribute import multi_worker_strategy
 
         strategy = multi_worker_strategy()
-    elif args.setting in ("data_parallel", "model_parallel"):
-        from keras_gen.distribute import model_parallel
-
-        devices = keras.distribution.list_devices()
-        if args.setting == "data_parallel":
-            distribution = keras.distribution.DataParallel(devices=devices)
-        else:
-            mesh = keras.distribution.DeviceMesh((1, len(devices)), ("batch", "model"), devices)
-            distribution = model_parallel(mesh)
-        keras.distribution.set_distribution(distribution)
 
     from keras_gen.distribute import is_chief
     from keras_gen.utils import atomic_path
@@ -88,6 +90,9 @@ def main():
         # Fresh layer names, so weight paths match whatever ran before.
         keras.backend.clear_session()
         keras.utils.set_random_seed(0)
+        if args.setting in ("data_parallel", "model_parallel"):
+            # clear_session() also forgets the distribution: set it again.
+            keras.distribution.set_distribution(_jax_distribution(args.setting))
         problem = problems.PROBLEMS[name]
         # JAX's keras.distribution runs one program over the global batch,
         # noise included, so split data compares exactly there.
@@ -107,19 +112,24 @@ def main():
                 # One device sees the global batch: the replicas' slices side by side.
                 data = problems.global_batches(slices, PER_REPLICA_BATCH)
                 batch = PER_REPLICA_BATCH * len(slices)
-            history = model.fit(data, batch_size=batch, epochs=1, shuffle=False, verbose=0,
+            inputs = tuple(data) if problem.supervised else (data,)
+            history = model.fit(*inputs, batch_size=batch, epochs=1, shuffle=False, verbose=0,
                                 callbacks=callbacks)
         else:
             with strategy.scope():
                 model = problem.build()
-            dataset = problems.distributed_dataset(strategy, slices, PER_REPLICA_BATCH)
+            dataset = problems.distributed_dataset(strategy, slices, PER_REPLICA_BATCH,
+                                                   problem.supervised)
             history = model.fit(dataset, epochs=1, steps_per_epoch=STEPS, verbose=0,
                                 callbacks=callbacks)
         values = {f"weight/{w.path}": keras.ops.convert_to_numpy(w) for w in model.weights}
         values.update({f"optimizer/{i}": keras.ops.convert_to_numpy(v)
                        for i, v in enumerate(model.optimizer.variables)})
         values.update({f"log/{k}": np.asarray(v[-1]) for k, v in history.history.items()})
-        values["replica_noise"] = np.asarray(problems.uses_replica_noise(model))
+        values["info/replica_noise"] = np.asarray(problems.uses_replica_noise(model))
+        if keras.backend.backend() == "jax":
+            values["info/sharded_variables"] = np.asarray(sum(
+                not w.value.sharding.is_fully_replicated for w in model.weights))
         suffix = "" if is_chief() else f".worker{os.getpid()}"
         with atomic_path(os.path.join(args.out, f"{name}{suffix}.npz")) as tmp:
             np.savez(tmp, **values)

@@ -1,0 +1,85 @@
+"""Distributed training equals one device: max |difference| of every weight,
+optimizer variable and logged loss after two steps, per model and setting.
+
+    python benchmarks/distributed_equality.py [--quick]
+
+TensorFlow: MirroredStrategy on 2 logical CPUs and MultiWorkerMirroredStrategy
+with two local workers (deterministic case: same data per replica, replica
+noise disabled). JAX: DataParallel and ModelParallel over 2 host devices
+(split data, real noise). Target: every difference <= 1e-5. Writes
+benchmarks/results/distributed_equality.json.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, ROOT)
+
+from tests.distribute.runner import max_differences  # noqa: E402
+from tests.distribute.runner import run_two_workers  # noqa: E402
+from tests.distribute.runner import run_worker  # noqa: E402
+
+TARGET = 1e-5
+MODELS = ["toy", "denoising", "gan", "vae", "rbm"]
+XLA = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+
+
+def worst(reference, other):
+    differences = max_differences(reference, other)
+    key = max(differences, key=differences.get)
+    return {"max_abs_difference": differences[key], "worst": key,
+            "passed": differences[key] <= TARGET}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="toy and GAN only")
+    args = parser.parse_args()
+    models = ["toy", "gan"] if args.quick else MODELS
+    results, started = {}, time.time()
+    with tempfile.TemporaryDirectory() as folder:
+        from pathlib import Path
+
+        root = Path(folder)
+        single = run_worker("tensorflow", "single", models, root / "tf_single")
+        mirrored = run_worker("tensorflow", "mirrored", models, root / "mirrored",
+                              "--identical-noise")
+        workers = run_two_workers(models, root / "workers", "--identical-noise")
+        jax_single = run_worker("jax", "single", models, root / "jax_single", **XLA)
+        data_parallel = run_worker("jax", "data_parallel", models, root / "dp", **XLA)
+        model_parallel = run_worker("jax", "model_parallel", models, root / "mp", **XLA)
+        for model in models:
+            name = f"{model}.npz"
+            results[model] = {
+                "tf_mirrored_2_logical_cpus": worst(single / name, mirrored / name),
+                "tf_multi_worker_2_processes": worst(single / name, workers / name),
+                "jax_data_parallel_2_devices": worst(jax_single / name, data_parallel / name),
+                "jax_model_parallel_2_devices": worst(jax_single / name, model_parallel / name),
+            }
+    report = {
+        "benchmark": "distributed_equality",
+        "target": f"max |distributed - one device| <= {TARGET}",
+        "results": results,
+        "passed": {m: all(s["passed"] for s in r.values()) for m, r in results.items()},
+        "settings": {"steps": 2, "per_replica_batch": 4, "optimizer": "SGD(0.1)",
+                     "quick": args.quick},
+        "seconds": round(time.time() - started, 1),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
+                    "load_average": os.getloadavg()},
+    }
+    path = os.path.join(ROOT, "benchmarks", "results", "distributed_equality.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as file:
+        json.dump(report, file, indent=2)
+    os.replace(path + ".tmp", path)
+    print(json.dumps(report["passed"], indent=2))
+
+
+if __name__ == "__main__":
+    main()
