@@ -39,8 +39,6 @@ def frechet_distance(real_features, generated_features):
     Reference: Heusel et al., "GANs Trained by a Two Time-Scale Update Rule
     Converge to a Local Nash Equilibrium", NeurIPS 2017.
     """
-    from scipy import linalg
-
     real = _features("real_features", real_features)
     generated = _features("generated_features", generated_features)
     if real.shape[1] != generated.shape[1]:
@@ -51,13 +49,14 @@ def frechet_distance(real_features, generated_features):
     mu_r, mu_g = real.mean(axis=0), generated.mean(axis=0)
     sigma_r = np.atleast_2d(np.cov(real, rowvar=False))
     sigma_g = np.atleast_2d(np.cov(generated, rowvar=False))
-    root = linalg.sqrtm(sigma_r @ sigma_g)
-    if not np.isfinite(root).all():
-        # A singular product: a small diagonal offset makes the root defined.
-        offset = np.eye(len(sigma_r)) * 1e-6
-        root = linalg.sqrtm((sigma_r + offset) @ (sigma_g + offset))
-    root = np.real(root)
-    value = np.sum((mu_r - mu_g) ** 2) + np.trace(sigma_r) + np.trace(sigma_g) - 2 * np.trace(root)
+    # Tr((S_r S_g)^(1/2)) = Tr((S_r^(1/2) S_g S_r^(1/2))^(1/2)): a symmetric
+    # PSD matrix, so eigenvalues stay exact where features are degenerate
+    # (ReLU features that never fire make the covariances singular).
+    values, vectors = np.linalg.eigh(sigma_r)
+    root_r = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    inner = np.linalg.eigvalsh(root_r @ sigma_g @ root_r)
+    trace_root = np.sqrt(np.clip(inner, 0.0, None)).sum()
+    value = np.sum((mu_r - mu_g) ** 2) + np.trace(sigma_r) + np.trace(sigma_g) - 2 * trace_root
     return float(max(value, 0.0))
 
 

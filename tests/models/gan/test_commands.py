@@ -6,6 +6,7 @@ import pytest
 from keras_gen.cli import main
 
 
+@pytest.mark.slow
 def test_train_sample_interpolate(tmp_path, backend):
     run = str(tmp_path / "run")
     assert main(["train", "cgan", "--data", "digits", "--epochs", "1", "--limit", "64",

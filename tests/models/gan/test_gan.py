@@ -82,8 +82,6 @@ def test_save_load_round_trip(tmp_path, backend):
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
 def test_mixed_precision(policy, backend):
-    if backend == "torch" and policy == "mixed_bfloat16":
-        pytest.skip("bfloat16 convolutions are not implemented on torch CPU")
     keras.mixed_precision.set_global_policy(policy)
     try:
         gan = DCGAN((8, 8, 1), latent_dim=8, base_filters=4)
