@@ -29,7 +29,7 @@ def _build(name):
         return rbm
     if name == "pix2pix":
         return models.Pix2Pix(image_size=16, generator_filters=4, discriminator_filters=4)
-    return models.CycleGAN(image_size=16, generator_filters=4)
+    return models.CycleGAN(image_size=16, generator_filters=4, discriminator_filters=4, residual_blocks=1)
 
 
 @pytest.mark.slow
