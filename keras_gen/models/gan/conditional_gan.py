@@ -86,18 +86,24 @@ class ConditionalGAN(GAN):
 
     def _unpack(self, data):
         images, noise, labels = super()._unpack(data)
+        if labels is None:
+            raise ValueError(
+                "Expected batches of (images, labels) for a ConditionalGAN. "
+                "Received: batches without labels"
+            )
         return images, noise, ops.cast(ops.reshape(labels, (-1,)), "int32")
 
     def _check_fit_data(self, x, y):
+        images = x[0] if isinstance(x, (tuple, list)) else x
+        if not isinstance(images, np.ndarray):
+            return  # a dataset or generator yields (images, labels) itself
         if y is None:
             raise ValueError(
                 "Expected class labels `y` for a ConditionalGAN: call fit(images, labels). "
                 "Received: y=None"
             )
         super()._check_fit_data(x, y)
-        images = x[0] if isinstance(x, (tuple, list)) else x
-        if isinstance(images, np.ndarray):
-            self._check_labels(y, len(images))
+        self._check_labels(y, len(images))
 
     def _check_labels(self, labels, count):
         labels = np.asarray(labels)

@@ -315,11 +315,11 @@ class GAN(AdversarialModel):
                     f"{self.latent_dim}). Received: noise with shape {noise.shape}"
                 )
 
-    def fit(self, x=None, y=None, **kwargs):
+    def fit(self, x=None, y=None, *args, **kwargs):
         if not getattr(self, "compiled", False):
             raise ValueError("Expected a compiled GAN: call compile() before fit().")
         self._check_fit_data(x, y)
-        return super().fit(x, y, **kwargs)
+        return super().fit(x, y, *args, **kwargs)
 
     def export_parts(self):
         """The generator as a plain functional model in inference mode.

@@ -57,3 +57,18 @@ def test_bad_inputs(backend):
     plain = keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)])
     with pytest.raises(ValueError, match="two inputs"):
         ConditionalGAN(plain, gan.discriminator, 8, num_classes=3)
+
+
+def test_dataset_without_labels_is_refused(backend):
+    if backend != "tensorflow":
+        pytest.skip("tf.data input")
+    import tensorflow as tf
+
+    gan = small_cgan()
+    gan.compile()
+    images = tf.data.Dataset.from_tensor_slices(np.zeros((4, 8, 8, 1), "float32")).batch(2)
+    with pytest.raises(ValueError, match="labels"):
+        gan.fit(images, verbose=0)
+    labelled = tf.data.Dataset.from_tensor_slices(
+        (np.zeros((4, 8, 8, 1), "float32"), np.array([0, 1, 2, 0]))).batch(2)
+    assert np.isfinite(gan.fit(labelled, verbose=0).history["d_loss"]).all()
