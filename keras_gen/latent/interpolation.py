@@ -37,7 +37,7 @@ def interpolate(z0, z1, steps=8, method="slerp"):
     Example:
 
     >>> path = interpolate([1.0, 0.0], [0.0, 1.0], steps=3)
-    >>> np.round(path[1], 4).tolist()
+    >>> np.round(path[1].astype(float), 4).tolist()
     [0.7071, 0.7071]
 
     Reference: White, "Sampling Generative Networks", arXiv:1609.04468, 2016.

@@ -187,6 +187,12 @@ class GAN(AdversarialModel):
             **kwargs: `keras.Model.compile` options (`jit_compile`,
                 `steps_per_execution`, ...).
         """
+        if (keras.backend.backend() == "torch" and kwargs.get("jit_compile") is True
+                and self.adversarial_loss.uses_gradient_penalty):
+            raise ValueError(
+                "Expected jit_compile=False for loss='wasserstein_gp' on torch: torch.compile "
+                "cannot differentiate the gradient penalty twice. Received: jit_compile=True"
+            )
         defaults = lambda: keras.optimizers.Adam(2e-4, beta_1=0.5)  # noqa: E731
         self.compile_optimizers(
             {

@@ -165,3 +165,11 @@ def test_parity_across_backends(tmp_path, backend):
         for key in reference.files:
             np.testing.assert_allclose(results[name][key], reference[key], atol=1e-5, rtol=0,
                                        err_msg=f"{name} differs from tensorflow on {key}")
+
+
+def test_gradient_penalty_refuses_torch_compile(backend):
+    if backend != "torch":
+        pytest.skip("torch.compile only")
+    gan = mlp_gan(features=3, activation="tanh", loss="wasserstein_gp")
+    with pytest.raises(ValueError, match="jit_compile"):
+        gan.compile(jit_compile=True)
