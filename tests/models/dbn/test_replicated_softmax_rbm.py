@@ -6,6 +6,9 @@ from keras_gen.models import DBN
 from keras_gen.models import ReplicatedSoftmaxRBM
 from keras_gen.models.dbn.replicated_softmax_rbm import count_matrix
 
+# torch runs one step per execution only.
+STEPS = 1 if keras.backend.backend() == "torch" else 8
+
 
 def _topic_corpus(documents=240, vocabulary=30, topics=3, seed=0):
     """Documents drawn from one of `topics` word distributions, each favouring its own words."""
@@ -22,7 +25,7 @@ def _topic_corpus(documents=240, vocabulary=30, topics=3, seed=0):
 
 def _trained(counts, epochs=6, **kwargs):
     rsm = ReplicatedSoftmaxRBM(8, seed=0, **kwargs)
-    rsm.compile(optimizer=keras.optimizers.SGD(0.005, momentum=0.5), steps_per_execution=8)
+    rsm.compile(optimizer=keras.optimizers.SGD(0.005, momentum=0.5), steps_per_execution=STEPS)
     history = rsm.fit(counts, batch_size=20, epochs=epochs, verbose=0, shuffle=False)
     return rsm, history.history
 
