@@ -1,6 +1,11 @@
 """One launched demo app per test session: tiny one-epoch default models
 (trained and exported into a temporary cache), served on 127.0.0.1 and a
-free port, shared by the gradio_client and browser tests."""
+free port, shared by the gradio_client and browser tests.
+
+The app serves ONNX artifacts, which are the same whatever backend trained
+the model, so the app tests run under TensorFlow only; under JAX and torch
+`test_runs.py` checks the one backend-specific step (exporting from a
+TensorFlow subprocess)."""
 
 import os
 import socket
@@ -18,8 +23,12 @@ def free_port():
 
 @pytest.fixture(scope="session")
 def demo_bundles(tmp_path_factory):
+    import keras
+
     from apps.launcher import collect_runs
 
+    if keras.backend.backend() != "tensorflow":
+        pytest.skip("the demo serves backend-independent ONNX artifacts: app tests run under TensorFlow")
     cache = str(tmp_path_factory.mktemp("keras-gen-cache"))
     previous = os.environ.get("KERAS_GEN_CACHE")
     os.environ["KERAS_GEN_CACHE"] = cache

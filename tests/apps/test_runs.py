@@ -75,6 +75,30 @@ def test_rbm_completion_keeps_the_known_region(demo_bundles):
     np.testing.assert_array_equal(picture[: half - 8], first[: half - 8])
 
 
+def test_export_from_another_backend_runs_in_tensorflow(backend, digits, tmp_path):
+    """On JAX/torch the exports run in one TensorFlow subprocess; the served
+    artifact then matches the model's own decoder."""
+    if backend == "tensorflow":
+        pytest.skip("the TensorFlow path is what the app tests use")
+    import keras
+
+    from keras_gen.models.vae import VAE
+
+    x, _ = digits
+    model = VAE.dense((64,), latent_dim=2, hidden_units=(8,), binarize=True, seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    model.fit(x[:64], epochs=1, batch_size=32, verbose=0)
+    run = tmp_path / "vae"
+    run.mkdir()
+    model.save(str(run / "model.keras"))
+    (run / "run.json").write_text(json.dumps({"model": "vae", "args": {"data": "digits"}}))
+    lines = []
+    bundle = prepare_run(str(run), log=lines.append)
+    assert any("TensorFlow backend" in line for line in lines)
+    z = np.array([[0.5, -1.0], [0.0, 0.0]], "float32")
+    np.testing.assert_allclose(bundle.artifacts["decoder"](z=z), keras.ops.convert_to_numpy(model.decode(z)), atol=1e-4)
+
+
 def test_not_a_run_folder(tmp_path):
     with pytest.raises(ValueError, match="model.keras"):
         prepare_run(str(tmp_path))
