@@ -6,6 +6,7 @@ import pytest
 from keras_gen import cli
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", ["rbm", "crbm"])
 def test_train_sample_evaluate(model, tmp_path):
     run = str(tmp_path / model)
