@@ -1,7 +1,8 @@
 """50 concurrent requests to the demo's GAN sample endpoint: errors, p50/p95 latency.
 
-Launches the demo app (the embedded default DCGAN; `--quick`: a one-epoch
-one) on 127.0.0.1 with its default queue (concurrency limit 4), then fires
+Launches the demo app (`python -m apps RUN`, the embedded default DCGAN;
+`--quick`: a one-epoch one) in its own process on 127.0.0.1 with its
+default queue (concurrency limit 4), then fires
 `--requests` requests at once from as many threads through gradio_client,
 each asking for a 16-image grid from its own seed. Anchors measured in the
 same run: one request at a time through the same app (sequential p50), and
@@ -19,6 +20,7 @@ import os
 import platform
 import shutil
 import socket
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,14 +61,13 @@ def main():
     from apps.defaults import default_runs
     from apps.gan_tab import GANDemo
     from apps.launcher import DEFAULT_CONCURRENCY
-    from apps.launcher import build_app
-    from apps.launcher import launch
     from apps.runs import prepare_run
     from keras_gen import __version__
     from keras_gen.utils import atomic_path
 
     concurrency = args.concurrency or DEFAULT_CONCURRENCY
     cache = tempfile.mkdtemp(prefix="keras-gen-bench-") if args.quick else None
+    server = None
     try:
         runs, _ = default_runs(quick=args.quick, names=["dcgan"], root=cache)
         bundle = prepare_run(runs[0])
@@ -80,8 +81,20 @@ def main():
             bare.append(time.perf_counter() - start)
 
         port = free_port()
-        app = launch(build_app([bundle]), port=port, concurrency=concurrency, block=False)
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+        # The server gets its own process (and GIL), as in real use.
+        server = subprocess.Popen(
+            [sys.executable, "-m", "apps", runs[0], "--port", str(port), "--concurrency", str(concurrency)],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        client = None
+        for _ in range(600):
+            try:
+                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+                break
+            except Exception:  # not up yet
+                if server.poll() is not None:
+                    raise RuntimeError("the demo server exited during start-up")
+                time.sleep(0.5)
         for seed in range(3):
             client.predict(seed, args.count, api_name="/gan_sample")
         sequential = []
@@ -116,8 +129,10 @@ def main():
 
             with atomic_path(picture) as tmp:
                 Image.open(first).save(tmp, format="PNG")
-        app.close()
     finally:
+        if server is not None:
+            server.terminate()
+            server.wait(30)
         if cache:
             shutil.rmtree(cache, ignore_errors=True)
 
@@ -131,7 +146,7 @@ def main():
                  "generator exported to ONNX, served with ONNX Runtime",
         "settings": {"requests": args.requests, "images_per_request": args.count,
                      "app_concurrency_limit": concurrency, "client_threads": args.requests,
-                     "host": "127.0.0.1"},
+                     "host": "127.0.0.1", "server": "python -m apps RUN (own process)"},
         "errors": len(errors),
         "error_messages": sorted(set(errors))[:5],
         "distinct_replies": distinct,
