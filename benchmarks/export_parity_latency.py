@@ -212,9 +212,11 @@ def check_targets(name, entry):
             checks[f"{key} no Flex ops"] = {"value": row["flex_ops"], "target": "[]",
                                            "passed": not row["flex_ops"]}
     ort = rows["onnxruntime none"]["latency"]["median_ms"]
-    fastest = min(rows, key=lambda k: rows[k]["latency"]["median_ms"])
+    # Only forms that pass verify count (a fast int8 that misses 30 dB is no answer).
+    usable = [k for k in rows if rows[k]["passed"]] or ["onnxruntime none"]
+    fastest = min(usable, key=lambda k: rows[k]["latency"]["median_ms"])
     ratio = rows[fastest]["latency"]["median_ms"] / ort
-    checks["fastest export / onnxruntime fp32 latency"] = {
+    checks["fastest verified export / onnxruntime fp32 latency"] = {
         "value": ratio, "fastest": fastest, "target": "<= 1.2", "passed": ratio <= 1.2}
     if name in DESIGN_ORT_MS:
         checks["fastest export vs DESIGN.md onnxruntime figure"] = {
