@@ -26,7 +26,7 @@ def ais_betas(count=14500):
     Example:
 
     >>> betas = ais_betas(145)
-    >>> betas[0], betas[-1], len(betas)
+    >>> float(betas[0]), float(betas[-1]), len(betas)
     (0.0, 1.0, 145)
     """
     from keras_gen.utils import check_positive_int
