@@ -198,6 +198,9 @@ def build_parser(selected_model=None):
     demo.add_argument("runs", nargs="*")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=7860)
+    demo.add_argument("--concurrency", type=int, default=4, help="requests run at a time")
+    demo.add_argument("--max-file-size", default="20mb", help="upload size limit")
+    demo.add_argument("--quick", action="store_true", help="smaller default models")
     demo.set_defaults(func=_cmd_demo)
     return parser
 
