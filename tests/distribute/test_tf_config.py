@@ -25,7 +25,14 @@ def test_valid_configs_and_chief():
     with_chief["task"] = {"type": "chief", "index": 0}
     assert is_chief(read_tf_config(_env(with_chief)))
     assert read_tf_config({}) is None
-    assert is_chief(None) is True or read_tf_config() is not None
+
+
+def test_without_tf_config_the_process_is_chief(monkeypatch):
+    monkeypatch.delenv("TF_CONFIG", raising=False)
+    assert is_chief()
+    monkeypatch.setenv("TF_CONFIG", json.dumps({"cluster": {"worker": WORKERS},
+                                                "task": {"type": "worker", "index": 1}}))
+    assert not is_chief()
 
 
 @pytest.mark.parametrize("config,match", [
