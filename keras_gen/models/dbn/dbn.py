@@ -312,7 +312,7 @@ class DBN(keras.Model):
         if not self.built:
             raise ValueError(f"Expected a trained DBN for `{what}`: call `fit` first. Received: an unbuilt DBN")
 
-    def to_classifier(self, num_classes, dropout=0.0, name=None):
+    def to_classifier(self, num_classes, dropout=0.0, input_dropout=None, name=None):
         """A plain Keras classifier initialised from the DBN, for backprop fine-tuning.
 
         Dense sigmoid layers carry the RBMs' weights and hidden biases; a new
@@ -321,21 +321,27 @@ class DBN(keras.Model):
 
         Args:
             num_classes: number of classes, >= 2.
-            dropout: dropout rate before each Dense layer, in [0, 1).
+            dropout: dropout rate before each hidden-to-hidden and the output
+                layer, in [0, 1) (Hinton et al. 2012 fine-tune with 0.5).
+            input_dropout: dropout rate on the input (default `dropout`;
+                0.2 in Hinton et al. 2012).
             name: model name.
 
         Returns:
             An uncompiled functional `keras.Model` (x -> class probabilities).
         """
         num_classes = check_positive_int("num_classes", num_classes, minimum=2)
-        if not 0.0 <= float(dropout) < 1.0:
-            raise ValueError(f"Expected `dropout` to be in [0, 1). Received: dropout={dropout!r}")
+        input_dropout = dropout if input_dropout is None else input_dropout
+        for label, rate in (("dropout", dropout), ("input_dropout", input_dropout)):
+            if not 0.0 <= float(rate) < 1.0:
+                raise ValueError(f"Expected `{label}` to be in [0, 1). Received: {label}={rate!r}")
         self._check_built("to_classifier")
         inputs = keras.Input((self.data_units,), name="visible")
         h = inputs
         for index, rbm in enumerate(self.rbms):
-            if dropout:
-                h = keras.layers.Dropout(dropout, seed=self.seed, name=f"dropout_{index}")(h)
+            rate = input_dropout if index == 0 else dropout
+            if rate:
+                h = keras.layers.Dropout(rate, seed=self.seed, name=f"dropout_{index}")(h)
             h = self._up_layers_one(index, rbm, h)
         if dropout:
             h = keras.layers.Dropout(dropout, seed=self.seed, name=f"dropout_{len(self.rbms)}")(h)

@@ -87,7 +87,9 @@ def test_classifier_starts_from_the_dbn_and_fine_tunes(digits):
     assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
     accuracy = classifier.evaluate(x[1000:], y[1000:], verbose=0)[1]
     assert accuracy > 0.5
-    assert "dropout_0" in [layer.name for layer in dbn.to_classifier(10, dropout=0.2).layers]
+    rates = {layer.name: layer.rate for layer in dbn.to_classifier(10, dropout=0.5, input_dropout=0.2).layers
+             if isinstance(layer, keras.layers.Dropout)}
+    assert rates == {"dropout_0": 0.2, "dropout_1": 0.5, "dropout_2": 0.5}
 
 
 def test_gaussian_first_layer(digits):
@@ -153,6 +155,8 @@ def test_bad_input(digits):
     dbn.fit(x, batch_size=25, epochs=1, verbose=0)
     with pytest.raises(ValueError, match="num_classes"):
         dbn.to_classifier(1)
+    with pytest.raises(ValueError, match="input_dropout"):
+        dbn.to_classifier(10, input_dropout=1.0)
     with pytest.raises(ValueError, match="bits"):
         dbn.binary_codes(x, bits=32)
     with pytest.raises(ValueError, match="x"):
