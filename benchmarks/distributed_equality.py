@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
 
@@ -26,7 +28,15 @@ from tests.distribute.runner import run_two_workers  # noqa: E402
 from tests.distribute.runner import run_worker  # noqa: E402
 
 TARGET = 1e-5
-MODELS = ["toy", "denoising", "gan", "vae", "rbm"]
+TF_MODELS = ["toy", "denoising", "gan", "vae", "rbm", "cyclegan"]
+# The full CycleGAN step is too slow for JAX on a CPU: its generator alone.
+JAX_MODELS = ["toy", "denoising", "gan", "vae", "rbm", "resnet_generator"]
+KNOWN_GAPS = {
+    "vae": "TF: compute_loss returns an unscaled mean (2x gradients over 2 replicas); "
+           "fix: return keras_gen.trainers.scale_loss_for_replicas(loss)",
+    "rbm": "TF: compute_loss returns an unscaled mean (2x gradients over 2 replicas); "
+           "fix: return keras_gen.trainers.scale_loss_for_replicas(loss)",
+}
 XLA = {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
 
 
@@ -41,32 +51,40 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="toy and GAN only")
     args = parser.parse_args()
-    models = ["toy", "gan"] if args.quick else MODELS
+    tf_models = ["toy", "gan"] if args.quick else TF_MODELS
+    jax_models = ["toy", "gan"] if args.quick else JAX_MODELS
     results, started = {}, time.time()
     with tempfile.TemporaryDirectory() as folder:
         from pathlib import Path
 
         root = Path(folder)
-        single = run_worker("tensorflow", "single", models, root / "tf_single")
-        mirrored = run_worker("tensorflow", "mirrored", models, root / "mirrored",
+        single = run_worker("tensorflow", "single", tf_models, root / "tf_single")
+        mirrored = run_worker("tensorflow", "mirrored", tf_models, root / "mirrored",
                               "--identical-noise")
-        workers = run_two_workers(models, root / "workers", "--identical-noise")
-        jax_single = run_worker("jax", "single", models, root / "jax_single", **XLA)
-        data_parallel = run_worker("jax", "data_parallel", models, root / "dp", **XLA)
-        model_parallel = run_worker("jax", "model_parallel", models, root / "mp", **XLA)
-        for model in models:
+        workers = run_two_workers(tf_models, root / "workers", "--identical-noise")
+        jax_single = run_worker("jax", "single", jax_models, root / "jax_single", **XLA)
+        data_parallel = run_worker("jax", "data_parallel", jax_models, root / "dp", **XLA)
+        model_parallel = run_worker("jax", "model_parallel", jax_models, root / "mp", **XLA)
+        for model in tf_models:
             name = f"{model}.npz"
-            results[model] = {
+            results.setdefault(model, {}).update({
                 "tf_mirrored_2_logical_cpus": worst(single / name, mirrored / name),
                 "tf_multi_worker_2_processes": worst(single / name, workers / name),
+            })
+        for model in jax_models:
+            name = f"{model}.npz"
+            results.setdefault(model, {}).update({
                 "jax_data_parallel_2_devices": worst(jax_single / name, data_parallel / name),
                 "jax_model_parallel_2_devices": worst(jax_single / name, model_parallel / name),
-            }
+            })
+            results[model]["jax_model_parallel_2_devices"]["sharded_variables"] = int(
+                np.load(model_parallel / name)["info/sharded_variables"])
     report = {
         "benchmark": "distributed_equality",
         "target": f"max |distributed - one device| <= {TARGET}",
         "results": results,
         "passed": {m: all(s["passed"] for s in r.values()) for m, r in results.items()},
+        "known_gaps": {m: gap for m, gap in KNOWN_GAPS.items() if m in results},
         "settings": {"steps": 2, "per_replica_batch": 4, "optimizer": "SGD(0.1)",
                      "quick": args.quick},
         "seconds": round(time.time() - started, 1),
