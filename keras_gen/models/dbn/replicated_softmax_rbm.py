@@ -164,7 +164,7 @@ class ReplicatedSoftmaxRBM(RBM):
         probabilities = ops.convert_to_numpy(self.visible_mean(self.hidden_probabilities(x)))
         return x.sum(axis=-1, keepdims=True) * probabilities
 
-    def _visible_input(self, name, x, numpy=False, data=False):
+    def _visible_input(self, name, x, numpy=False, data=False, keep_integer=False):
         if hasattr(x, "toarray"):
             x = x.toarray()
         if isinstance(x, (np.ndarray, list)) or (numpy and ops.is_tensor(x)):
