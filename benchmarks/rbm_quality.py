@@ -119,7 +119,9 @@ def mnist_part(args):
     schedule = keras.optimizers.schedules.PolynomialDecay(
         args.learning_rate, steps, end_learning_rate=args.learning_rate * 0.02
     )
-    rbm.compile(optimizer=keras.optimizers.SGD(schedule, momentum=args.momentum), steps_per_execution=100)
+    optimizer = keras.optimizers.SGD(schedule, momentum=args.momentum, weight_decay=args.weight_decay or None)
+    optimizer.exclude_from_weight_decay(var_names=["bias"])  # decay the kernel only
+    rbm.compile(optimizer=optimizer, steps_per_execution=100)
     started = time.perf_counter()
     history = rbm.fit(x, batch_size=100, epochs=args.epochs, verbose=2)
     train_seconds = time.perf_counter() - started
@@ -137,7 +139,8 @@ def mnist_part(args):
                   "persistent_chains": 100, "visible_bias_init": "data log-odds"},
         "training": {"epochs": args.epochs, "batch_size": 100, "optimizer": "SGD",
                      "learning_rate": f"{args.learning_rate} linearly decayed to 2% of it",
-                     "momentum": args.momentum, "seconds": train_seconds,
+                     "momentum": args.momentum, "weight_decay_kernel": args.weight_decay,
+                     "seconds": train_seconds,
                      "final_metrics": {k: float(v[-1]) for k, v in history.history.items()}},
         "ais": {"runs": args.ais_runs, "betas": args.ais_betas, "schedule": "Salakhutdinov & Murray proportions",
                 "base_rate": "training-data marginals", "repeats": args.ais_repeats, "seconds": ais_seconds,
@@ -159,6 +162,7 @@ def main():
     parser.add_argument("--persistent", type=int, default=1)
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--momentum", type=float, default=0.5)
+    parser.add_argument("--weight-decay", type=float, default=0.0, help="decoupled, kernel only")
     parser.add_argument("--ais-runs", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=14500)
     parser.add_argument("--ais-repeats", type=int, default=2)
