@@ -111,7 +111,7 @@ class DBM(keras.Model):
         self.input_spec = keras.InputSpec(axes={-1: units})
         self.built = True
 
-    def _parameters(self):
+    def _energy_variables(self):
         return [self.kernel_1, self.kernel_2, self.visible_bias, self.hidden_bias_1, self.hidden_bias_2]
 
     # ----------------------------------------------------------- conditionals
@@ -280,7 +280,7 @@ class DBM(keras.Model):
         v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (count, self.data_units)))
         h2 = stream.bernoulli(ops.full((count, self.hidden_units[1]), 0.5))
         if "chain" not in self._compiled_functions:
-            variables = self._parameters()
+            variables = self._energy_variables()
 
             def chain(values, state, v, h2, steps):
                 with keras.StatelessScope(state_mapping=list(zip(variables, values))):
@@ -295,7 +295,7 @@ class DBM(keras.Model):
             self._compiled_functions["chain"] = compile_function(chain)
         steps = gibbs_steps if keras.backend.backend() == "torch" else ops.convert_to_tensor(gibbs_steps, "int32")
         _, _, mean, stream.state = self._compiled_functions["chain"](
-            [p.value for p in self._parameters()], stream.state, v, h2, steps)
+            [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
         if seed is None:
             stream.commit()
         return ops.convert_to_numpy(mean)
