@@ -123,11 +123,10 @@ def main(argv=None):
     x_train, y_train, x_test, y_test = load_mnist(args.quick)
     load_start = os.getloadavg()
     result = {"settings": vars(args) | {"layers": sizes}, "machine": machine(), "load_average_start": list(load_start)}
-    # XLA on this CPU made CD steps 10-30x slower than TF graph mode (the
-    # committed full run still used XLA for pretraining: 20 min); the Dense
-    # classifier is fast either way.
+    # XLA's random draws on this CPU made CD steps and dropout 10-30x slower
+    # than TF graph mode (the first full run still used XLA for pretraining).
     rbm_options = dict(steps_per_execution=100, jit_compile=False)
-    compile_options = dict(steps_per_execution=100, jit_compile=keras.backend.backend() != "torch")
+    compile_options = dict(steps_per_execution=100, jit_compile=False)
     result["compile"] = {"rbm": rbm_options, "classifier": compile_options}
 
     # 1. Greedy pretraining of the classifier stack.
