@@ -96,7 +96,7 @@ def test_gaussian_first_layer(digits):
     x = digits[0][:300]
     x = (x - x.mean(0)) / (x.std(0) + 1e-3)
     dbn = DBN([16, 8], visible_type="gaussian", seed=0)
-    dbn.compile(optimizer=keras.optimizers.SGD(0.01, momentum=0.5))
+    dbn.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.5))
     history = dbn.fit(x, batch_size=20, epochs=3, verbose=0).history
     assert history["layer_0_reconstruction_error"][-1] < history["layer_0_reconstruction_error"][0]
     assert dbn.rbms[0].visible_type == "gaussian" and dbn.rbms[1].visible_type == "bernoulli"
