@@ -7,6 +7,7 @@ from keras import ops
 from keras_gen.models.autoencoders.networks import check_networks
 from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
+from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
 
@@ -261,7 +262,4 @@ class Autoencoder(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
-        config["decoder"] = keras.saving.deserialize_keras_object(config["decoder"])
-        return cls(**config)
+        return cls(**networks_from_config(config))

@@ -226,3 +226,15 @@ def check_networks(encoder, decoder, variational=False):
             f"Received: decoder output shape {(None,) + decoder_out}"
         )
     return data_shape, code_shape[0]
+
+
+def networks_from_config(config):
+    """Returns `config` with its serialized `encoder` and `decoder` rebuilt.
+
+    Shared by the `from_config` of every encoder/decoder model (autoencoders
+    and the VAE), so nested networks load the same way everywhere.
+    """
+    config = dict(config)
+    for key in ("encoder", "decoder"):
+        config[key] = keras.saving.deserialize_keras_object(config[key])
+    return config
