@@ -9,7 +9,6 @@ import keras
 import numpy as np
 
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import scale_loss_for_replicas
 
 
 def _sgd():
@@ -27,29 +26,11 @@ class Problem:
         self.replica_data = replica_data
 
 
-class DenoisingModel(keras.Model):
-    """A compute_loss model written the distribution-safe way: noise from a
-    ReplicaSeedGenerator, loss scaled with scale_loss_for_replicas."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.network = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, activation="tanh"),
-                                         keras.layers.Dense(6)], name="network")
-        self.seed_generator = ReplicaSeedGenerator(1)
-
-    def call(self, x):
-        return self.network(x)
-
-    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        keep = keras.random.uniform(keras.ops.shape(x), seed=self.seed_generator) > 0.3
-        corrupted = keras.ops.where(keep, x, 0.0)
-        loss = keras.ops.mean(keras.ops.square(self.network(corrupted) - x))
-        return scale_loss_for_replicas(loss)
-
-
 def _denoising(optimizer=_sgd):
-    model = DenoisingModel()
-    model.build((None, 6))
+    from keras_gen.models.autoencoders import DenoisingAutoencoder
+
+    model = DenoisingAutoencoder.dense((6,), code_dim=4, hidden_units=(), corruption="masking",
+                                       corruption_level=0.3, reconstruction_loss="mse", seed=1)
     model.compile(optimizer=optimizer())
     return model
 

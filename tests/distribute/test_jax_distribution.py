@@ -27,7 +27,8 @@ def runs(tmp_path_factory):
             for setting in ("single", "data_parallel", "model_parallel")}
 
 
-@pytest.mark.slow
+# Not marked slow (about a minute): the JAX run deselects slow tests and the
+# TensorFlow run skips these, so a slow mark would mean they never run.
 @pytest.mark.parametrize("setting", ["data_parallel", "model_parallel"])
 @pytest.mark.parametrize("model", MODELS)
 def test_equals_one_device(runs, setting, model):

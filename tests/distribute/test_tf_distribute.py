@@ -19,21 +19,9 @@ from tests.distribute.runner import run_worker
 
 pytestmark = pytest.mark.slow
 
-UNSCALED = ("compute_loss returns an unscaled per-replica mean: under tf.distribute the "
-            "optimizer sums replica gradients (2x here). Fix: return "
-            "keras_gen.trainers.scale_loss_for_replicas(loss).")
-SAME_NOISE = ("the model's seed_generator is a plain keras.random.SeedGenerator, so every "
-              "replica draws the same noise. Fix: keras_gen.trainers.ReplicaSeedGenerator(seed).")
-NOT_SCALED = {"vae", "rbm"}
-SAME_NOISE_MODELS = {"gan", "vae", "rbm", "cyclegan"}
 MODELS = ["toy", "denoising", "gan", "vae", "rbm", "cyclegan"]
 TWO_WORKER_MODELS = ["toy", "denoising", "gan", "cyclegan"]
 NOISY = ["denoising", "gan", "vae", "rbm", "cyclegan"]
-
-
-def _params(models, gaps, reason):
-    return [pytest.param(m, marks=pytest.mark.xfail(strict=True, reason=reason))
-            if m in gaps else m for m in models]
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +38,12 @@ def runs(tmp_path_factory):
     }
 
 
-@pytest.mark.parametrize("model", _params(MODELS, NOT_SCALED, UNSCALED))
+@pytest.mark.parametrize("model", MODELS)
 def test_mirrored_equals_one_device(runs, model):
     assert_equal_runs(runs["single"] / f"{model}.npz", runs["mirrored"] / f"{model}.npz")
 
 
-@pytest.mark.parametrize("model", _params(NOISY, SAME_NOISE_MODELS, SAME_NOISE))
+@pytest.mark.parametrize("model", NOISY)
 def test_replicas_draw_different_noise(runs, model):
     # Same data on both replicas: only different noise can change the result.
     differences = max_differences(runs["mirrored"] / f"{model}.npz",

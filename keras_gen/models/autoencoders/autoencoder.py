@@ -8,6 +8,8 @@ from keras_gen.models.autoencoders.networks import check_networks
 from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
+from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
 
@@ -70,7 +72,7 @@ class Autoencoder(keras.Model):
         )
         self.weight_decay = check_non_negative("weight_decay", weight_decay)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.penalty_tracker = keras.metrics.Mean(name="penalty")
         self.built = True
@@ -179,7 +181,7 @@ class Autoencoder(keras.Model):
             penalty = penalty + self.weight_decay * sum(ops.sum(ops.square(w)) for w in kernels)
         self.reconstruction_tracker.update_state(per_sample, sample_weight=sample_weight)
         self.penalty_tracker.update_state(penalty)
-        return reconstruction + penalty
+        return scale_loss_for_replicas(reconstruction + penalty)
 
     @property
     def metrics(self):

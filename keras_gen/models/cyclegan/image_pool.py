@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.utils import check_positive_int
 
 __all__ = ["ImagePool"]
@@ -60,7 +61,7 @@ class ImagePool(keras.layers.Layer):
             check_positive_int("image_shape", int(side)) for side in image_shape
         )
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.buffer = self.add_weight(
             shape=(max(self.pool_size, 1),) + self.image_shape,
             initializer="zeros",

@@ -6,7 +6,9 @@ from keras import ops
 
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.rbm.rbm import RBM
+from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
 
@@ -87,7 +89,7 @@ class DBM(keras.Model):
         self.gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
         self.seed = None if seed is None else check_positive_int("seed", seed, minimum=0)
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         self._compiled_functions = {}
 
@@ -242,7 +244,7 @@ class DBM(keras.Model):
         loss = ops.mean(self.energy(v, mu1, mu2)) - ops.mean(self.energy(chain_v, chain_h1, chain_h2))
         self.reconstruction_tracker.update_state(ops.mean(ops.square(v - self._visible(mu1)), axis=-1))
         stream.commit()
-        return loss
+        return scale_loss_for_replicas(loss)
 
     # ------------------------------------------------------------------ uses
     def _check_input(self, name, x):

@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.rbm.rbm import RBM
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
 
@@ -150,7 +151,7 @@ class ReplicatedSoftmaxRBM(RBM):
         loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative))
         self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
         stream.commit()
-        return loss
+        return scale_loss_for_replicas(loss)
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
         """Squared error between the word distribution of each document and its reconstruction."""

@@ -9,6 +9,7 @@ from keras.src.saving import serialization_lib
 from keras_gen.losses.adversarial import AdversarialLoss
 from keras_gen.losses.adversarial import gradient_penalty
 from keras_gen.trainers import AdversarialModel
+from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import minimize
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
@@ -132,7 +133,7 @@ class GAN(AdversarialModel):
             self.data_range = None if data_range is None else tuple(float(v) for v in data_range)
             self._data_range_config = None if data_range is None else list(self.data_range)
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.penalty_tracker = keras.metrics.Mean(name="gradient_penalty")

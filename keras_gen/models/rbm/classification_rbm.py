@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.rbm import RBM
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
@@ -189,7 +190,9 @@ class ClassificationRBM(RBM):
         if self.discriminative_weight > 0:
             labels = self.training_visible(x, y)[:, self.data_units :]
             log_probabilities = ops.log_softmax(-self.class_free_energies(x), axis=-1)
-            loss = loss - self.discriminative_weight * ops.mean(ops.sum(labels * log_probabilities, -1))
+            discriminative = -self.discriminative_weight * ops.mean(ops.sum(labels * log_probabilities, -1))
+            # The generative part came back scaled for the replica count already.
+            loss = loss + scale_loss_for_replicas(discriminative)
         return loss
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):

@@ -6,7 +6,9 @@ from keras import ops
 
 from keras_gen.metrics.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
@@ -101,7 +103,7 @@ class RBM(keras.Model):
             kernel_initializer or keras.initializers.RandomNormal(stddev=0.01, seed=seed)
         )
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         if self.visible_type == "bernoulli" and self.tracks_pseudo_likelihood:
             self.pseudo_likelihood_tracker = keras.metrics.Mean(name="pseudo_likelihood")
@@ -443,7 +445,7 @@ class RBM(keras.Model):
         loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative))
         self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
         stream.commit()
-        return loss
+        return scale_loss_for_replicas(loss)
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
         """Reconstruction error and (Bernoulli) stochastic pseudo-likelihood of the batch."""

@@ -9,6 +9,8 @@ from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.models.vae import likelihoods
+from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
@@ -99,7 +101,7 @@ class VAE(keras.Model):
         self.encoder = encoder
         self.decoder = decoder
         self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed_generator = ReplicaSeedGenerator(seed)
         self.log_scale = None
         if observation_scale == "learned":
             self.log_scale = self.add_weight(
@@ -201,8 +203,10 @@ class VAE(keras.Model):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         if y_pred is None:
             y_pred = self(x, training=training)
-        reconstruction = -self.log_likelihood(y_pred["targets"], y_pred["decoder_output"])
-        kl = self.kl_divergence(y_pred["z_mean"], y_pred["z_log_var"])
+        # Reduced in float32: under mixed precision a float16 sum over a batch of
+        # per-image log-likelihoods (hundreds of nats each) loses its digits.
+        reconstruction = ops.cast(-self.log_likelihood(y_pred["targets"], y_pred["decoder_output"]), "float32")
+        kl = ops.cast(self.kl_divergence(y_pred["z_mean"], y_pred["z_log_var"]), "float32")
         per_sample = reconstruction + self.beta * kl
         if sample_weight is not None:
             weight = ops.reshape(ops.cast(sample_weight, per_sample.dtype), (-1,))
@@ -211,7 +215,7 @@ class VAE(keras.Model):
             loss = ops.mean(per_sample)
         self.reconstruction_tracker.update_state(reconstruction, sample_weight=sample_weight)
         self.kl_tracker.update_state(kl, sample_weight=sample_weight)
-        return loss
+        return scale_loss_for_replicas(loss)
 
     @property
     def metrics(self):
