@@ -85,3 +85,67 @@ def test_compute_loss_model_trains(policy):
     assert keras.ops.convert_to_numpy(model(x)).dtype == np.dtype(policy.split("_")[1]) or \
         policy == "mixed_bfloat16"
     _assert_float32_state(model)
+
+
+def _library_model(name):
+    """A tiny library model and its training data."""
+    rng = np.random.default_rng(0)
+    binary = (rng.random((16, 12)) > 0.5).astype("float32")
+    images = rng.uniform(-1, 1, (4, 8, 8, 3)).astype("float32")
+    if name == "rbm":
+        from keras_gen.models.rbm import RBM
+
+        model = RBM(hidden_units=6, seed=0)
+        model.build((None, 12))
+        model.compile(optimizer=keras.optimizers.SGD(0.05))
+        return model, (binary,)
+    if name == "dbm":
+        from keras_gen.models.dbm import DBM
+
+        model = DBM((6, 4), persistent_chains=8, seed=0)
+        model.build((None, 12))
+        model.compile(optimizer=keras.optimizers.SGD(0.05))
+        return model, (binary,)
+    if name == "denoising_autoencoder":
+        from keras_gen.models.autoencoders import DenoisingAutoencoder
+
+        model = DenoisingAutoencoder.dense((12,), code_dim=3, hidden_units=(8,), seed=0)
+        model.compile(optimizer="adam")
+        return model, (binary,)
+    if name == "vae":
+        from keras_gen.models.vae import VAE
+
+        model = VAE.dense((12,), latent_dim=2, hidden_units=(8,), seed=0)
+        model.compile(optimizer="adam")
+        return model, (binary,)
+    if name == "dcgan":
+        from keras_gen.models.gan import DCGAN
+
+        model = DCGAN((8, 8, 3), latent_dim=4, base_filters=4, seed=0)
+        model.compile()
+        return model, (images,)
+    if name == "pix2pix":
+        from keras_gen.models.pix2pix import Pix2Pix
+
+        model = Pix2Pix(image_size=8, generator_filters=4, discriminator_filters=4)
+        model.compile()
+        return model, (images, images)
+    from keras_gen.models.cyclegan import CycleGAN
+
+    model = CycleGAN(image_size=8, generator_filters=4, discriminator_filters=4,
+                     residual_blocks=1, pool_size=2, seed=0)
+    model.compile()
+    return model, (images, images)
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+@pytest.mark.parametrize("name", ["rbm", "dbm", "denoising_autoencoder", "vae", "dcgan",
+                                  "pix2pix", "cyclegan"])
+def test_library_models_train(policy, name):
+    model, data = _library_model(name)
+    x = data[0] if len(data) == 1 else data
+    history = model.fit(x, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    assert history.history, name
+    for key, values in history.history.items():
+        assert np.isfinite(values).all(), (key, values)
+    _assert_float32_state(model)

@@ -108,7 +108,9 @@ def resnet_generator(
         x = normalization_layer(normalization, f"up{index}_norm")(x)
         x = keras.layers.ReLU(name=f"up{index}_act")(x)
     x = ReflectionPadding2D(3, name="output_pad")(x)
+    # float32 under mixed precision: images leave the model at full precision
+    # and the L1/cycle losses compare them with float32 data.
     output = keras.layers.Conv2D(
-        output_channels, 7, padding="valid", activation="tanh", name="output"
+        output_channels, 7, padding="valid", activation="tanh", name="output", dtype="float32"
     )(x)
     return keras.Model(source, output, name=name)

@@ -101,5 +101,6 @@ def patchgan_discriminator(
         if block > 0:
             x = normalization_layer(normalization, f"block{block}_norm")(x)
         x = keras.layers.LeakyReLU(0.2, name=f"block{block}_act")(x)
-    logits = keras.layers.Conv2D(1, 4, padding="same", name="logits")(x)
+    # float32 logits: the adversarial losses are reduced at full precision.
+    logits = keras.layers.Conv2D(1, 4, padding="same", name="logits", dtype="float32")(x)
     return keras.Model(image, logits, name=name)

@@ -136,7 +136,9 @@ def unet_generator(
             x = keras.layers.Dropout(dropout, name=f"up{block}_dropout")(x)
         x = keras.layers.ReLU(name=f"up{block}_act")(x)
         x = keras.layers.Concatenate(name=f"up{block}_skip")([x, skips[block]])
+    # float32 under mixed precision: images leave the model at full precision.
     output = keras.layers.Conv2DTranspose(
-        output_channels, 4, strides=2, padding="same", activation="tanh", name="output"
+        output_channels, 4, strides=2, padding="same", activation="tanh", name="output",
+        dtype="float32",
     )(x)
     return keras.Model(source, output, name=name)
