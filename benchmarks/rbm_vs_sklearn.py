@@ -3,6 +3,8 @@
 Targets (issue 2):
 - binarized MNIST, 784 x 500, batch 100, one epoch, TensorFlow backend:
   >= 3x faster than `BernoulliRBM`, and test pseudo-likelihood no worse;
+  A bare hand-written CD-1 `tf.function` loop is timed too: TensorFlow's
+  own ceiling on this CPU;
 - digits, 64 x 100, batch 10: an epoch within 1.5x of `BernoulliRBM` (with
   `steps_per_execution`, `jit_compile` and the fastest backend measured).
 
@@ -90,10 +92,56 @@ def worker(problem, limit, steps_per_execution, jit_compile, seed):
     }))
 
 
+def hand_written_tensorflow_worker(problem, limit, seed):
+    """The TensorFlow floor: a bare CD-1 epoch in one `tf.function` while-loop.
+
+    The five matmuls, two Bernoulli draws and three variable updates of CD-1
+    and nothing else (no Keras, no autodiff, no metrics): what TensorFlow's
+    graph mode can do on this CPU, to judge how much of an epoch is Keras'.
+    """
+    import tensorflow as tf
+
+    settings = SETTINGS[problem]
+    x, _ = load(problem, limit)
+    batch = settings["batch"]
+    steps = len(x) // batch
+    data = tf.constant(x[: steps * batch].reshape(steps, batch, -1))
+    visible, hidden = x.shape[1], settings["hidden"]
+    rate = settings["learning_rate"] / batch
+    kernel = tf.Variable(tf.random.normal((visible, hidden), stddev=0.01, seed=seed))
+    visible_bias, hidden_bias = tf.Variable(tf.zeros(visible)), tf.Variable(tf.zeros(hidden))
+
+    @tf.function
+    def epoch(epoch_seed):
+        def body(i, s):
+            v = data[i]
+            p_h = tf.sigmoid(v @ kernel + hidden_bias)
+            h = tf.cast(tf.random.stateless_uniform((batch, hidden), [s, 2 * i]) < p_h, tf.float32)
+            p_v = tf.sigmoid(tf.matmul(h, kernel, transpose_b=True) + visible_bias)
+            v_negative = tf.cast(tf.random.stateless_uniform((batch, visible), [s, 2 * i + 1]) < p_v,
+                                 tf.float32)
+            p_h_negative = tf.sigmoid(v_negative @ kernel + hidden_bias)
+            kernel.assign_add(rate * (tf.matmul(v, p_h, transpose_a=True)
+                                      - tf.matmul(v_negative, p_h_negative, transpose_a=True)))
+            visible_bias.assign_add(rate * tf.reduce_sum(v - v_negative, 0))
+            hidden_bias.assign_add(rate * tf.reduce_sum(p_h - p_h_negative, 0))
+            return i + 1, s
+
+        tf.while_loop(lambda i, s: i < steps, body, (tf.constant(0), epoch_seed))
+
+    epoch(tf.constant(seed))
+    started = time.perf_counter()
+    epoch(tf.constant(seed + 1))
+    print(json.dumps({"epoch_seconds": time.perf_counter() - started}))
+
+
 def run_worker(backend, problem, limit, steps_per_execution, jit_compile, seed):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
     command = [sys.executable, os.path.abspath(__file__), "--worker", problem, str(limit or 0),
                str(steps_per_execution), str(jit_compile), str(seed)]
+    if steps_per_execution == "hand_written":
+        command = [sys.executable, os.path.abspath(__file__), "--hand-written", problem,
+                   str(limit or 0), str(seed)]
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     lines = [line for line in output.stdout.splitlines() if line.startswith("{")]
     if output.returncode != 0 or not lines:
@@ -130,7 +178,7 @@ def sklearn_epoch(problem, limit, seed, threads=None):
 
 CONFIGS = {
     "mnist": [("tensorflow", 100, "auto"), ("jax", 100, True)],
-    "digits": [("tensorflow", 64, "auto"), ("jax", 64, True), ("jax", 1, True)],
+    "digits": [("tensorflow", 64, "auto"), ("jax", 64, True), ("jax", 200, True), ("jax", 1, True)],
 }
 
 
@@ -152,13 +200,19 @@ def main():
             print(problem, "sklearn", runs["sklearn"][-1], flush=True)
             runs["sklearn_1_thread"].append(sklearn_epoch(problem, limits[problem], repeat, threads=1))
             print(problem, "sklearn_1_thread", runs["sklearn_1_thread"][-1], flush=True)
+            if problem == "mnist":
+                name = "tensorflow_hand_written_cd1"
+                runs.setdefault(name, []).append(run_worker("tensorflow", problem, limits[problem],
+                                                            "hand_written", None, repeat))
+                print(problem, name, runs[name][-1], flush=True)
             for backend, spe, jit in CONFIGS[problem]:
                 name = f"keras_gen_{backend}_spe{spe}_jit{jit}"
                 runs.setdefault(name, []).append(run_worker(backend, problem, limits[problem], spe, jit, repeat))
                 print(problem, name, runs[name][-1], flush=True)
         summary = {name: {"epoch_seconds_min": min(r["epoch_seconds"] for r in values),
                           "epoch_seconds_all": [r["epoch_seconds"] for r in values],
-                          "test_pseudo_likelihood_mean": float(np.mean([r["test_pseudo_likelihood"] for r in values])),
+                          **({"test_pseudo_likelihood_mean": float(np.mean([r["test_pseudo_likelihood"] for r in values]))}
+                             if "test_pseudo_likelihood" in values[0] else {}),
                           **({"warmup_seconds_min": min(r["warmup_seconds"] for r in values)}
                              if "warmup_seconds" in values[0] else {})}
                    for name, values in runs.items()}
@@ -179,6 +233,13 @@ def main():
             "measured": tf_mnist["test_pseudo_likelihood_mean"],
             "sklearn": mnist["sklearn"]["test_pseudo_likelihood_mean"],
             "pass": bool(tf_mnist["test_pseudo_likelihood_mean"] >= mnist["sklearn"]["test_pseudo_likelihood_mean"])},
+        "mnist_tensorflow_hand_written_cd1_speedup": {
+            "measured": mnist["tensorflow_hand_written_cd1"]["speedup_vs_sklearn"],
+            "keras_gen_share_of_hand_written_speed": (tf_mnist["speedup_vs_sklearn"]
+                                                      / mnist["tensorflow_hand_written_cd1"]["speedup_vs_sklearn"]),
+            "note": "a bare CD-1 tf.function loop (no Keras, no autodiff, no metrics): what "
+                    "TensorFlow's graph mode reaches on this CPU. Below 3x, the 3x target is out "
+                    "of TensorFlow's reach on this machine, whatever the library does."},
         "digits_epoch_within_1_5x": {"best_config": best_digits[1], "time_ratio": 1.0 / best_digits[0],
                                      "target": "<= 1.5", "pass": bool(1.0 / best_digits[0] <= 1.5)},
     }
@@ -204,7 +265,9 @@ def main():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--worker":
+    if len(sys.argv) > 1 and sys.argv[1] == "--hand-written":
+        hand_written_tensorflow_worker(sys.argv[2], int(sys.argv[3]) or None, int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--worker":
         problem, limit, spe, jit, seed = sys.argv[2:7]
         jit = {"True": True, "False": False}.get(jit, jit)
         worker(problem, int(limit) or None, int(spe), jit, int(seed))
