@@ -39,6 +39,11 @@ def replica_id():
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
+        # Outside any strategy the default replica context also answers 0, but
+        # as a tensor: a plain int keeps the single-device graph free of the
+        # seed-offset ops.
+        if not tf.distribute.has_strategy():
+            return 0
         context = tf.distribute.get_replica_context()
         if context is not None:
             return tf.cast(context.replica_id_in_sync_group, "int32")
