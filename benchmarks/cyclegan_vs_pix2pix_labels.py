@@ -59,6 +59,9 @@ def parse():
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--residual-blocks", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--save", default=None,
+                        help="folder to keep the trained models in (cyclegan.keras, pix2pix.keras), "
+                             "e.g. for benchmarks/export_parity_latency.py --target")
     args = parser.parse_args()
     if args.quick:
         args.size, args.epochs, args.filters, args.residual_blocks = 32, 1, 8, 1
@@ -132,6 +135,11 @@ def main():
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
         "train_images_per_domain": len(a_train),
     }
+    if args.save:
+        os.makedirs(args.save, exist_ok=True)
+        for name, model in (("cyclegan", cyclegan), ("pix2pix", pix2pix)):
+            with atomic_path(os.path.join(args.save, f"{name}.keras"), suffix=".keras") as tmp:
+                model.save(tmp)
     chance = np.bincount(metrics.nearest_label(metrics.to_unit(test_labels) * 255, palette).ravel(),
                          minlength=len(palette)).max() / test_labels[..., 0].size
     ratio = results["cyclegan"]["label_accuracy"] / results["pix2pix"]["label_accuracy"]
