@@ -21,6 +21,14 @@ class AdversarialModel(keras.Model):
     `fit`, `steps_per_execution`, `jit_compile` and `keras.distribution` work
     unchanged.
 
+    Subclasses may also implement `evaluation_step(data)`: the same losses
+    on a batch without any update (layers called with `training=False`, only
+    the metric trackers and seed generators written), returning logs. It
+    backs `test_step`, hence `evaluate()` and `fit(validation_data=...)`, on
+    every backend. A model whose evaluation takes gradients (the WGAN-GP
+    penalty) sets `evaluation_needs_gradients = True`, so torch runs it with
+    autograd on.
+
     Subclasses compile through `compile_optimizers(optimizers, variables)`,
     which puts the optimizers behind one `OptimizerGroup` (saved with the
     model, threaded on JAX) and records them in the compile config.
@@ -50,6 +58,16 @@ class AdversarialModel(keras.Model):
         raise NotImplementedError(
             f"{type(self).__name__} must implement adversarial_step(data)."
         )
+
+    def evaluation_step(self, data):
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement evaluation_step(data) to support "
+            "evaluate() and fit(validation_data=...)."
+        )
+
+    # Keras evaluates torch under no_grad, where no gradient (such as the
+    # WGAN-GP penalty's, with respect to the critic's input) can be taken.
+    evaluation_needs_gradients = False
 
     def compile_optimizers(self, optimizers, variables, **kwargs):
         """Compiles with named optimizers, each bound to its own variables.
@@ -114,6 +132,26 @@ class AdversarialModel(keras.Model):
 
     if keras.backend.backend() == "jax":
 
+        def _stateless_step(self, step, groups, data):
+            mapping = [
+                (variable, value)
+                for variables, values in groups
+                for variable, value in zip(variables, values)
+            ]
+            with keras.StatelessScope(state_mapping=mapping) as scope:
+                logs = step(data)
+                logs = {key: keras.ops.convert_to_tensor(value) for key, value in logs.items()}
+            new_state = tuple(
+                [
+                    scope.get_current_value(variable)
+                    if scope.get_current_value(variable) is not None
+                    else value
+                    for variable, value in zip(variables, values)
+                ]
+                for variables, values in groups
+            )
+            return logs, new_state
+
         def train_step(self, state, data):
             (
                 trainable_variables,
@@ -127,29 +165,37 @@ class AdversarialModel(keras.Model):
                 (self.optimizer.variables, optimizer_variables),
                 (self.metrics_variables, metrics_variables),
             )
-            mapping = [
-                (variable, value)
-                for variables, values in groups
-                for variable, value in zip(variables, values)
-            ]
-            with keras.StatelessScope(state_mapping=mapping) as scope:
-                logs = self.adversarial_step(data)
-                logs = {key: keras.ops.convert_to_tensor(value) for key, value in logs.items()}
-            new_state = tuple(
-                [
-                    scope.get_current_value(variable)
-                    if scope.get_current_value(variable) is not None
-                    else value
-                    for variable, value in zip(variables, values)
-                ]
-                for variables, values in groups
+            return self._stateless_step(self.adversarial_step, groups, data)
+
+        def test_step(self, state, data):
+            trainable_variables, non_trainable_variables, metrics_variables = state
+            groups = (
+                (self.trainable_variables, trainable_variables),
+                (self.non_trainable_variables, non_trainable_variables),
+                (self.metrics_variables, metrics_variables),
             )
-            return logs, new_state
+            return self._stateless_step(self.evaluation_step, groups, data)
+
+    elif keras.backend.backend() == "torch":
+
+        def train_step(self, data):
+            return self.adversarial_step(data)
+
+        def test_step(self, data):
+            if not self.evaluation_needs_gradients:
+                return self.evaluation_step(data)
+            import torch
+
+            with torch.enable_grad():
+                return self.evaluation_step(data)
 
     else:
 
         def train_step(self, data):
             return self.adversarial_step(data)
+
+        def test_step(self, data):
+            return self.evaluation_step(data)
 
     if keras.backend.backend() == "tensorflow":
 

@@ -179,25 +179,67 @@ class CycleGAN(AdversarialModel):
             **kwargs,
         )
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on unpaired `(a, b)` batches, checked before training."""
+    def _check_pairs(self, x, y):
         shapes = _checks.peek_pair(x, y)
         if shapes is not None:
             _checks.check_images("a", shapes[0], self.image_size, self.channels_a)
             _checks.check_images("b", shapes[1], self.image_size, self.channels_b)
             _checks.check_same_count("a", shapes[0], "b", shapes[1])
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit` on unpaired `(a, b)` batches, checked before training."""
+        self._check_pairs(x, y)
+        if isinstance(kwargs.get("validation_data"), (tuple, list)):
+            self._check_pairs(*kwargs["validation_data"][:2])
         return super().fit(x, y, *args, **kwargs)
 
-    def evaluate(self, *args, **kwargs):
-        raise NotImplementedError(
-            "CycleGAN has no evaluate(): AdversarialModel provides a training step only. "
-            "Score with `translate(x)` and `reconstruct(x)`."
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.evaluate` on unpaired `(a, b)` batches: `d_loss` and
+        `g_loss` of the current networks in inference mode, without updating
+        them. The discriminators see this batch's fakes, not the history pools
+        (which evaluation neither reads nor fills)."""
+        self._check_pairs(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def _generator_loss(self, real_a, real_b, translated_b, translated_a, training):
+        adversarial = _least_squares(
+            self.discriminator_b(translated_b, training=training), 1.0
+        ) + _least_squares(self.discriminator_a(translated_a, training=training), 1.0)
+        cycle = _l1(self.generator_ba(translated_b, training=training), real_a) + _l1(
+            self.generator_ab(translated_a, training=training), real_b
+        )
+        loss = adversarial + self.cycle_weight * cycle
+        if self.identity_weight > 0:
+            identity = _l1(self.generator_ab(real_b, training=training), real_b) + _l1(
+                self.generator_ba(real_a, training=training), real_a
+            )
+            loss = loss + self.identity_weight * self.cycle_weight * identity
+        return loss
+
+    def _discriminator_loss(self, real_a, real_b, fake_a, fake_b, training):
+        def half(discriminator, real, fake):
+            return 0.5 * (
+                _least_squares(discriminator(real, training=training), 1.0)
+                + _least_squares(discriminator(fake, training=training), 0.0)
+            )
+
+        return half(self.discriminator_a, real_a, fake_a) + half(
+            self.discriminator_b, real_b, fake_b
         )
 
-    def adversarial_step(self, data):
+    def _unpack(self, data):
         real_a, real_b, _ = keras.utils.unpack_x_y_sample_weight(data)
         if real_b is None:
             real_a, real_b = real_a
+        return real_a, real_b
+
+    def _update_trackers(self, g_loss, d_loss):
+        self.trackers["g_loss"].update_state(keras.ops.stop_gradient(g_loss))
+        self.trackers["d_loss"].update_state(keras.ops.stop_gradient(d_loss))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def adversarial_step(self, data):
+        real_a, real_b = self._unpack(data)
         ops = keras.ops
         fake_b = ops.stop_gradient(self.generator_ab(real_a, training=True))
         fake_a = ops.stop_gradient(self.generator_ba(real_b, training=True))
@@ -205,41 +247,27 @@ class CycleGAN(AdversarialModel):
         def generator_loss():
             translated_b = self.generator_ab(real_a, training=True)
             translated_a = self.generator_ba(real_b, training=True)
-            adversarial = _least_squares(
-                self.discriminator_b(translated_b, training=True), 1.0
-            ) + _least_squares(self.discriminator_a(translated_a, training=True), 1.0)
-            cycle = _l1(self.generator_ba(translated_b, training=True), real_a) + _l1(
-                self.generator_ab(translated_a, training=True), real_b
-            )
-            loss = adversarial + self.cycle_weight * cycle
-            if self.identity_weight > 0:
-                identity = _l1(self.generator_ab(real_b, training=True), real_b) + _l1(
-                    self.generator_ba(real_a, training=True), real_a
-                )
-                loss = loss + self.identity_weight * self.cycle_weight * identity
-            return loss
+            return self._generator_loss(real_a, real_b, translated_b, translated_a, True)
 
         g_loss = minimize(generator_loss, self._generator_variables(), self.optimizer["generator"])
         pooled_a = self.pool_a(fake_a)
         pooled_b = self.pool_b(fake_b)
 
         def discriminator_loss():
-            def half(discriminator, real, fake):
-                return 0.5 * (
-                    _least_squares(discriminator(real, training=True), 1.0)
-                    + _least_squares(discriminator(fake, training=True), 0.0)
-                )
-
-            return half(self.discriminator_a, real_a, pooled_a) + half(
-                self.discriminator_b, real_b, pooled_b
-            )
+            return self._discriminator_loss(real_a, real_b, pooled_a, pooled_b, True)
 
         d_loss = minimize(
             discriminator_loss, self._discriminator_variables(), self.optimizer["discriminator"]
         )
-        self.trackers["g_loss"].update_state(g_loss)
-        self.trackers["d_loss"].update_state(d_loss)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return self._update_trackers(g_loss, d_loss)
+
+    def evaluation_step(self, data):
+        real_a, real_b = self._unpack(data)
+        fake_b = self.generator_ab(real_a, training=False)
+        fake_a = self.generator_ba(real_b, training=False)
+        g_loss = self._generator_loss(real_a, real_b, fake_b, fake_a, False)
+        d_loss = self._discriminator_loss(real_a, real_b, fake_a, fake_b, False)
+        return self._update_trackers(g_loss, d_loss)
 
     def _generators(self, direction):
         check_in("direction", direction, DIRECTIONS)

@@ -218,48 +218,79 @@ class GAN(AdversarialModel):
     def _add(self, samples, draw):
         return samples if draw is None else ops.cast(samples, "float32") + draw
 
+    @property
+    def evaluation_needs_gradients(self):
+        return self.adversarial_loss.uses_gradient_penalty
+
+    def _draw_epsilon(self, real):
+        if not self.adversarial_loss.uses_gradient_penalty:
+            return None
+        shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
+        return keras.random.uniform(shape, seed=self.seed_generator)
+
+    def _discriminator_loss(self, real, fake, labels, training, real_draw=None,
+                            fake_draw=None, epsilon=None):
+        loss = self.adversarial_loss
+        value = loss.discriminator_loss(
+            self._discriminate(self._add(real, real_draw), labels, training),
+            self._discriminate(self._add(fake, fake_draw), labels, training),
+        )
+        if epsilon is not None:
+            penalty = gradient_penalty(
+                lambda x: self._discriminate(x, labels, training), real, fake, epsilon
+            )
+            self.penalty_tracker.update_state(ops.stop_gradient(penalty))
+            value = value + loss.gradient_penalty_weight * penalty
+        return value
+
+    def _generator_loss(self, fake, labels, training, draw=None):
+        return self.adversarial_loss.generator_loss(
+            self._discriminate(self._add(fake, draw), labels, training)
+        )
+
     def adversarial_step(self, data):
         real, given_noise, labels = self._unpack(data)
         real = ops.convert_to_tensor(real)
         batch = ops.shape(real)[0]
-        loss = self.adversarial_loss
         for _ in range(self.discriminator_steps):
             noise = self._draw_noise(batch) if given_noise is None else given_noise
-            noisy_real = self._add(real, self._instance_noise_draw(real))
-            epsilon = None
-            if loss.uses_gradient_penalty:
-                shape = (batch,) + (1,) * (len(real.shape) - 1)
-                epsilon = keras.random.uniform(shape, seed=self.seed_generator)
-            draws = self._instance_noise_draw(real)
+            real_draw = self._instance_noise_draw(real)
+            epsilon = self._draw_epsilon(real)
+            fake_draw = self._instance_noise_draw(real)
 
-            def discriminator_loss(noise=noise, noisy_real=noisy_real, epsilon=epsilon,
-                                   draws=draws):
+            def discriminator_loss(noise=noise, real_draw=real_draw, epsilon=epsilon,
+                                   fake_draw=fake_draw):
                 fake = ops.stop_gradient(self._generate(noise, labels, True))
-                value = loss.discriminator_loss(
-                    self._discriminate(noisy_real, labels, True),
-                    self._discriminate(self._add(fake, draws), labels, True),
-                )
-                if epsilon is not None:
-                    penalty = gradient_penalty(
-                        lambda x: self._discriminate(x, labels, True), real, fake, epsilon
-                    )
-                    self.penalty_tracker.update_state(ops.stop_gradient(penalty))
-                    value = value + loss.gradient_penalty_weight * penalty
-                return value
+                return self._discriminator_loss(real, fake, labels, True, real_draw,
+                                                fake_draw, epsilon)
 
             d_loss = minimize(discriminator_loss, self.discriminator.trainable_variables,
                               self.optimizer["discriminator"])
         noise = self._draw_noise(batch) if given_noise is None else given_noise
-        draws = self._instance_noise_draw(real)
+        draw = self._instance_noise_draw(real)
 
         def generator_loss():
-            fake = self._generate(noise, labels, True)
-            return loss.generator_loss(self._discriminate(self._add(fake, draws), labels, True))
+            return self._generator_loss(self._generate(noise, labels, True), labels, True, draw)
 
         g_loss = minimize(generator_loss, self.generator.trainable_variables,
                           self.optimizer["generator"])
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
+        return {metric.name: metric.result() for metric in self.metrics}
+
+    def evaluation_step(self, data):
+        """Both losses on a batch of real samples and one fresh noise batch,
+        with the networks in inference mode and no update. Instance noise, a
+        training regularizer, is left out."""
+        real, given_noise, labels = self._unpack(data)
+        real = ops.convert_to_tensor(real)
+        noise = self._draw_noise(ops.shape(real)[0]) if given_noise is None else given_noise
+        epsilon = self._draw_epsilon(real)
+        fake = ops.stop_gradient(self._generate(noise, labels, False))
+        d_loss = self._discriminator_loss(real, fake, labels, False, epsilon=epsilon)
+        g_loss = self._generator_loss(fake, labels, False)
+        self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
+        self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
         return {metric.name: metric.result() for metric in self.metrics}
 
     def call(self, inputs, training=False):

@@ -15,6 +15,10 @@ from keras_gen.utils import check_positive_int
 __all__ = ["Pix2Pix"]
 
 
+def _l1(x, y):
+    return keras.ops.mean(keras.ops.abs(x - y))
+
+
 def default_optimizer():
     """Adam(2e-4, beta_1=0.5), the paper's setting for both players."""
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
@@ -131,32 +135,61 @@ class Pix2Pix(AdversarialModel):
             **kwargs,
         )
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on `(source, target)` pairs, checked before training."""
+    def _check_pairs(self, x, y):
         shapes = _checks.peek_pair(x, y)
         if shapes is not None:
             _checks.check_images("source", shapes[0], self.image_size, self.input_channels)
             _checks.check_images("target", shapes[1], self.image_size, self.output_channels)
             _checks.check_same_count("source", shapes[0], "target", shapes[1])
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit` on `(source, target)` pairs, checked before training."""
+        self._check_pairs(x, y)
+        if isinstance(kwargs.get("validation_data"), (tuple, list)):
+            self._check_pairs(*kwargs["validation_data"][:2])
         return super().fit(x, y, *args, **kwargs)
 
-    def adversarial_step(self, data):
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.evaluate` on `(source, target)` pairs: `d_loss`, `g_loss`
+        and `l1_loss` of the current networks in inference mode (no dropout),
+        without updating them."""
+        self._check_pairs(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    def _discriminator_loss(self, source, target, fake, training):
+        ops = keras.ops
+        real_logits = self.discriminator(ops.concatenate([source, target], -1), training=training)
+        fake_logits = self.discriminator(ops.concatenate([source, fake], -1), training=training)
+        return 0.5 * (ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits)))
+
+    def _generator_loss(self, source, target, translated, training):
+        ops = keras.ops
+        logits = self.discriminator(ops.concatenate([source, translated], -1), training=training)
+        return ops.mean(ops.softplus(-logits)) + self.l1_weight * _l1(target, translated)
+
+    def _unpack(self, data):
         source, target, _ = keras.utils.unpack_x_y_sample_weight(data)
         if target is None:
             source, target = source
-        ops = keras.ops
-        fake = ops.stop_gradient(self.generator(source, training=True))
+        return source, target
+
+    def _update_trackers(self, d_loss, g_loss, fake, target):
+        stop = keras.ops.stop_gradient
+        self.trackers["d_loss"].update_state(stop(d_loss))
+        self.trackers["g_loss"].update_state(stop(g_loss))
+        self.trackers["l1_loss"].update_state(_l1(target, stop(fake)))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def adversarial_step(self, data):
+        source, target = self._unpack(data)
+        fake = keras.ops.stop_gradient(self.generator(source, training=True))
 
         def discriminator_loss():
-            real_logits = self.discriminator(ops.concatenate([source, target], -1), training=True)
-            fake_logits = self.discriminator(ops.concatenate([source, fake], -1), training=True)
-            return 0.5 * (ops.mean(ops.softplus(-real_logits)) + ops.mean(ops.softplus(fake_logits)))
+            return self._discriminator_loss(source, target, fake, True)
 
         def generator_loss():
             translated = self.generator(source, training=True)
-            logits = self.discriminator(ops.concatenate([source, translated], -1), training=True)
-            l1 = ops.mean(ops.abs(target - translated))
-            return ops.mean(ops.softplus(-logits)) + self.l1_weight * l1
+            return self._generator_loss(source, target, translated, True)
 
         d_loss = minimize(
             discriminator_loss, self.discriminator.trainable_variables,
@@ -165,17 +198,15 @@ class Pix2Pix(AdversarialModel):
         g_loss = minimize(
             generator_loss, self.generator.trainable_variables, self.optimizer["generator"]
         )
-        self.trackers["d_loss"].update_state(d_loss)
-        self.trackers["g_loss"].update_state(g_loss)
         # L1 of this step's translation, before the generator update.
-        self.trackers["l1_loss"].update_state(ops.mean(ops.abs(target - fake)))
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return self._update_trackers(d_loss, g_loss, fake, target)
 
-    def evaluate(self, *args, **kwargs):
-        raise NotImplementedError(
-            "Pix2Pix has no evaluate(): AdversarialModel provides a training step only. "
-            "Score translations with `translate(x)` (e.g. L1 and SSIM against targets)."
-        )
+    def evaluation_step(self, data):
+        source, target = self._unpack(data)
+        fake = self.generator(source, training=False)
+        d_loss = self._discriminator_loss(source, target, fake, False)
+        g_loss = self._generator_loss(source, target, fake, False)
+        return self._update_trackers(d_loss, g_loss, fake, target)
 
     def translate(self, images, batch_size=32, noise=False):
         """Translates source images into the target domain.
