@@ -42,6 +42,10 @@ class AdversarialModel(keras.Model):
                      self.optimizer["discriminator"])
             ...
             return {"d_loss": self.d_loss_tracker.result()}
+
+        def evaluation_step(self, data):
+            self.d_loss_tracker.update_state(d_loss(data, training=False))
+            return {"d_loss": self.d_loss_tracker.result()}
     ```
 
     Subclasses whose math cannot run in float16 (even with loss scaling) set
@@ -64,6 +68,12 @@ class AdversarialModel(keras.Model):
             f"{type(self).__name__} must implement evaluation_step(data) to support "
             "evaluate() and fit(validation_data=...)."
         )
+
+    def _check_evaluation_step(self):
+        # Raised before Keras starts: an error inside JAX's loop leaves the
+        # model's variables purged (unusable).
+        if type(self).evaluation_step is AdversarialModel.evaluation_step:
+            self.evaluation_step(None)
 
     # Keras evaluates torch under no_grad, where no gradient (such as the
     # WGAN-GP penalty's, with respect to the critic's input) can be taken.
@@ -112,7 +122,13 @@ class AdversarialModel(keras.Model):
         if keras.backend.backend() == "tensorflow":
             replicas = self.distribute_strategy.num_replicas_in_sync
         check_batch_size(batch_size, replicas)
+        if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
+            self._check_evaluation_step()
         return super().fit(x, y, batch_size, *args, **kwargs)
+
+    def evaluate(self, *args, **kwargs):
+        self._check_evaluation_step()
+        return super().evaluate(*args, **kwargs)
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):

@@ -40,7 +40,9 @@ class CycleGAN(AdversarialModel):
     share one optimizer and both discriminators another (Adam moments are
     per parameter, so this equals the paper's four-way split). Images are in
     [-1, 1]. Train with `fit(a, b)` on equally many images of each domain,
-    or on a dataset of unpaired `(a, b)` batches.
+    or on a dataset of unpaired `(a, b)` batches. `evaluate(a, b)` and
+    `fit(validation_data=...)` report the same losses in inference mode on
+    the batch's own fakes, without updating anything.
 
     Args:
         image_size: side of the square images.

@@ -55,7 +55,9 @@ class GAN(AdversarialModel):
 
     `fit(x=images)` draws the noise; `fit(x=(images, noise))` uses the given
     noise (shape `(batch, latent_dim)`) for every update of that step, which
-    makes runs reproducible across backends.
+    makes runs reproducible across backends. `evaluate()` and
+    `fit(validation_data=...)` report `d_loss` and `g_loss` of the networks
+    in inference mode on fresh noise, without updating them.
 
     Args:
         generator: a functional or Sequential model from noise
@@ -279,9 +281,7 @@ class GAN(AdversarialModel):
         return {metric.name: metric.result() for metric in self.metrics}
 
     def evaluation_step(self, data):
-        """Both losses on a batch of real samples and one fresh noise batch,
-        with the networks in inference mode and no update. Instance noise, a
-        training regularizer, is left out."""
+        # Instance noise regularizes training only, like dropout: left out.
         real, given_noise, labels = self._unpack(data)
         real = ops.convert_to_tensor(real)
         noise = self._draw_noise(ops.shape(real)[0]) if given_noise is None else given_noise

@@ -35,6 +35,8 @@ class Pix2Pix(AdversarialModel):
     `(BCE(D(x, y), 1) + BCE(D(x, G(x)), 0)) / 2`. Images are in [-1, 1].
     Train with `fit(source, target)` or a dataset of `(source, target)`
     batches; jitter and mirroring belong to the data pipeline.
+    `evaluate(source, target)` and `fit(validation_data=...)` report the
+    same losses in inference mode, without updating anything.
 
     Args:
         image_size: side of the square images. Presets: 256 (the paper's

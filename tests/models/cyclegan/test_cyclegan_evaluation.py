@@ -48,6 +48,9 @@ def test_losses_use_this_batch_and_the_weights(backend):
     plus lambda times the cycle loss of `translate()`/`reconstruct()`."""
     model = tiny(identity_weight=0.0)
     a, b = domains()
+    # Full history pools, which evaluation must not draw from.
+    model.pool_a(np.ones_like(a)), model.pool_b(-np.ones_like(b))
+    assert float(keras.ops.convert_to_numpy(model.pool_a.count)) == 2
     logs = model.evaluate(a, b, batch_size=4, verbose=0, return_dict=True)
     fake_b, fake_a = model.translate(a), model.translate(b, direction="b_to_a")
     cycle = (np.abs(model.reconstruct(a) - a).mean()
