@@ -119,7 +119,9 @@ def mnist_part(args):
     schedule = keras.optimizers.schedules.PolynomialDecay(
         args.learning_rate, steps, end_learning_rate=args.learning_rate * 0.02
     )
-    optimizer = keras.optimizers.SGD(schedule, momentum=args.momentum, weight_decay=args.weight_decay or None)
+    # With use_ema, fit ends by copying the averaged weights into the model.
+    optimizer = keras.optimizers.SGD(schedule, momentum=args.momentum, weight_decay=args.weight_decay or None,
+                                     use_ema=args.ema > 0, ema_momentum=args.ema or 0.99)
     optimizer.exclude_from_weight_decay(var_names=["bias"])  # decay the kernel only
     rbm.compile(optimizer=optimizer, steps_per_execution=100)
     started = time.perf_counter()
@@ -140,6 +142,7 @@ def mnist_part(args):
         "training": {"epochs": args.epochs, "batch_size": 100, "optimizer": "SGD",
                      "learning_rate": f"{args.learning_rate} linearly decayed to 2% of it",
                      "momentum": args.momentum, "weight_decay_kernel": args.weight_decay,
+                     "weight_average": f"EMA, momentum {args.ema}" if args.ema else None,
                      "seconds": train_seconds,
                      "final_metrics": {k: float(v[-1]) for k, v in history.history.items()}},
         "ais": {"runs": args.ais_runs, "betas": args.ais_betas, "schedule": "Salakhutdinov & Murray proportions",
@@ -163,6 +166,9 @@ def main():
     parser.add_argument("--learning-rate", type=float, default=0.05)
     parser.add_argument("--momentum", type=float, default=0.5)
     parser.add_argument("--weight-decay", type=float, default=0.0, help="decoupled, kernel only")
+    parser.add_argument("--ema", type=float, default=0.999,
+                        help="evaluate an exponential moving average of the weights with this "
+                             "momentum (Keras' use_ema; iterate averaging, Swersky et al. 2010)")
     parser.add_argument("--ais-runs", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=14500)
     parser.add_argument("--ais-repeats", type=int, default=2)
