@@ -20,6 +20,9 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--persistent-chains", type=int, default=100)
     parser.add_argument("--learning-rate", type=float, default=0.06)
     parser.add_argument("--momentum", type=float, default=0.0)
+    parser.add_argument("--weight-average", type=float, default=0.0,
+                        help="keep an exponential moving average of the weights with this momentum "
+                             "(e.g. 0.999) and end training on it: better log-likelihood for PCD")
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary: threshold 0.5")
     parser.add_argument("--steps-per-execution", type=int, default=64,
@@ -83,6 +86,9 @@ def train(args, run_dir):
     from keras_gen.models.rbm import RBM
     from keras_gen.models.rbm import ClassificationRBM
 
+    if not 0.0 <= args.weight_average < 1.0:
+        raise ValueError("Expected `weight_average` in [0, 1) (0 turns averaging off). "
+                         f"Received: weight_average={args.weight_average!r}")
     gaussian = args.model == "rbm" and args.visible_type == "gaussian"
     x, y, image_shape = _load(args.data, "train", args.scale, args.limit, args.seed)
     x_test, y_test = _load_test(args.data, args.scale, args.seed)
@@ -102,7 +108,9 @@ def train(args, run_dir):
         model = RBM(visible_type=args.visible_type, **common)
     torch = keras.backend.backend() == "torch"
     model.compile(
-        optimizer=keras.optimizers.SGD(args.learning_rate, momentum=args.momentum),
+        optimizer=keras.optimizers.SGD(args.learning_rate, momentum=args.momentum,
+                                       use_ema=args.weight_average > 0,
+                                       ema_momentum=args.weight_average or 0.99),
         steps_per_execution=1 if torch else args.steps_per_execution,
     )  # jit_compile "auto": XLA on JAX; TensorFlow's graph mode beat its XLA on CPU
     batch_size = args.batch_size or (10 if len(x) < 5000 else 100)

@@ -35,3 +35,19 @@ def test_train_sample_evaluate(model, tmp_path):
 def test_bad_train_arguments(tmp_path):
     assert cli.main(["train", "rbm", "--hidden-units", "0", "--output", str(tmp_path / "r"), "--verbose", "0"]) == 2
     assert cli.main(["train", "rbm", "--cd-steps", "0", "--output", str(tmp_path / "r"), "--verbose", "0"]) == 2
+    assert cli.main(["train", "rbm", "--weight-average", "1.0", "--output", str(tmp_path / "r"),
+                     "--verbose", "0"]) == 2
+
+
+def test_weight_average_ends_on_averaged_weights(tmp_path):
+    from keras_gen.models import load_model
+
+    kernels = {}
+    for average in ("0", "0.9"):
+        run = str(tmp_path / average)
+        assert cli.main(["train", "rbm", "--data", "digits", "--epochs", "1", "--hidden-units", "8",
+                         "--limit", "200", "--persistent", "--weight-average", average,
+                         "--output", run, "--verbose", "0"]) == 0
+        kernels[average] = load_model(os.path.join(run, "model.keras")).kernel.numpy()
+    # Same seed and data: only the averaging can tell the two runs apart.
+    assert abs(kernels["0"] - kernels["0.9"]).max() > 1e-4
