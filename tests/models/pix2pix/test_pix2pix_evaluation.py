@@ -75,3 +75,16 @@ def test_bad_evaluation_data(backend):
     with pytest.raises(ValueError, match="source"):
         model.fit(source, target, validation_data=(source[..., :1], target), verbose=0)
     assert int(keras.ops.convert_to_numpy(model.optimizer["generator"].iterations)) == 0
+
+
+def test_loaded_model_evaluates_the_same(tmp_path, backend):
+    from keras_gen.models import load_model
+
+    model = tiny()
+    source, target = pairs()
+    path = str(tmp_path / "pix2pix.keras")
+    model.save(path)
+    logs = model.evaluate(source, target, batch_size=4, verbose=0, return_dict=True)
+    restored = load_model(path).evaluate(source, target, batch_size=4, verbose=0,
+                                         return_dict=True)
+    np.testing.assert_allclose(list(restored.values()), list(logs.values()), rtol=1e-6)
