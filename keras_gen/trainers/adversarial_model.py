@@ -25,9 +25,7 @@ class AdversarialModel(keras.Model):
     on a batch without any update (layers called with `training=False`, only
     the metric trackers and seed generators written), returning logs. It
     backs `test_step`, hence `evaluate()` and `fit(validation_data=...)`, on
-    every backend. A model whose evaluation takes gradients (the WGAN-GP
-    penalty) sets `evaluation_needs_gradients = True`, so torch runs it with
-    autograd on.
+    every backend.
 
     Subclasses compile through `compile_optimizers(optimizers, variables)`,
     which puts the optimizers behind one `OptimizerGroup` (saved with the
@@ -74,10 +72,6 @@ class AdversarialModel(keras.Model):
         # model's variables purged (unusable).
         if type(self).evaluation_step is AdversarialModel.evaluation_step:
             self.evaluation_step(None)
-
-    # Keras evaluates torch under no_grad, where no gradient (such as the
-    # WGAN-GP penalty's, with respect to the critic's input) can be taken.
-    evaluation_needs_gradients = False
 
     def compile_optimizers(self, optimizers, variables, **kwargs):
         """Compiles with named optimizers, each bound to its own variables.
@@ -191,19 +185,6 @@ class AdversarialModel(keras.Model):
                 (self.metrics_variables, metrics_variables),
             )
             return self._stateless_step(self.evaluation_step, groups, data)
-
-    elif keras.backend.backend() == "torch":
-
-        def train_step(self, data):
-            return self.adversarial_step(data)
-
-        def test_step(self, data):
-            if not self.evaluation_needs_gradients:
-                return self.evaluation_step(data)
-            import torch
-
-            with torch.enable_grad():
-                return self.evaluation_step(data)
 
     else:
 

@@ -18,9 +18,11 @@ def _input_gradients_tensorflow(function, inputs):
 def _input_gradients_torch(function, inputs):
     import torch
 
-    inputs = inputs.detach().requires_grad_(True)
-    outputs = function(inputs)
-    (gradients,) = torch.autograd.grad(outputs, inputs, create_graph=True)
+    # Keras evaluates under no_grad; the penalty's gradient is needed there too.
+    with torch.enable_grad():
+        inputs = inputs.detach().requires_grad_(True)
+        outputs = function(inputs)
+        (gradients,) = torch.autograd.grad(outputs, inputs, create_graph=True)
     return gradients
 
 

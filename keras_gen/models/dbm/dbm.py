@@ -5,6 +5,8 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.models.rbm.random_stream import restore_seed_state
+from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
@@ -361,14 +363,10 @@ class DBM(keras.Model):
 
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        store["seed_state"] = ops.convert_to_numpy(self.seed_generator.state)
+        save_seed_state(store, self.seed_generator)
 
     def load_own_variables(self, store):
-        if "seed_state" in store.keys():
-            state = np.asarray(store["seed_state"])
-            self.seed_generator.state.assign(state.astype(self.seed_generator.state.dtype))
-            store = {key: store[key] for key in store.keys() if key != "seed_state"}
-        super().load_own_variables(store)
+        super().load_own_variables(restore_seed_state(store, self.seed_generator))
 
     def get_build_config(self):
         return {"input_shape": [None, self.data_units]} if self.built else None

@@ -220,10 +220,6 @@ class GAN(AdversarialModel):
     def _add(self, samples, draw):
         return samples if draw is None else ops.cast(samples, "float32") + draw
 
-    @property
-    def evaluation_needs_gradients(self):
-        return self.adversarial_loss.uses_gradient_penalty
-
     def _draw_epsilon(self, real):
         if not self.adversarial_loss.uses_gradient_penalty:
             return None

@@ -1,8 +1,9 @@
 """Random draws whose seed state is threaded explicitly, for compiled loops."""
 
 import keras
+import numpy as np
 
-__all__ = ["RandomStream"]
+__all__ = ["RandomStream", "restore_seed_state", "save_seed_state"]
 
 
 class RandomStream:
@@ -60,3 +61,21 @@ class RandomStream:
     def commit(self):
         """Assigns the threaded state back to the generator's variable."""
         self.generator.state.assign(self.state)
+
+
+def save_seed_state(store, generator):
+    """Adds `generator`'s state to a `save_own_variables` store.
+
+    Keras does not save `SeedGenerator` states; saving it makes a resumed fit
+    draw the same chains as an uninterrupted one.
+    """
+    store["seed_state"] = keras.ops.convert_to_numpy(generator.state)
+
+
+def restore_seed_state(store, generator):
+    """Assigns a state saved by `save_seed_state`; returns the store without it."""
+    if "seed_state" not in store.keys():
+        return store
+    state = np.asarray(store["seed_state"])
+    generator.state.assign(state.astype(generator.state.dtype))
+    return {key: store[key] for key in store.keys() if key != "seed_state"}

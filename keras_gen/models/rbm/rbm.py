@@ -6,6 +6,8 @@ from keras import ops
 
 from keras_gen.metrics.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.models.rbm.random_stream import restore_seed_state
+from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
@@ -461,17 +463,11 @@ class RBM(keras.Model):
             )
 
     def save_own_variables(self, store):
-        # Keras does not save SeedGenerator states; ours makes a resumed fit
-        # draw the same chains as an uninterrupted one.
         super().save_own_variables(store)
-        store["seed_state"] = ops.convert_to_numpy(self.seed_generator.state)
+        save_seed_state(store, self.seed_generator)
 
     def load_own_variables(self, store):
-        if "seed_state" in store.keys():
-            state = np.asarray(store["seed_state"])
-            self.seed_generator.state.assign(state.astype(self.seed_generator.state.dtype))
-            store = {key: store[key] for key in store.keys() if key != "seed_state"}
-        super().load_own_variables(store)
+        super().load_own_variables(restore_seed_state(store, self.seed_generator))
 
     # ----------------------------------------------------------- inspection
     def filters_image(self, path, image_shape=None, columns=None, scale=2):
