@@ -55,6 +55,10 @@ class ArraySequence(keras.utils.PyDataset):
 def feeds(x, batch, steps):
     yield "numpy", dict(x=x, batch_size=batch, shuffle=True)
     yield "pydataset", dict(x=ArraySequence(x, batch))
+    from keras_gen.data import DynamicBinarizationDataset
+
+    # The library's own feed for binary data: fresh Bernoulli draws per batch.
+    yield "keras_gen_dynamic_binarization", dict(x=DynamicBinarizationDataset(x, batch_size=batch))
     if keras.backend.backend() == "tensorflow" or _has_tf():
         import tensorflow as tf
 
