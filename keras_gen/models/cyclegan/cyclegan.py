@@ -182,11 +182,8 @@ class CycleGAN(AdversarialModel):
         )
 
     def _check_pairs(self, x, y):
-        shapes = _checks.peek_pair(x, y)
-        if shapes is not None:
-            _checks.check_images("a", shapes[0], self.image_size, self.channels_a)
-            _checks.check_images("b", shapes[1], self.image_size, self.channels_b)
-            _checks.check_same_count("a", shapes[0], "b", shapes[1])
+        _checks.check_image_pairs(x, y, self.image_size, ("a", self.channels_a),
+                                  ("b", self.channels_b))
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit` on unpaired `(a, b)` batches, checked before training."""

@@ -64,3 +64,19 @@ def to_image_batch(name, images, image_size, channels):
     if array.dtype == np.uint8:
         return array.astype("float32") / 127.5 - 1.0
     return array.astype("float32")
+
+
+def check_image_pairs(x, y, image_size, first, second):
+    """Checks `fit`/`evaluate` data of two image sets before any work.
+
+    Args:
+        x, y: the data as given to `fit` (arrays, a tuple, or a dataset).
+        image_size: the model's square side.
+        first, second: `(name, channels)` of the two image sets.
+    """
+    shapes = peek_pair(x, y)
+    if shapes is None:
+        return
+    check_images(first[0], shapes[0], image_size, first[1])
+    check_images(second[0], shapes[1], image_size, second[1])
+    check_same_count(first[0], shapes[0], second[0], shapes[1])

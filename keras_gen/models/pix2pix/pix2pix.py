@@ -138,11 +138,8 @@ class Pix2Pix(AdversarialModel):
         )
 
     def _check_pairs(self, x, y):
-        shapes = _checks.peek_pair(x, y)
-        if shapes is not None:
-            _checks.check_images("source", shapes[0], self.image_size, self.input_channels)
-            _checks.check_images("target", shapes[1], self.image_size, self.output_channels)
-            _checks.check_same_count("source", shapes[0], "target", shapes[1])
+        _checks.check_image_pairs(x, y, self.image_size, ("source", self.input_channels),
+                                  ("target", self.output_channels))
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit` on `(source, target)` pairs, checked before training."""
