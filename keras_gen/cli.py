@@ -79,6 +79,31 @@ def read_run(run_dir):
         return json.load(handle)
 
 
+def parse_options(args, defaults=None):
+    """`--options` of `sample|evaluate|interpolate|translate` as a dict.
+
+    Args:
+        args: the parsed command line (its `options` JSON string).
+        defaults: if given, the only keys accepted; missing ones are filled in.
+
+    Returns:
+        A dict of options.
+    """
+    try:
+        options = json.loads(args.options or "{}")
+    except json.JSONDecodeError as error:
+        raise ValueError(f"Expected `--options` to be JSON. Received: options={args.options!r} "
+                         f"({error})") from None
+    if not isinstance(options, dict):
+        raise ValueError(f"Expected `--options` to be a JSON object. Received: options={args.options!r}")
+    if defaults is None:
+        return options
+    if set(options) - set(defaults):
+        raise ValueError(f"Expected `--options` keys among {sorted(defaults)}. "
+                         f"Received: options={args.options!r}")
+    return {**defaults, **options}
+
+
 def _load(run_dir):
     from keras_gen.models import load_model
 

@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 
-from keras_gen.models.pix2pix.commands import _options
+from keras_gen.cli import parse_options
 from keras_gen.models.pix2pix.commands import _run_args
 from keras_gen.utils import atomic_path
 from keras_gen.utils import check_in
@@ -102,7 +102,7 @@ def translate(args, run_dir, model):
     """Translates `--count` test images of one domain (`--options '{"direction": "b_to_a"}'`)."""
     from keras_gen.models.pix2pix.translation_grid import _rgb
 
-    direction = check_in("direction", _options(args).get("direction", "a_to_b"),
+    direction = check_in("direction", parse_options(args).get("direction", "a_to_b"),
                          ("a_to_b", "b_to_a"))
     _, (a_test, b_test) = load_domains(args.data or _run_args(run_dir)["data"],
                                        image_size=model.image_size)

@@ -2,6 +2,7 @@
 
 import os
 
+from keras_gen.cli import parse_options
 from keras_gen.models.autoencoders.commands import load_split
 from keras_gen.models.autoencoders.commands import read_data_info
 from keras_gen.models.autoencoders.commands import save_model
@@ -10,7 +11,6 @@ from keras_gen.models.dbn.commands import _ints
 from keras_gen.models.dbn.commands import add_fine_tuning_arguments
 from keras_gen.models.dbn.commands import evaluate_run
 from keras_gen.models.dbn.commands import fine_tune
-from keras_gen.models.dbn.commands import options
 
 
 def add_train_arguments(parser, model_name):
@@ -65,7 +65,7 @@ def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
     path = args.output or os.path.join(run_dir, "samples.png")
     _samples_png(model, path, read_data_info(run_dir), args.count, args.seed,
-                 int(options(args).get("gibbs_steps", 1000)))
+                 int(parse_options(args).get("gibbs_steps", 1000)))
     print(f"samples: {path}")
     return path
 

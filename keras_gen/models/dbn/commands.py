@@ -1,10 +1,10 @@
 """`keras-gen train dbn`, `sample` and `evaluate` (fine-tuned error, k-means NMI, retrieval mAP)."""
 
-import json
 import os
 
 import numpy as np
 
+from keras_gen.cli import parse_options
 from keras_gen.models.autoencoders.commands import load_split
 from keras_gen.models.autoencoders.commands import read_data_info
 from keras_gen.models.autoencoders.commands import save_model
@@ -133,18 +133,10 @@ def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
     return path
 
 
-def options(args):
-    """`--options` as a dict."""
-    parsed = json.loads(args.options or "{}")
-    if not isinstance(parsed, dict):
-        raise ValueError(f"Expected `--options` to be a JSON object. Received: --options={args.options!r}")
-    return parsed
-
-
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
     path = args.output or os.path.join(run_dir, "samples.png")
-    steps = int(options(args).get("gibbs_steps", 1000))
+    steps = int(parse_options(args).get("gibbs_steps", 1000))
     _samples_png(model, path, read_data_info(run_dir), args.count, args.seed, steps)
     print(f"samples: {path}")
     return path
@@ -158,7 +150,7 @@ def evaluate_run(args, run_dir, model):
 
     record = read_run(run_dir)
     data = args.data or record["args"]["data"]
-    limit = int(options(args).get("limit", 0)) or None
+    limit = int(parse_options(args).get("limit", 0)) or None
     x, y, _ = load_split(data, "train", "dense", limit, args.seed)
     x_test, y_test, _ = load_split(data, "test", "dense")
     x, x_test = standardize(run_dir, x), standardize(run_dir, x_test)

@@ -1,12 +1,12 @@
 """`keras-gen train gan|dcgan|cgan`, `sample`, `interpolate` and `evaluate --fid`."""
 
-import json
 import os
 import time
 
 import keras
 import numpy as np
 
+from keras_gen.cli import parse_options
 from keras_gen.utils import atomic_path
 from keras_gen.utils import save_image_grid
 
@@ -116,16 +116,6 @@ def train(args, run_dir):
     return metrics
 
 
-def _options(args):
-    try:
-        options = json.loads(args.options or "{}")
-    except json.JSONDecodeError as error:
-        raise ValueError(f"Expected --options to be JSON. Received: {args.options!r} ({error})")
-    if not isinstance(options, dict):
-        raise ValueError(f"Expected --options to be a JSON object. Received: {args.options!r}")
-    return options
-
-
 def _sample_png(model, path, count, seed, labels=None):
     if hasattr(model, "num_classes"):
         samples = model.sample(count, labels=labels, seed=seed)
@@ -140,7 +130,7 @@ def _sample_png(model, path, count, seed, labels=None):
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"labels": [...]}'` for cgan)."""
     path = args.output or os.path.join(run_dir, "samples.png")
-    _sample_png(model, path, args.count, args.seed, _options(args).get("labels"))
+    _sample_png(model, path, args.count, args.seed, parse_options(args).get("labels"))
     print(f"samples: {path}")
     return path
 
@@ -154,7 +144,7 @@ def interpolate(args, run_dir, model):
     from keras_gen.latent import save_interpolation_gif
     from keras_gen.latent import save_interpolation_strip
 
-    options = _options(args)
+    options = parse_options(args)
     rng = np.random.default_rng(args.seed)
     z0, z1 = rng.standard_normal((2, model.latent_dim))
     path = latent_path(z0, z1, options.get("steps", 10), options.get("method", "slerp"))
@@ -189,7 +179,7 @@ def evaluate(args, run_dir, model):
             "Expected 28x28 greyscale samples for the shipped feature classifier. "
             f"Received: a model of sample shape {model.sample_shape}"
         )
-    count = int(_options(args).get("samples", 2000))
+    count = int(parse_options(args).get("samples", 2000))
     try:
         real, labels = _load(data, "test", count, args.seed)
     except ValueError:

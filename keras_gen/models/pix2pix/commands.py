@@ -1,10 +1,10 @@
 """`keras-gen train pix2pix --data PAIRS.npz` and `keras-gen translate RUN`."""
 
-import json
 import os
 
 import numpy as np
 
+from keras_gen.cli import parse_options
 from keras_gen.utils import atomic_path
 from keras_gen.utils import check_positive_int
 from keras_gen.utils import save_image_grid
@@ -82,16 +82,6 @@ def train(args, run_dir):
     }
 
 
-def _options(args):
-    try:
-        options = json.loads(args.options or "{}")
-    except json.JSONDecodeError as error:
-        raise ValueError(f"Expected `--options` to be JSON. Received: {args.options!r} ({error})")
-    if not isinstance(options, dict):
-        raise ValueError(f"Expected `--options` to be a JSON object. Received: {args.options!r}")
-    return options
-
-
 def _run_args(run_dir):
     from keras_gen.cli import read_run
 
@@ -103,7 +93,7 @@ def translate(args, run_dir, model):
     from keras_gen.models.pix2pix.translation_grid import _rgb
 
     recorded = _run_args(run_dir)
-    options = _options(args)
+    options = parse_options(args)
     reverse = bool(options.get("reverse", recorded.get("reverse", False)))
     _, (x_test, y_test) = load_pairs(args.data or recorded["data"], reverse,
                                      image_size=model.image_size)
@@ -121,7 +111,7 @@ def translate(args, run_dir, model):
 def evaluate(args, run_dir, model):
     """Mean L1 ([0, 1] scale) of the test translations of `--data` (default: the run's)."""
     recorded = _run_args(run_dir)
-    reverse = bool(_options(args).get("reverse", recorded.get("reverse", False)))
+    reverse = bool(parse_options(args).get("reverse", recorded.get("reverse", False)))
     _, (x_test, y_test) = load_pairs(args.data or recorded["data"], reverse,
                                      image_size=model.image_size)
     return {"test_l1": _mean_l1(model.translate(x_test), y_test)}

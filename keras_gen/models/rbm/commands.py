@@ -7,6 +7,7 @@ import time
 import keras
 import numpy as np
 
+from keras_gen.cli import parse_options
 from keras_gen.utils import atomic_path
 
 DATA_FILE = "data.json"
@@ -159,21 +160,9 @@ def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
                            scale=_picture_scale(image_shape))
 
 
-def _options(args, allowed):
-    try:
-        options = json.loads(args.options or "{}")
-    except json.JSONDecodeError as error:
-        raise ValueError(f"Expected `--options` to be JSON. Received: options={args.options!r} ({error})") from None
-    if not isinstance(options, dict) or set(options) - set(allowed):
-        raise ValueError(
-            f"Expected `--options` keys among {sorted(allowed)}. Received: options={args.options!r}"
-        )
-    return {**allowed, **options}
-
-
 def sample(args, run_dir, model):
     """Writes a PNG grid of `--count` samples; `--options '{"gibbs_steps": N, "labels": [...]}'`."""
-    options = _options(args, {"gibbs_steps": 1000, "labels": None})
+    options = parse_options(args, {"gibbs_steps": 1000, "labels": None})
     record = _read_data_record(run_dir)
     labels = options["labels"]
     if labels is not None and not hasattr(model, "num_classes"):
@@ -195,7 +184,7 @@ def evaluate(args, run_dir, model):
     from keras_gen.metrics.ais import ais_log_likelihood
     from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
 
-    options = _options(args, {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"})
+    options = parse_options(args, {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"})
     record = _read_data_record(run_dir)
     data = args.data or record["data"]
     x, y, _ = _load(data, options["split"], record["scale"], None, args.seed)

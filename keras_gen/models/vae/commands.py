@@ -1,10 +1,10 @@
 """`keras-gen train vae`, `sample`, `interpolate` and `evaluate` (IWAE NLL) for VAEs."""
 
-import json
 import os
 
 import numpy as np
 
+from keras_gen.cli import parse_options
 from keras_gen.models.autoencoders.commands import add_data_arguments
 from keras_gen.models.autoencoders.commands import load_split
 from keras_gen.models.autoencoders.commands import read_data_info
@@ -101,13 +101,6 @@ def train(args, run_dir):
     return metrics
 
 
-def _options(args):
-    options = json.loads(args.options or "{}")
-    if not isinstance(options, dict):
-        raise ValueError(f"Expected `--options` to be a JSON object. Received: --options={args.options!r}")
-    return options
-
-
 def _run_data(args, run_dir):
     from keras_gen.cli import read_run
 
@@ -137,7 +130,7 @@ def interpolate(args, run_dir, model):
 
     from keras_gen.utils import save_image_grid
 
-    steps = int(_options(args).get("steps", 10))
+    steps = int(parse_options(args).get("steps", 10))
     x, _, _ = _run_data(args, run_dir)
     rows = max(1, min(args.count, len(x) // 2))
     order = np.random.default_rng(args.seed).permutation(len(x))[: 2 * rows]
@@ -151,7 +144,7 @@ def interpolate(args, run_dir, model):
 
 def evaluate(args, run_dir, model):
     """Test negative ELBO and IWAE NLL (`--options '{"num_samples": 1000}'`), plus pictures."""
-    options = _options(args)
+    options = parse_options(args)
     x, y, image_shape = _run_data(args, run_dir)
     _pictures(model, run_dir, x, y, read_data_info(run_dir) or image_shape, seed=args.seed)
     return _test_metrics(model, x, int(options.get("num_samples", 1000)), seed=args.seed)
