@@ -159,13 +159,21 @@ def speed(train, steps, rounds):
         for name, model in models.items():
             times[name].append(timed_fit(model, signed, steps))
     median = {name: float(np.median(values)) for name, values in times.items()}
+    best = {name: float(np.min(values)) for name, values in times.items()}
     ratio = median["keras_io_reference"] / median["keras_gen"]
+    best_ratio = best["keras_io_reference"] / best["keras_gen"]
     return {
         "setting": f"DCGAN 28x28x1 (base_filters 64, latent 100), batch {BATCH}, TF "
                    "jit_compile=True, steps_per_execution=1, same network both sides",
-        "seconds_per_step": median, "all_rounds": times, "steps_per_round": steps,
+        "seconds_per_step": median, "best_round_seconds_per_step": best, "all_rounds": times,
+        "steps_per_round": steps,
         "images_per_second": {k: BATCH / v for k, v in median.items()},
-        "speedup_vs_reference": ratio, "target": ">= 1.0", "pass": bool(ratio >= 1.0),
+        "speedup_vs_reference": ratio, "speedup_best_round": best_ratio,
+        # This machine switches between a ~46 ms and a ~64 ms mode for both
+        # sides alike, so a median can land on different modes: the target is
+        # judged on both statistics.
+        "target": ">= 1.0 by the median and by the best round",
+        "pass": bool(ratio >= 1.0 and best_ratio >= 1.0),
     }
 
 

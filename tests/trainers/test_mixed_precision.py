@@ -149,3 +149,21 @@ def test_library_models_train(policy, name):
     for key, values in history.history.items():
         assert np.isfinite(values).all(), (key, values)
     _assert_float32_state(model)
+
+
+def _trained_weights(name):
+    model, data = _library_model(name)
+    model.fit(data[0], batch_size=4, epochs=1, shuffle=False, verbose=0)
+    return [keras.ops.convert_to_numpy(w) for w in model.weights]
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"], indirect=True)
+@pytest.mark.parametrize("name", ["rbm", "dbm"])
+def test_energy_models_compute_in_float32(policy, name):
+    # Their updates are differences of data and model statistics, which a
+    # 16-bit compute dtype would swamp: the policy must not change the result.
+    mixed = _trained_weights(name)
+    keras.mixed_precision.set_dtype_policy("float32")
+    exact = _trained_weights(name)
+    for got, want in zip(mixed, exact):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)

@@ -52,6 +52,8 @@ class DBM(keras.Model):
     surrogate `mean E(v, q) - mean E(chains)` whose gradient is that update.
     Call `pretrain(x)` first: a greedy stack of two RBMs with the doubling
     trick initialises the weights. Calling the model gives `q(h2 | v)`.
+    Like the RBM, it computes in float32 under a mixed-precision policy
+    (its update is a difference of data and model statistics).
 
     Args:
         hidden_units: sizes of the two hidden layers `(h1, h2)`.

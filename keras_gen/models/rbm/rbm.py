@@ -43,6 +43,12 @@ class RBM(keras.Model):
     `visible_bias` and `hidden_bias`, so deeper models (DBN, DBM) can stack
     and initialise RBMs. Calling the model returns hidden probabilities.
 
+    Under a mixed-precision policy the RBM still computes in float32: the
+    CD gradient is the small difference of two large products (data minus
+    model statistics), which bfloat16's 8-bit mantissa would swamp. (On this
+    project's CPU, bfloat16 matmuls would save about a tenth of an epoch;
+    see `benchmarks/rbm_vs_sklearn.py`.)
+
     Args:
         hidden_units: number of binary hidden units, >= 1.
         visible_type: `"bernoulli"` (data in [0, 1]; grey values are treated as
