@@ -61,9 +61,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", nargs="*", default=None)
-    parser.add_argument("--timeout", type=int, default=1800)
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per script")
+    parser.add_argument("--results", default=None,
+                        help="JSON path (default benchmarks/results/gpu[_quick].json)")
     args = parser.parse_args()
-    env = dict(os.environ, KERAS_BACKEND="jax", PYTHONPATH=ROOT)
+    path = args.results or os.path.join(ROOT, "benchmarks", "results",
+                                        "gpu_quick.json" if args.quick else "gpu.json")
+    # Keep what PYTHONPATH already holds: on the GPU host, keras comes from carried wheels.
+    env = dict(os.environ, KERAS_BACKEND="jax",
+               PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
     report = {"gpu": gpu_name(), "host": platform.node(), "quick": args.quick,
               "note": ("quick run: checks that every script runs; its figures say nothing "
                        "about the targets") if args.quick else "figures timed in one run per script",
@@ -91,14 +97,18 @@ def main():
                     entry["status"] = f"timed out after {args.timeout} s"
                 entry["seconds"] = round(time.perf_counter() - start, 1)
         report["results"][name] = entry
-        print(name, entry["status"], flush=True)
-    path = os.path.join(ROOT, "benchmarks", "results", "gpu_quick.json" if args.quick else "gpu.json")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+        print(name, entry["status"], entry["seconds"], "s", flush=True)
+        # Written after every script: a run cut short still leaves what it measured.
+        write(report, path)
+    print("wrote", path)
+
+
+def write(report, path):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     temporary = path + ".tmp"
     with open(temporary, "w") as file:
         json.dump(report, file, indent=2)
     os.replace(temporary, path)
-    print("wrote", path)
 
 
 if __name__ == "__main__":

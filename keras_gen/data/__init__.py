@@ -3,12 +3,14 @@
 Start with `load_dataset(name_or_path, split=..., scale=...)`, which returns
 float32 `(x, y)` NumPy arrays ready for `model.fit`. The scaling helpers,
 the paired/unpaired image-to-image loaders and the per-epoch Keras datasets
-(`DynamicBinarizationDataset`, `PairedImageDataset`, `UnpairedImageDataset`)
+(`DynamicBinarizationDataset`, `PairedImageDataset`, `UnpairedImageDataset`,
+`DeviceDataset`)
 are here too.
 """
 
 from keras_gen.data.dataset import DATASET_NAMES
 from keras_gen.data.dataset import load_dataset
+from keras_gen.data.device_dataset import DeviceDataset
 from keras_gen.data.digits import load_digits
 from keras_gen.data.dynamic_binarization_dataset import DynamicBinarizationDataset
 from keras_gen.data.image_folder import load_image_folder
@@ -32,6 +34,7 @@ from keras_gen.data.unpaired_image_dataset import UnpairedImageDataset
 
 __all__ = [
     "DATASET_NAMES",
+    "DeviceDataset",
     "DynamicBinarizationDataset",
     "KERAS_DATASETS",
     "PairedImageDataset",

@@ -2,6 +2,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_gen.data import DeviceDataset
 from keras_gen.data import DynamicBinarizationDataset
 from keras_gen.data import PairedImageDataset
 from keras_gen.data import UnpairedImageDataset
@@ -109,3 +110,49 @@ def test_image_datasets_bad_input():
         first, second = (np.zeros(shape, "float32") for shape in shapes)
         with pytest.raises(ValueError, match=pattern):
             cls(first, second, **kwargs)
+
+
+def test_device_dataset_serves_every_sample_once_per_epoch_on_the_device():
+    x = np.arange(14, dtype="float64").reshape(7, 2)
+    data = DeviceDataset(x, y=np.arange(7), batch_size=3, seed=1)
+    assert len(data) == 3
+    batch, labels = data[0]
+    assert keras.backend.standardize_dtype(batch.dtype) == keras.config.floatx()
+    epoch = [tuple(keras.ops.convert_to_numpy(part) for part in data[i]) for i in range(3)]
+    rows = np.concatenate([b for b, _ in epoch])
+    labels = np.concatenate([lab for _, lab in epoch])
+    np.testing.assert_array_equal(rows[:, 0] // 2, labels)  # labels stay with their rows
+    assert sorted(labels.tolist()) == list(range(7)) and labels.tolist() != list(range(7))
+    data.set_epoch(1)
+    again = np.concatenate([keras.ops.convert_to_numpy(data[i][1]) for i in range(3)])
+    assert sorted(again.tolist()) == list(range(7)) and not np.array_equal(again, labels)
+    whole = DeviceDataset(x, batch_size=3, shuffle=False, drop_remainder=True)
+    assert len(whole) == 2
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(whole[1][0]), x[3:6])
+    with pytest.raises(IndexError):
+        whole[2]
+    pixels = DeviceDataset(np.zeros((4, 3), "uint8"), batch_size=2, shuffle=False)
+    assert keras.backend.standardize_dtype(pixels[0][0].dtype) == "uint8"  # a quarter of float32
+
+
+def test_device_dataset_trains_with_fit():
+    x = np.random.default_rng(0).random((32, 8)).astype("float32")
+    data = DeviceDataset(x, y=x, batch_size=8, seed=0)
+    model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="sigmoid")])
+    model.compile("adam", "binary_crossentropy")
+    history = model.fit(data, epochs=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert data.epoch == 3
+    inputs_only = DeviceDataset(x, batch_size=8, seed=0)  # an unsupervised model's x alone
+    assert len(model.predict(inputs_only, verbose=0)) == 32
+
+
+def test_device_dataset_bad_input():
+    with pytest.raises(ValueError, match="batch_size=0"):
+        DeviceDataset(np.zeros((4, 2)), batch_size=0)
+    with pytest.raises(ValueError, match="one entry per sample"):
+        DeviceDataset(np.zeros((4, 2)), y=np.zeros(3))
+    with pytest.raises(ValueError, match="at least one sample"):
+        DeviceDataset(np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="numeric"):
+        DeviceDataset(np.array([["a"], ["b"]]))
