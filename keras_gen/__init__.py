@@ -1,7 +1,9 @@
 """keras-gen: unsupervised generative models for Keras 3.
 
-Submodules are imported on first use, so `import keras_gen` stays cheap and
-never pulls in optional dependencies.
+Importing the package registers every model class with Keras, so
+`keras.saving.load_model` reads any keras-gen `.keras` file. The other
+submodules (export, apps' helpers) are imported on first use and never pull
+in optional dependencies.
 """
 
 import importlib
@@ -28,3 +30,11 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(list(globals()) + list(_SUBMODULES))
+
+
+# Keras finds a saved class only in its registry (it imports modules of its own
+# packages alone), so every family registers itself here.
+from keras_gen.models import import_all_families  # noqa: E402
+
+import_all_families()
+del import_all_families

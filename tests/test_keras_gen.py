@@ -1,0 +1,28 @@
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+
+from keras_gen.models import VAE
+
+
+def test_keras_load_model_reads_any_keras_gen_file_after_import(tmp_path):
+    # A fresh interpreter that imports no family itself: `import keras_gen` must
+    # register them all, or Keras cannot find the class.
+    model = VAE.dense((6,), latent_dim=2, hidden_units=(4,))
+    x = np.random.default_rng(0).random((3, 6)).astype("float32")
+    expected = model.encode(x)
+    path = tmp_path / "vae.keras"
+    model.save(str(path))
+    np.save(tmp_path / "x.npy", x)
+    code = ("import sys, keras, numpy as np, keras_gen; "
+            f"model = keras.saving.load_model({str(path)!r}); "
+            f"encoded = model.encode(np.load({str(tmp_path / 'x.npy')!r})); "
+            "np.save(sys.argv[1], keras.ops.convert_to_numpy(encoded))")
+    out = tmp_path / "encoded.npy"
+    completed = subprocess.run([sys.executable, "-c", code, str(out)], env=dict(os.environ),
+                               capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    np.testing.assert_array_equal(np.load(out), keras.ops.convert_to_numpy(expected))
