@@ -8,14 +8,19 @@ bfloat16 compute):
 
 1. keras-gen: `DCGAN((64, 64, 3))` under `mixed_bfloat16` trained through
    `fit` (`jit_compile=True`, `steps_per_execution=20`), the step written once
-   on `minimize()`;
+   on `minimize()`, fed two ways: `fit(x)` on the NumPy array, and
+   `fit(DeviceDataset(x))` with the images staged on the device;
 2. a raw jitted JAX loop over the same Keras layers (`stateless_call` +
-   `optimizer.stateless_apply`, one `jax.jit` per step);
+   `optimizer.stateless_apply`, one dispatch per step), also fed two ways:
+   images on the device sliced inside the jit, or a NumPy batch per call;
 3. an eager PyTorch loop over the same network written in `torch.nn`
-   (`torch.autocast(bfloat16)`), no `torch.compile`.
+   (`torch.autocast(bfloat16)`), no `torch.compile`, data on the device;
+4. float32 rows of 1 (NumPy-fed) and 3, for reference.
 
-Targets: keras-gen >= 0.95x the raw JAX loop and >= 2x eager PyTorch
-(images per second). `--quick` uses tiny sizes (16x16, batch 8, narrow
+Runners are warmed up, then timed in `--rounds` alternating rounds (median).
+Targets: keras-gen >= 0.95x the raw JAX loop, both reading device memory
+(the NumPy-fed pair is reported beside it), and NumPy-fed keras-gen >= 2x
+eager PyTorch (images per second). `--quick` uses tiny sizes (16x16, batch 8, narrow
 networks, a few steps) so that the script runs anywhere, CPU included: its
 figures say nothing about GPU speed. Writes
 benchmarks/results/dcgan_jax_vs_torch[_quick].json.

@@ -5,11 +5,15 @@ Target (issue 2): RBM CD-1, 784 x 1024, batch 1024, through `fit` on JAX:
 did 4,600 steps/s on an H100 and 2,400 on an H200).
 
 keras-gen: `RBM(1024)` compiled with `jit_compile=True` and
-`steps_per_execution` = all steps of an epoch (one dispatch per epoch), SGD
-learning rate 0.01; binary random data given to `fit` as NumPy. PyTorch: the
-five matmuls of CD-1 with `torch.rand` sampling and in-place updates, data
-already on the GPU (the strongest plain loop). Both are warmed up, then timed
-over `--epochs` epochs of `--steps` steps with device synchronisation.
+`steps_per_execution` = all steps of an epoch (callbacks once per epoch; on
+JAX, Keras still dispatches each step from Python), SGD learning rate 0.01;
+binary random data given to `fit` as NumPy uint8 (the target row), and as a
+`DeviceDataset` staged on the GPU. PyTorch: the five matmuls of CD-1 with
+`torch.rand` sampling and in-place updates, data already on the GPU (the
+strongest plain loop). For reference, the same CD-1 as a raw jitted JAX loop
+(one dispatch per step) shows the compiled step's own speed. All are warmed
+up, then timed over `--epochs` epochs of `--steps` steps with device
+synchronisation.
 
     KERAS_BACKEND=jax python benchmarks/gpu/rbm_jax_vs_torch.py [--quick] [--out FILE]
 
