@@ -17,8 +17,9 @@ its rate linearly over the second half (the paper's schedule) and, like the
 paper's labels <-> photo runs, uses no identity loss (the paper adds it only
 for painting -> photo). Scaled down for two CPU cores: 32-filter networks
 (the papers': 64) and 20 of the paper's 200 epochs; the settings are in the
-JSON. (16 filters and 50 epochs gave 0.274 vs 0.440, ratio 0.62: CycleGAN
-gains from width, Pix2Pix from epochs.)
+JSON. (16 filters and 50 epochs gave 0.274 vs 0.440, ratio 0.62; 48
+filters and 20 epochs 0.193 vs 0.441, ratio 0.44: CycleGAN's accuracy swings
+widely between settings and runs, Pix2Pix's hardly.)
 
     python benchmarks/cyclegan_vs_pix2pix_labels.py           # ~30 min on 2 cores
     python benchmarks/cyclegan_vs_pix2pix_labels.py --quick   # smoke run
