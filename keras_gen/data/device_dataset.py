@@ -68,7 +68,7 @@ class DeviceDataset(EpochDataset):
         super().__init__(len(x), batch_size, shuffle, seed, drop_remainder, **kwargs)
         self.x = keras.ops.convert_to_tensor(x, dtype=dtype)
         self.y = None if y is None else keras.ops.convert_to_tensor(y)
-        self._batches_epoch = None
+        self._batches, self._batches_epoch = None, None
 
     def __getitem__(self, index):
         self.batch_rows(index, self.count)  # checks the index, counts it as served

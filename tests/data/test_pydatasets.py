@@ -147,6 +147,18 @@ def test_device_dataset_trains_with_fit():
     assert len(model.predict(inputs_only, verbose=0)) == 32
 
 
+def test_device_dataset_feeds_an_rbm_its_uint8_pixels():
+    from keras_gen.models import RBM
+
+    pixels = (np.random.default_rng(0).random((64, 12)) < 0.2).astype("uint8")
+    pixels[:, :3] = 1  # a pattern the RBM can learn
+    model = RBM(6, seed=0)
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    history = model.fit(DeviceDataset(pixels, batch_size=16, seed=0), epochs=4, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < losses[0]
+
+
 def test_device_dataset_bad_input():
     with pytest.raises(ValueError, match="batch_size=0"):
         DeviceDataset(np.zeros((4, 2)), batch_size=0)
