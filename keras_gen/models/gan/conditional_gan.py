@@ -7,7 +7,7 @@ from keras import ops
 from keras_gen.models.gan.dcgan import dcgan_discriminator
 from keras_gen.models.gan.dcgan import dcgan_generator
 from keras_gen.models.gan.gan import GAN
-from keras_gen.models.gan.gan import _shape_of
+from keras_gen.models.gan.networks import network_shape
 from keras_gen.utils import check_positive_int
 
 
@@ -69,14 +69,14 @@ class ConditionalGAN(GAN):
                     f"Expected `{name}` to take two inputs, [{'noise' if name == 'generator' else 'samples'}, "
                     f"labels]. Received: {name} with inputs {network.inputs}"
                 )
-        noise_shape = _shape_of(self.generator, "generator", index=0)
+        noise_shape = network_shape(self.generator, "generator", index=0)
         if tuple(noise_shape[1:]) != (self.latent_dim,):
             raise ValueError(
                 f"Expected `generator` to take noise of shape (None, {self.latent_dim}) "
                 f"(latent_dim={self.latent_dim}). Received: generator noise shape {noise_shape}"
             )
-        self._check_sample_shapes(_shape_of(self.generator, "generator"),
-                                  _shape_of(self.discriminator, "discriminator", index=0))
+        self._check_sample_shapes(network_shape(self.generator, "generator"),
+                                  network_shape(self.discriminator, "discriminator", index=0))
 
     def _generate(self, noise, labels, training):
         return self.generator([noise, labels], training=training)

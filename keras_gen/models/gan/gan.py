@@ -8,39 +8,13 @@ from keras.src.saving import serialization_lib
 
 from keras_gen.losses.adversarial import AdversarialLoss
 from keras_gen.losses.adversarial import gradient_penalty
+from keras_gen.models.gan.networks import activation_range
+from keras_gen.models.gan.networks import network_shape
 from keras_gen.trainers import AdversarialModel
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import minimize
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
-
-_ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0)}
-
-
-def activation_range(model):
-    """Range of a network's outputs read from its last activation, or None."""
-    for layer in reversed(getattr(model, "layers", [])):
-        if isinstance(layer, keras.Model):
-            return activation_range(layer)
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            return _ACTIVATION_RANGES.get(getattr(activation, "__name__", None))
-        if layer.weights:
-            return None
-    return None
-
-
-def _shape_of(model, name, index=None):
-    shape = getattr(model, "input_shape" if index is not None else "output_shape", None)
-    if shape is None:
-        raise ValueError(
-            f"Expected `{name}` to be a built functional or Sequential model with known "
-            f"shapes (start it with keras.Input). Received: {name}={model!r}"
-        )
-    if index is not None and isinstance(shape, list):
-        shape = shape[index]
-    return tuple(shape)
-
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(AdversarialModel):
@@ -143,14 +117,14 @@ class GAN(AdversarialModel):
 
     # Subclasses (ConditionalGAN) change what the networks take.
     def _check_networks(self):
-        noise_shape = _shape_of(self.generator, "generator", index=0)
+        noise_shape = network_shape(self.generator, "generator", index=0)
         if noise_shape[1:] != (self.latent_dim,):
             raise ValueError(
                 f"Expected `generator` to take noise of shape (None, {self.latent_dim}) "
                 f"(latent_dim={self.latent_dim}). Received: generator input shape {noise_shape}"
             )
-        self._check_sample_shapes(_shape_of(self.generator, "generator"),
-                                  _shape_of(self.discriminator, "discriminator", index=0))
+        self._check_sample_shapes(network_shape(self.generator, "generator"),
+                                  network_shape(self.discriminator, "discriminator", index=0))
 
     def _check_sample_shapes(self, generated, accepted):
         if tuple(generated[1:]) != tuple(accepted[1:]):

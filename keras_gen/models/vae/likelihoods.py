@@ -8,10 +8,12 @@ TFP path in `VAE` (`distribution_backend="tfp"`) is tested to agree with these.
 import math
 
 import keras  # noqa: F401  (used by the docstring examples)
+import numpy as np
 from keras import ops
 
 __all__ = [
     "LIKELIHOODS",
+    "check_support",
     "log_likelihood",
     "decoder_mean",
     "gaussian_kl",
@@ -109,8 +111,8 @@ def gaussian_kl(mean, log_var):
 
     Example:
 
-    >>> float(gaussian_kl(keras.ops.zeros((1, 2)), keras.ops.zeros((1, 2)))[0])
-    0.0
+    >>> float(gaussian_kl(keras.ops.ones((1, 2)), keras.ops.zeros((1, 2)))[0])  # 0.5 * |mean|^2
+    1.0
     """
     return -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
 
@@ -167,3 +169,30 @@ def tfp_gaussian_kl(mean, log_var):
     posterior = tfd.MultivariateNormalDiag(loc=mean, scale_diag=ops.exp(0.5 * log_var))
     prior = tfd.MultivariateNormalDiag(loc=ops.zeros_like(mean), scale_diag=ops.ones_like(mean))
     return tfd.kl_divergence(posterior, prior)
+
+
+def check_support(likelihood, x, name, binarized=False):
+    """Raises a `ValueError` naming `name` if NumPy data `x` lies outside the support of p(x|z).
+
+    Gaussian decoders take any real data; the Bernoulli family needs [0, 1],
+    and the plain Bernoulli exactly 0/1 unless the model binarizes grey
+    data itself (`binarized=True`).
+
+    Example:
+
+    >>> check_support("bernoulli", np.array([[0.0, 0.5]]), "x", binarized=True)
+    """
+    if likelihood == "gaussian":
+        return
+    low, high = float(x.min()), float(x.max())
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"Expected `{name}` to lie in [0, 1] for a {likelihood} decoder. "
+            f"Received: {name} with values in [{low:g}, {high:g}]"
+        )
+    if likelihood == "bernoulli" and not binarized and not np.all((x == 0) | (x == 1)):
+        raise ValueError(
+            f"Expected binary `{name}` (0/1) for a Bernoulli decoder; pass binarize=True "
+            "for dynamic binarization of grey data, or use likelihood='continuous_bernoulli'. "
+            f"Received: {name} with values in [{low:g}, {high:g}] that are not all 0 or 1"
+        )

@@ -9,6 +9,7 @@ from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.models.vae import likelihoods
+from keras_gen.models.vae.export_parts import export_parts
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
@@ -193,9 +194,11 @@ class VAE(keras.Model):
         Example:
 
         >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
-        >>> float(vae.kl_divergence(np.zeros((1, 2), "float32"), np.zeros((1, 2), "float32"))[0])
-        0.0
+        >>> float(vae.kl_divergence(np.ones((1, 2), "float32"), np.zeros((1, 2), "float32"))[0])
+        1.0
         """
+        z_mean = ops.convert_to_tensor(z_mean)
+        z_log_var = ops.convert_to_tensor(z_log_var)
         if self.distribution_backend == "keras":
             return likelihoods.gaussian_kl(z_mean, z_log_var)
         return likelihoods.tfp_gaussian_kl(z_mean, z_log_var)
@@ -230,20 +233,7 @@ class VAE(keras.Model):
                 f"Expected `{name}` to have samples of shape {self.data_shape}. "
                 f"Received: {name} with shape {x.shape}"
             )
-        if self.likelihood == "gaussian":
-            return
-        low, high = float(x.min()), float(x.max())
-        if low < 0 or high > 1:
-            raise ValueError(
-                f"Expected `{name}` to lie in [0, 1] for a {self.likelihood} decoder. "
-                f"Received: {name} with values in [{low:g}, {high:g}]"
-            )
-        if self.likelihood == "bernoulli" and not self.binarize and not np.all((x == 0) | (x == 1)):
-            raise ValueError(
-                f"Expected binary `{name}` (0/1) for a Bernoulli decoder; pass binarize=True "
-                "for dynamic binarization of grey data, or use likelihood='continuous_bernoulli'. "
-                f"Received: {name} with values in [{low:g}, {high:g}] that are not all 0 or 1"
-            )
+        likelihoods.check_support(self.likelihood, x, name, binarized=self.binarize)
 
     def fit(self, x=None, y=None, **kwargs):
         self._check_data(x)
@@ -381,25 +371,7 @@ class VAE(keras.Model):
         >>> sorted(VAE.dense((4,), latent_dim=2, hidden_units=(4,)).export_parts())
         ['decoder', 'encoder']
         """
-        z = keras.Input((self.latent_dim,), name="z")
-        mean = likelihoods.decoder_mean(self.likelihood, self.decoder(z, training=False))
-        decoder = keras.Model(z, mean, name="vae_decoder")
-        x = keras.Input(self.data_shape, name="x")
-        encoder = keras.Model(x, self.encoder(x, training=False)[:, : self.latent_dim],
-                              name="vae_encoder")
-        data_range = None if self.likelihood == "gaussian" else [0.0, 1.0]
-        return {
-            "decoder": (decoder, {
-                "inputs": {"z": {"range": None, "distribution": "normal",
-                                 "description": f"latent vector, {self.latent_dim} draws from N(0, 1)"}},
-                "output_range": data_range,
-            }),
-            "encoder": (encoder, {
-                "inputs": {"x": {"range": data_range, "distribution": "image",
-                                 "description": f"data of shape {self.data_shape}"}},
-                "output_range": None,
-            }),
-        }
+        return export_parts(self)
 
     def get_config(self):
         config = super().get_config()
