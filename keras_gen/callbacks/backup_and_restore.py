@@ -68,11 +68,26 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
 
     Example:
 
-    ```python
-    callback = BackupAndRestore("runs/gan/backup")
-    gan.fit(images, epochs=50, callbacks=[callback])  # killed at epoch 20
-    gan.fit(images, epochs=50, callbacks=[callback])  # resumes at epoch 20
-    ```
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> x, y = np.ones((8, 2), "float32"), np.zeros((8, 1), "float32")
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> backup = BackupAndRestore(os.path.join(tempfile.mkdtemp(), "backup"))
+    >>> class Crash(keras.callbacks.Callback):  # a crash at the start of epoch 3
+    ...     def on_epoch_begin(self, epoch, logs=None):
+    ...         if epoch == 2:
+    ...             raise RuntimeError("killed")
+    >>> try:
+    ...     _ = model.fit(x, y, epochs=5, verbose=0, callbacks=[backup, Crash()])
+    ... except RuntimeError:
+    ...     sorted(os.listdir(backup.backup_dir))
+    ['backup-1.weights.h5', 'training_metadata.json']
+    >>> history = model.fit(x, y, epochs=5, verbose=0, callbacks=[backup])
+    >>> len(history.history["loss"])  # resumed after epoch 2: epochs 3 to 5
+    3
+    >>> os.path.exists(backup.backup_dir)  # deleted when training ends normally
+    False
 
     Reference: Keras `BackupAndRestore`; TensorFlow guide "Multi-worker
     training with Keras", fault tolerance.

@@ -33,12 +33,19 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     Example:
 
-    ```python
-    guard = DivergenceGuard()
-    gan.fit(images, epochs=50, callbacks=[guard])
-    if guard.stopped:
-        print(guard.reason)
-    ```
+    >>> import numpy as np
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> before = model.get_weights()[0]
+    >>> x, y = np.ones((8, 2), "float32"), np.full((8, 1), np.nan, "float32")
+    >>> guard = DivergenceGuard(verbose=0)
+    >>> history = model.fit(x, y, batch_size=4, epochs=3, verbose=0, callbacks=[guard])
+    >>> guard.stopped, len(history.history["loss"])
+    (True, 1)
+    >>> guard.reason
+    'Training diverged: loss became nan at batch 0. Restored the weights of the last good epoch.'
+    >>> bool(np.array_equal(model.get_weights()[0], before))
+    True
 
     Reference: the failure modes of Salimans et al., "Improved Techniques for
     Training GANs", NeurIPS 2016.

@@ -31,11 +31,18 @@ class GeneratorEMA(keras.callbacks.Callback):
 
     Example:
 
-    ```python
-    ema = GeneratorEMA(decay=0.999)
-    gan.fit(images, epochs=10, callbacks=[ema])
-    samples = ema.ema_generator(noise)
-    ```
+    >>> from keras_gen.models.gan.gan import GAN
+    >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh")])
+    >>> d = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+    >>> gan = GAN(g, d, latent_dim=4, seed=0)
+    >>> gan.compile()
+    >>> ema = GeneratorEMA(decay=0.9)
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (32, 8)).astype("float32")
+    >>> _ = gan.fit(x, batch_size=16, epochs=2, verbose=0, callbacks=[ema])
+    >>> ema.ema_generator.predict(np.zeros((3, 4), "float32"), verbose=0).shape
+    (3, 8)
+    >>> float(np.abs(ema.ema_generator.get_weights()[0] - g.get_weights()[0]).max()) > 0
+    True
 
     Reference: Yazici et al., "The Unusual Effectiveness of Averaging in GAN
     Training", ICLR 2019; Karras et al., "Progressive Growing of GANs", 2018.

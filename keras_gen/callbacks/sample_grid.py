@@ -32,9 +32,19 @@ class SampleGrid(keras.callbacks.Callback):
 
     Example:
 
-    ```python
-    gan.fit(images, epochs=5, callbacks=[SampleGrid("runs/dcgan/samples")])
-    ```
+    >>> import tempfile
+    >>> from keras_gen.models.gan.gan import GAN
+    >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(16, activation="tanh"),
+    ...                       keras.layers.Reshape((4, 4, 1))])
+    >>> d = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(),
+    ...                       keras.layers.Dense(1)])
+    >>> gan = GAN(g, d, latent_dim=4, seed=0)
+    >>> gan.compile()
+    >>> grid = SampleGrid(tempfile.mkdtemp(), count=4, every=2)
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (16, 4, 4, 1)).astype("float32")
+    >>> _ = gan.fit(x, batch_size=8, epochs=3, verbose=0, callbacks=[grid])
+    >>> [os.path.basename(path) for path in grid.paths]  # every 2 epochs and the last
+    ['epoch_002.png', 'epoch_003.png']
 
     Reference: the fixed-noise sample sheets of Radford et al., ICLR 2016.
     """

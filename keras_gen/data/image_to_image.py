@@ -58,10 +58,17 @@ def load_paired(path, reverse=False, limit=None, seed=0):
 
     Example:
 
-    ```python
-    (x_train, y_train), (x_test, y_test) = load_paired("facades_128.npz")
-    x_train.shape  # (400, 128, 128, 3)
-    ```
+    >>> import tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "pairs.npz")
+    >>> labels, photos = np.zeros((6, 8, 8, 3), "uint8"), np.full((6, 8, 8, 3), 255, "uint8")
+    >>> np.savez(path, inputs_train=labels[:4], targets_train=photos[:4],
+    ...          inputs_test=labels[4:], targets_test=photos[4:])
+    >>> (x_train, y_train), (x_test, y_test) = load_paired(path)
+    >>> x_train.shape, x_test.shape, float(x_train.min()), float(y_train.max())
+    ((4, 8, 8, 3), (2, 8, 8, 3), -1.0, 1.0)
+    >>> (x_train, y_train), _ = load_paired(path, reverse=True)  # photo -> label map
+    >>> float(x_train.min()), float(y_train.max())
+    (1.0, -1.0)
 
     Reference:
         Isola et al., "Image-to-Image Translation with Conditional
@@ -92,10 +99,13 @@ def load_unpaired(path, limit=None, seed=0):
 
     Example:
 
-    ```python
-    (a_train, b_train), (a_test, b_test) = load_unpaired("cyclegan_facades_128.npz")
-    a_train.shape, b_train.shape  # (200, 128, 128, 3) (200, 128, 128, 3)
-    ```
+    >>> import tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "domains.npz")
+    >>> photos, labels = np.zeros((7, 8, 8, 3), "uint8"), np.zeros((5, 8, 8, 3), "uint8")
+    >>> np.savez(path, a_train=photos[:5], b_train=labels[:3], a_test=photos[5:], b_test=labels[3:])
+    >>> (a_train, b_train), (a_test, b_test) = load_unpaired(path)
+    >>> a_train.shape, b_train.shape, a_test.dtype
+    ((5, 8, 8, 3), (3, 8, 8, 3), dtype('float32'))
 
     Reference:
         Zhu et al., "Unpaired Image-to-Image Translation using

@@ -73,11 +73,18 @@ def load_keras_dataset(name, split="train", scale="unit", flatten=False, limit=N
 
     Example:
 
-    ```python
-    # KERAS_GEN_DATA=/work/shared/data
-    x, y = load_keras_dataset("mnist", split="test", scale="binary", flatten=True)
-    x.shape  # (10000, 784)
-    ```
+    Offline, from a local copy (here a tiny stand-in for Keras's `mnist.npz`):
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> folder = tempfile.mkdtemp()
+    >>> pixels = np.random.default_rng(0).integers(0, 256, (10, 28, 28), dtype="uint8")
+    >>> np.savez(os.path.join(folder, "mnist.npz"), x_train=pixels[:8], y_train=np.arange(8),
+    ...          x_test=pixels[8:], y_test=np.arange(2))
+    >>> x, y = load_keras_dataset("mnist", split="test", scale="binary", flatten=True,
+    ...                           data_dir=folder, download=False)
+    >>> x.shape, sorted(np.unique(x).tolist()), y.tolist()
+    ((2, 784), [0.0, 1.0], [0, 1])
     """
     _check_name(name)
     check_split(split)

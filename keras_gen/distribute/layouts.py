@@ -53,12 +53,21 @@ def model_parallel(device_mesh, model_axis="model", batch_dim_name="batch", layo
 
     Example:
 
-    ```python
-    devices = keras.distribution.list_devices()
-    mesh = keras.distribution.DeviceMesh((1, len(devices)), ("batch", "model"), devices)
-    keras.distribution.set_distribution(model_parallel(mesh))
-    model = CycleGAN(image_size=256)  # built after set_distribution
-    ```
+    The layouts of a two-way split (computing them needs no devices; to
+    train, pass `keras.distribution.list_devices()` and call
+    `keras.distribution.set_distribution(distribution)` before building):
+
+    >>> mesh = keras.distribution.DeviceMesh((1, 2), ("batch", "model"), ["cpu:0", "cpu:1"])
+    >>> distribution = model_parallel(mesh)
+    >>> hidden, output = keras.layers.Dense(4), keras.layers.Dense(3)
+    >>> hidden.build((None, 3))
+    >>> output.build((None, 4))
+    >>> distribution.get_variable_layout(hidden.kernel).axes  # 4 outputs: split in 2
+    (None, 'model')
+    >>> distribution.get_variable_layout(output.kernel).axes  # 3 outputs: replicated
+    (None, None)
+    >>> distribution.get_variable_layout(hidden.bias).axes
+    (None,)
 
     Reference: Keras guide "Distributed training with Keras 3"; Shoeybi et
     al., "Megatron-LM", 2019 (splitting layers by output features).

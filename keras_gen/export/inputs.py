@@ -13,7 +13,26 @@ REPRESENTATIVE_COUNT = 128
 
 
 def input_specs(model, batch=1):
-    """Returns `[(name, shape, dtype)]` of `model`'s inputs; `batch` is 1 or None."""
+    """Returns `[(name, shape, dtype)]` of `model`'s inputs; `batch` is 1 or None.
+
+    Args:
+        model: a functional Keras model.
+        batch: the batch size to write into the shapes: `1` or `None`
+            (dynamic).
+
+    Returns:
+        A list of `(name, shape, dtype)` tuples, one per input.
+
+    Example:
+
+    >>> import keras
+    >>> z, label = keras.Input((4,), name="z"), keras.Input((10,), name="label")
+    >>> model = keras.Model([z, label], keras.layers.Concatenate()([z, label]))
+    >>> input_specs(model)
+    [('z', (1, 4), 'float32'), ('label', (1, 10), 'float32')]
+    >>> input_specs(model, batch=None)[0]
+    ('z', (None, 4), 'float32')
+    """
     return [
         (tensor.name, (batch,) + tuple(tensor.shape)[1:], str(tensor.dtype))
         for tensor in model.inputs
@@ -60,9 +79,15 @@ def sample_inputs(model, metadata, count=64, seed=0):
 
     Example:
 
-    ```python
-    inputs = sample_inputs(generator, metadata, count=64, seed=0)
-    ```
+    >>> import keras
+    >>> z = keras.Input((4,), name="z")
+    >>> model = keras.Model(z, keras.layers.Dense(3)(z))
+    >>> metadata = {"inputs": {"z": {"distribution": "uniform", "range": [0.0, 1.0]}}}
+    >>> inputs = sample_inputs(model, metadata, count=8, seed=0)
+    >>> inputs["z"].shape, inputs["z"].dtype, bool(inputs["z"].min() >= 0.0)
+    ((8, 4), dtype('float32'), True)
+    >>> bool(np.array_equal(inputs["z"], sample_inputs(model, metadata, count=8, seed=0)["z"]))
+    True
     """
     rng = np.random.default_rng(seed)
     return {

@@ -13,6 +13,24 @@ def time_call(function, runs=200, warmup=20, min_seconds=0.0):
 
     Runs at least `runs` timed calls and keeps going until `min_seconds`
     have passed (so very fast calls get enough samples).
+
+    Args:
+        function: the call to time, without arguments.
+        runs: the least number of timed calls.
+        warmup: untimed calls first.
+        min_seconds: keep timing calls until this much time has passed.
+
+    Returns:
+        A dict: `median_ms`, `p10_ms`, `p90_ms` (10th and 90th
+        percentiles) and `runs` (the number of timed calls).
+
+    Example:
+
+    >>> stats = time_call(lambda: sum(range(1000)), runs=10, warmup=2)
+    >>> sorted(stats), stats["runs"]
+    (['median_ms', 'p10_ms', 'p90_ms', 'runs'], 10)
+    >>> stats["p10_ms"] <= stats["median_ms"] <= stats["p90_ms"]
+    True
     """
     for _ in range(warmup):
         function()
@@ -47,9 +65,25 @@ def latency(model, artifacts, inputs, runs=200, warmup=20, num_threads=1):
 
     Example:
 
-    ```python
-    rows = latency(generator, ["g.onnx", "g.tflite"], {"z": noise})
-    ```
+    >>> import tempfile
+    >>> import keras
+    >>> from keras_gen.export.sidecar import sidecar_path
+    >>> from keras_gen.export.sidecar import write_sidecar
+    >>> z = keras.Input((4,), name="z")
+    >>> model = keras.Model(z, keras.layers.Activation("tanh")(z))
+    >>> import onnx
+    >>> from onnx import TensorProto
+    >>> from onnx import helper
+    >>> graph = helper.make_graph(  # an artifact computing tanh, as export_part would write
+    ...     [helper.make_node("Tanh", ["z"], ["output"])], "tanh",
+    ...     [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 4])],
+    ...     [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])])
+    >>> path = os.path.join(tempfile.mkdtemp(), "generator.onnx")
+    >>> onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    >>> _ = write_sidecar(sidecar_path(path), {"format": "onnx", "quantize": "none"})
+    >>> rows = latency(model, [path], {"z": np.zeros((1, 4), "float32")}, runs=5, warmup=1)
+    >>> [(row["runner"], row["runs"]) for row in rows]
+    [('keras', 5), ('onnxruntime', 5)]
     """
     import keras
 

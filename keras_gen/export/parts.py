@@ -100,10 +100,21 @@ def resolve_parts(target, part=None):
 
     Example:
 
-    ```python
-    parts, _ = resolve_parts("runs/dcgan")
-    generator, metadata = parts["generator"]
-    ```
+    >>> import tempfile
+    >>> import keras
+    >>> z = keras.Input((4,), name="z")
+    >>> model = keras.Model(z, keras.layers.Dense(3, activation="tanh")(z))
+    >>> parts, source_path = resolve_parts(model)
+    >>> sorted(parts), source_path
+    (['generator'], None)
+    >>> part, metadata = parts["generator"]
+    >>> metadata["inputs"]
+    {'z': {'range': None, 'distribution': 'normal', 'description': ''}}
+    >>> path = os.path.join(tempfile.mkdtemp(), "decoder.keras")
+    >>> model.save(path)
+    >>> parts, source_path = resolve_parts(path, part="decoder")
+    >>> sorted(parts), source_path == path
+    (['decoder'], True)
     """
     source_path = None
     if isinstance(target, (str, os.PathLike)):
@@ -138,7 +149,25 @@ def resolve_parts(target, part=None):
 
 
 def select_part(parts, part):
-    """Returns `(name, model, metadata)` for `part` (`None`: the only or first part)."""
+    """Returns `(name, model, metadata)` for `part` (`None`: the only or first part).
+
+    Args:
+        parts: the dict of `resolve_parts`.
+        part: a part name, or `None`.
+
+    Returns:
+        `(name, keras_model, metadata)`.
+
+    Example:
+
+    >>> import keras
+    >>> z = keras.Input((4,), name="z")
+    >>> model = keras.Model(z, keras.layers.Dense(3)(z))
+    >>> parts, _ = resolve_parts(model)
+    >>> name, part_model, metadata = select_part(parts, None)
+    >>> name, part_model is model
+    ('generator', True)
+    """
     if part is None:
         part = next(iter(parts))
     if part not in parts:

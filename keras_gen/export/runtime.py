@@ -95,8 +95,19 @@ def load_runner(path, num_threads=None):
 
     Example:
 
-    ```python
-    images = load_runner("generator.onnx")({"z": noise})[0]
-    ```
+    >>> import os, tempfile
+    >>> import onnx
+    >>> from onnx import TensorProto
+    >>> from onnx import helper
+    >>> graph = helper.make_graph(  # an artifact computing tanh, as export_part would write
+    ...     [helper.make_node("Tanh", ["z"], ["output"])], "tanh",
+    ...     [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 4])],
+    ...     [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])])
+    >>> path = os.path.join(tempfile.mkdtemp(), "generator.onnx")
+    >>> onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    >>> runner = load_runner(path)
+    >>> outputs = runner({"z": np.full((3, 4), 0.5, "float32")})  # one call per sample
+    >>> len(outputs), outputs[0].shape, round(float(outputs[0][0, 0]), 4)
+    (1, (3, 4), 0.4621)
     """
     return Runner(path, num_threads)

@@ -51,10 +51,31 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
 
     Example:
 
-    ```python
-    row = verify("runs/dcgan/export/generator.tflite", generator)
-    assert row["passed"], row
-    ```
+    >>> import os, tempfile
+    >>> import keras
+    >>> from keras_gen.export.inputs import input_specs
+    >>> from keras_gen.export.parts import resolve_parts
+    >>> from keras_gen.export.sidecar import build_sidecar
+    >>> from keras_gen.export.sidecar import sidecar_path
+    >>> from keras_gen.export.sidecar import write_sidecar
+    >>> z = keras.Input((4,), name="z")
+    >>> model = keras.Model(z, keras.layers.Activation("tanh")(z))
+    >>> import onnx
+    >>> from onnx import TensorProto
+    >>> from onnx import helper
+    >>> graph = helper.make_graph(  # an artifact computing tanh, as export_part would write
+    ...     [helper.make_node("Tanh", ["z"], ["output"])], "tanh",
+    ...     [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 4])],
+    ...     [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 4])])
+    >>> path = os.path.join(tempfile.mkdtemp(), "generator.onnx")
+    >>> onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    >>> metadata = resolve_parts(model)[0]["generator"][1]
+    >>> record = build_sidecar("generator", model, metadata, input_specs(model), "onnx", "none",
+    ...                        None, None)
+    >>> _ = write_sidecar(sidecar_path(path), record)
+    >>> row = verify(path, model)
+    >>> row["passed"], row["tolerance"], row["max_abs_diff"] < 1e-6
+    (True, 'max_abs_diff <= 0.0001', True)
     """
     from keras_gen.export.converters import tflite_operators
     from keras_gen.export.inputs import sample_inputs

@@ -34,10 +34,12 @@ def save_interpolation_strip(path, images, value_range=(-1.0, 1.0), scale=2):
 
     Example:
 
-    ```python
-    frames = gan.generate(interpolate(z0, z1, steps=10))
-    save_interpolation_strip("walk.png", frames)
-    ```
+    >>> import os, tempfile
+    >>> from PIL import Image
+    >>> frames = np.linspace(-1, 1, 5)[:, None, None] * np.ones((5, 8, 8))  # dark to light
+    >>> path = save_interpolation_strip(os.path.join(tempfile.mkdtemp(), "walk.png"), frames)
+    >>> Image.open(path).size  # 5 tiles of 8 px, 1 px apart, upscaled 2x
+    (92, 20)
     """
     return save_image_strip(path, _frames(images), value_range=value_range, scale=scale)
 
@@ -59,9 +61,13 @@ def save_interpolation_gif(path, images, value_range=(-1.0, 1.0), scale=4, durat
 
     Example:
 
-    ```python
-    save_interpolation_gif("walk.gif", gan.generate(interpolate(z0, z1, 16)))
-    ```
+    >>> import os, tempfile
+    >>> from PIL import Image
+    >>> frames = np.linspace(-1, 1, 5)[:, None, None] * np.ones((5, 8, 8))  # dark to light
+    >>> path = save_interpolation_gif(os.path.join(tempfile.mkdtemp(), "walk.gif"), frames)
+    >>> gif = Image.open(path)
+    >>> gif.size, gif.n_frames  # 5 frames forward, 3 back: 1 2 3 4 5 4 3 2
+    ((32, 32), 8)
     """
     from PIL import Image
 

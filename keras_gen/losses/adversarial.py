@@ -114,10 +114,15 @@ def gradient_penalty(critic, real, fake, epsilon):
 
     Example:
 
-    ```python
-    penalty = gradient_penalty(lambda x: discriminator(x, training=True),
-                               real, fake, keras.random.uniform((n, 1, 1, 1)))
-    ```
+    A linear critic `x . w` has gradient `w` everywhere: with `||w|| = 5`
+    the penalty is `(5 - 1)^2 = 16`.
+
+    >>> import keras
+    >>> w = ops.convert_to_tensor([[3.0], [4.0]])
+    >>> real, fake = ops.ones((4, 2)), ops.zeros((4, 2))
+    >>> epsilon = keras.random.uniform((4, 1), seed=0)
+    >>> float(gradient_penalty(lambda x: ops.matmul(x, w), real, fake, epsilon))
+    16.0
 
     Reference: Gulrajani et al., "Improved Training of Wasserstein GANs",
     NeurIPS 2017, Algorithm 1.

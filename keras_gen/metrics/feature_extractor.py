@@ -68,10 +68,11 @@ def load_feature_extractor(domain="mnist"):
 
     Example:
 
-    ```python
-    extractor = load_feature_extractor("mnist")
-    features = extract_features(extractor, images, value_range=(-1, 1))
-    ```
+    >>> extractor = load_feature_extractor("mnist")
+    >>> extractor.input_shape, extractor.output_shape
+    ((None, 28, 28, 1), (None, 64))
+    >>> extract_features(extractor, np.zeros((5, 28, 28, 1))).shape
+    (5, 64)
     """
     check_in("domain", domain, FEATURE_DOMAINS)
     path = weights_path(domain)
@@ -108,6 +109,13 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
 
     Returns:
         Array `(n, feature_dim)`.
+
+    Example:
+
+    >>> images = np.random.default_rng(0).uniform(-1, 1, (5, 784))  # flat rows in [-1, 1]
+    >>> features = extract_features("mnist", images, value_range=(-1, 1))
+    >>> features.shape, features.dtype
+    ((5, 64), dtype('float64'))
     """
     if isinstance(feature_model, str):
         feature_model = load_feature_extractor(feature_model)

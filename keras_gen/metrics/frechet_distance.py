@@ -78,9 +78,18 @@ def fid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Example:
 
-    ```python
-    fid = fid_score(x_test[:2000], gan.sample(2000), "mnist", value_range=(-1, 1))
-    ```
+    >>> from keras_gen.data.digits import load_digits
+    >>> from keras_gen.data.image_to_image import resize_images
+    >>> from keras_gen.metrics.feature_extractor import load_feature_extractor
+    >>> digits = resize_images(load_digits(limit=64)[0], 28)  # in [0, 1], MNIST's size
+    >>> noise = np.random.default_rng(0).random((64, 28, 28, 1))
+    >>> mnist = load_feature_extractor("mnist")  # what feature_model="mnist" loads
+    >>> fid_score(digits, digits, mnist)
+    0.0
+    >>> round(fid_score(digits[:32], digits[32:], mnist), 1)  # two halves of the digits
+    8.5
+    >>> round(fid_score(digits, noise, mnist), 1)
+    49.0
 
     Reference: Heusel et al., NeurIPS 2017.
     """

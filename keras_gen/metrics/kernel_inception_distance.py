@@ -73,9 +73,18 @@ def kid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Example:
 
-    ```python
-    kid, kid_std = kid_score(x_test[:2000], gan.sample(2000), "mnist", value_range=(-1, 1))
-    ```
+    >>> from keras_gen.data.digits import load_digits
+    >>> from keras_gen.data.image_to_image import resize_images
+    >>> from keras_gen.metrics.feature_extractor import load_feature_extractor
+    >>> digits = resize_images(load_digits(limit=64)[0], 28)  # in [0, 1], MNIST's size
+    >>> noise = np.random.default_rng(0).random((64, 28, 28, 1))
+    >>> mnist = load_feature_extractor("mnist")  # what feature_model="mnist" loads
+    >>> kid, kid_std = kid_score(digits, noise, mnist, subsets=10, subset_size=32)
+    >>> round(kid, 1)
+    2.9
+    >>> kid, kid_std = kid_score(digits[:32], digits[32:], mnist, subsets=10, subset_size=32)
+    >>> round(kid, 1)  # unbiased: near 0 for the same distribution, and may be negative
+    -0.2
 
     Reference: Bińkowski et al., ICLR 2018.
     """

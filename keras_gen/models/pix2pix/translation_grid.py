@@ -35,10 +35,18 @@ class TranslationGrid(keras.callbacks.Callback):
 
     Example:
 
-    ```python
-    grid = TranslationGrid("runs/p2p", x_test[:4], y_test[:4])
-    model.fit(x, y, epochs=5, callbacks=[grid])
-    ```
+    >>> import tempfile
+    >>> from PIL import Image
+    >>> from keras_gen.models.pix2pix.pix2pix import Pix2Pix
+    >>> model = Pix2Pix(image_size=8, generator_filters=4, discriminator_filters=4)
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (2, 8, 8, 3)).astype("float32")
+    >>> grid = TranslationGrid(tempfile.mkdtemp(), x, x)
+    >>> grid.set_model(model)
+    >>> grid.on_epoch_end(0)  # what `model.fit(..., callbacks=[grid])` calls
+    >>> os.path.basename(grid.paths[0])
+    'translations_epoch_001.png'
+    >>> Image.open(grid.paths[0]).size  # 3 columns by 2 rows of 8x8 tiles, 1 px apart
+    (28, 19)
 
     Reference: the input | output | ground truth figures of Isola et al.,
     "Image-to-Image Translation with Conditional Adversarial Networks", 2017.
