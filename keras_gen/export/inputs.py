@@ -139,9 +139,14 @@ def load_representative(data, model, metadata, seed=1):
 
     Example:
 
-    ```python
-    calibration = load_representative("latent", generator, metadata)
-    ```
+    >>> import keras
+    >>> z = keras.Input((4,), name="z")
+    >>> generator = keras.Model(z, keras.layers.Dense(3)(z))
+    >>> metadata = {"inputs": {"z": {"distribution": "normal", "range": None}}}
+    >>> load_representative("latent", generator, metadata)["z"].shape
+    (128, 4)
+    >>> load_representative(np.zeros((5, 4), "float32"), generator, metadata)["z"].shape
+    (5, 4)
     """
     specs = input_specs(model)
     names = [spec[0] for spec in specs]
