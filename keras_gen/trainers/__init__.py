@@ -14,11 +14,16 @@ loop — is here, behind three small entry points:
 - `ReplicaSeedGenerator`, `scale_loss_for_replicas`, `check_batch_size`:
   per-replica noise and loss scaling under `tf.distribute` (see
   `keras_gen.distribute`).
+- `set_device_feed(mode)` / `staged_fit_arguments`: every model's `fit` stages
+  NumPy training arrays on the accelerator (`DeviceDataset`) where that pays.
 - `compile_function(fn)`: compiles a pure function of tensors (XLA on
   TensorFlow and JAX) for long sampling loops such as AIS.
 """
 
 from keras_gen.trainers.adversarial_model import AdversarialModel
+from keras_gen.trainers.device_feed import get_device_feed
+from keras_gen.trainers.device_feed import set_device_feed
+from keras_gen.trainers.device_feed import staged_fit_arguments
 from keras_gen.trainers.functions import compile_function
 from keras_gen.trainers.functions import distribution_replicas
 from keras_gen.trainers.minimize import minimize

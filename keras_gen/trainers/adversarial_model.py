@@ -3,6 +3,7 @@
 import keras
 from keras.src.saving import serialization_lib
 
+from keras_gen.trainers.device_feed import staged_fit_arguments
 from keras_gen.trainers.optimizer_group import OptimizerGroup
 from keras_gen.trainers.replicas import check_batch_size
 
@@ -118,7 +119,7 @@ class AdversarialModel(keras.Model):
         check_batch_size(batch_size, replicas)
         if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
             self._check_evaluation_step()
-        return super().fit(x, y, batch_size, *args, **kwargs)
+        return super().fit(**staged_fit_arguments(x, y, (batch_size, *args), kwargs))
 
     def evaluate(self, *args, **kwargs):
         self._check_evaluation_step()

@@ -9,6 +9,7 @@ from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
@@ -186,6 +187,10 @@ class Autoencoder(keras.Model):
     @property
     def metrics(self):
         return super().metrics + [self.reconstruction_tracker, self.penalty_tracker]
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`; NumPy arrays reach an accelerator as `keras_gen.data.set_device_feed` says."""
+        return super().fit(**staged_fit_arguments(x, y, args, kwargs))
 
     # ----- the shared interface --------------------------------------------
     def encode(self, x):

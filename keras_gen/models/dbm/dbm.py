@@ -9,6 +9,7 @@ from keras_gen.models.rbm.random_stream import restore_seed_state
 from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
@@ -221,7 +222,7 @@ class DBM(keras.Model):
     def fit(self, x=None, y=None, *args, **kwargs):
         if isinstance(x, (np.ndarray, list)):
             x = self._check_input("x", x)
-        return super().fit(x, None, *args, **kwargs)
+        return super().fit(**staged_fit_arguments(x, None, args, kwargs))
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus persistent-chain model term of the energy."""

@@ -10,6 +10,7 @@ from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.rbm.random_stream import restore_seed_state
 from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_in
@@ -234,7 +235,7 @@ class RBM(GibbsSampling, keras.Model):
             kwargs["validation_data"] = self._check_training_data(*validation[:2], *validation[2:3])
         elif validation is not None and _is_array_like(validation):
             kwargs["validation_data"] = self._check_training_data(validation, None)[0]
-        return super().fit(x, y, *args, **kwargs)
+        return super().fit(**staged_fit_arguments(x, y, args, kwargs))
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         x, y = self._check_training_data(x, y)

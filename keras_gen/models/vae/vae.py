@@ -11,6 +11,7 @@ from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.models.vae import likelihoods
 from keras_gen.models.vae.export_parts import export_parts
 from keras_gen.trainers import ReplicaSeedGenerator
+from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
@@ -237,7 +238,7 @@ class VAE(keras.Model):
 
     def fit(self, x=None, y=None, **kwargs):
         self._check_data(x)
-        return super().fit(x, y, **kwargs)
+        return super().fit(**staged_fit_arguments(x, y, (), kwargs))
 
     def evaluate(self, x=None, y=None, **kwargs):
         self._check_data(x)
