@@ -18,8 +18,10 @@ paper's labels <-> photo runs, uses no identity loss (the paper adds it only
 for painting -> photo). Scaled down for two CPU cores: 32-filter networks
 (the papers': 64) and 20 of the paper's 200 epochs; the settings are in the
 JSON. (16 filters and 50 epochs gave 0.274 vs 0.440, ratio 0.62; 48
-filters and 20 epochs 0.193 vs 0.441, ratio 0.44: CycleGAN's accuracy swings
-widely between settings and runs, Pix2Pix's hardly.)
+filters and 20 epochs 0.193 vs 0.441, ratio 0.44; the defaults with
+`--seed 1` 0.202 vs 0.442, ratio 0.46, against seed 0's 0.283 vs 0.424:
+CycleGAN's accuracy swings widely between settings and seeds, Pix2Pix's
+hardly. `--tag` names a replicate's files.)
 
     python benchmarks/cyclegan_vs_pix2pix_labels.py           # ~30 min on 2 cores
     python benchmarks/cyclegan_vs_pix2pix_labels.py --quick   # smoke run
@@ -46,6 +48,8 @@ from keras_gen.data import UnpairedImageDataset  # noqa: E402
 from keras_gen.data import resize_images  # noqa: E402
 from keras_gen.models.cyclegan import CycleGAN  # noqa: E402
 from keras_gen.models.pix2pix import Pix2Pix  # noqa: E402
+from keras_gen.models.pix2pix.patchgan_discriminator import default_patchgan_layers  # noqa: E402
+from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_receptive_field  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
@@ -63,10 +67,17 @@ def parse():
     parser.add_argument("--batch-size", type=int, default=1)
     parser.add_argument("--filters", type=int, default=32)
     parser.add_argument("--residual-blocks", type=int, default=6)
+    parser.add_argument("--discriminator-layers", type=int, default=None,
+                        help="PatchGAN stride-2 blocks of both models (default: scaled to the "
+                             "image, 2 = 34x34 patches at 128 px; 3 = the 70x70 PatchGAN that "
+                             "the CycleGAN paper used at 128 px)")
     parser.add_argument("--identity-weight", type=float, default=0.0,
                         help="CycleGAN identity loss as a fraction of lambda; 0 as in the paper's "
                              "Cityscapes labels<->photo runs (0.5 is its painting->photo setting)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tag", default="",
+                        help="suffix for the JSON and PNG names (e.g. seed1), so a replicate run "
+                             "does not overwrite the default one")
     parser.add_argument("--save", default=None,
                         help="folder to keep the trained models in (cyclegan.keras, pix2pix.keras), "
                              "e.g. for benchmarks/export_parity_latency.py --target")
@@ -112,7 +123,8 @@ def main():
     results = {}
     keras.utils.set_random_seed(args.seed)
     pix2pix = Pix2Pix(image_size=args.size, generator_filters=args.filters,
-                      discriminator_filters=args.filters)
+                      discriminator_filters=args.filters,
+                      discriminator_layers=args.discriminator_layers)
     pix2pix.compile(generator_optimizer=adam(), discriminator_optimizer=adam(), jit_compile=True)
     started = time.time()
     pix2pix.fit(PairedImageDataset(photos, labels, batch_size=args.batch_size, seed=args.seed),
@@ -125,6 +137,7 @@ def main():
     keras.utils.set_random_seed(args.seed)
     cyclegan = CycleGAN(image_size=args.size, generator_filters=args.filters,
                         discriminator_filters=args.filters, residual_blocks=args.residual_blocks,
+                        discriminator_layers=args.discriminator_layers,
                         identity_weight=args.identity_weight, seed=args.seed)
     total_steps = args.epochs * steps_per_epoch
     cyclegan.compile(total_steps=total_steps)
@@ -153,7 +166,7 @@ def main():
     ratio = results["cyclegan"]["label_accuracy"] / results["pix2pix"]["label_accuracy"]
 
     os.makedirs(RESULTS, exist_ok=True)
-    suffix = "_quick" if args.quick else ""
+    suffix = ("_quick" if args.quick else "") + (f"_{args.tag}" if args.tag else "")
     rows = np.stack([test_photos[:6], cg_labels[:6], p2p_labels[:6], test_labels[:6]], 1)
     picture = os.path.join(RESULTS, f"{NAME}{suffix}.png")
     save_image_grid(picture, rows.reshape((-1,) + rows.shape[2:]), 4, value_range=(-1, 1),
@@ -169,10 +182,12 @@ def main():
         "results": results,
         "palette": palette.astype(int).tolist(),
         "settings": {
-            "quick": args.quick, "image_size": args.size, "epochs": args.epochs,
+            "quick": args.quick, "seed": args.seed, "image_size": args.size, "epochs": args.epochs,
             "batch_size": args.batch_size, "steps_each": total_steps,
             "generator_filters": args.filters, "discriminator_filters": args.filters,
             "cyclegan_residual_blocks": args.residual_blocks,
+            "discriminator_receptive_field": patchgan_receptive_field(
+                args.discriminator_layers or default_patchgan_layers(args.size)),
             "cyclegan": {"cycle_weight": cyclegan.cycle_weight,
                          "identity_weight": cyclegan.identity_weight,
                          "pool_size": cyclegan.pool_size,
