@@ -189,7 +189,7 @@ class Autoencoder(keras.Model):
         return super().metrics + [self.reconstruction_tracker, self.penalty_tracker]
 
     def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit`; NumPy arrays reach an accelerator as `keras_gen.data.set_device_feed` says."""
+        """`keras.Model.fit`; NumPy arrays reach an accelerator as `keras_gen.trainers.set_device_feed` says."""
         return super().fit(**staged_fit_arguments(x, y, args, kwargs))
 
     # ----- the shared interface --------------------------------------------
