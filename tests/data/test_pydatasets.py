@@ -168,3 +168,21 @@ def test_device_dataset_bad_input():
         DeviceDataset(np.zeros((0, 2)))
     with pytest.raises(ValueError, match="numeric"):
         DeviceDataset(np.array([["a"], ["b"]]))
+
+
+def test_device_dataset_sends_large_arrays_in_pieces_unchanged(monkeypatch):
+    from keras_gen.data import device_dataset
+
+    monkeypatch.setattr(device_dataset, "CHUNK_BYTES", 1000)  # 17 rows of 56 bytes a piece
+    sent = []
+    convert = keras.ops.convert_to_tensor
+    monkeypatch.setattr(device_dataset.keras.ops, "convert_to_tensor",
+                        lambda values, dtype=None: sent.append(len(values)) or convert(values, dtype))
+    x = np.arange(300 * 7, dtype="float64").reshape(300, 7)
+    data = DeviceDataset(x, y=np.arange(300), batch_size=64, shuffle=False)
+    assert sent[:18] == [17] * 17 + [11]
+    batches = [data[index] for index in range(len(data))]
+    served = np.concatenate([keras.ops.convert_to_numpy(batch[0]) for batch in batches])
+    labels = np.concatenate([keras.ops.convert_to_numpy(batch[1]) for batch in batches])
+    assert served.dtype == np.float32 and np.array_equal(served, x.astype("float32"))
+    assert np.array_equal(labels, np.arange(300))

@@ -162,8 +162,20 @@ def test_auto_stages_what_fits_a_quarter_of_free_accelerator_memory(mode, monkey
     mode("auto")
     x = np.zeros((100, 10), "float32")  # 4,000 bytes; staged it takes two copies
     monkeypatch.setattr(module, "_free_accelerator_bytes", lambda: 32_000)
-    staged = isinstance(staged_fit_arguments(x, None)["x"], DeviceDataset)
+    staged = isinstance(staged_fit_arguments(x, None, (), {"epochs": 2})["x"], DeviceDataset)
     # TensorFlow feeds arrays through tf.data (prefetching), so auto leaves it be.
     assert staged == (backend in ("jax", "torch"))
     monkeypatch.setattr(module, "_free_accelerator_bytes", lambda: 31_999)
+    assert staged_fit_arguments(x, None, (), {"epochs": 2})["x"] is x
+
+
+def test_auto_leaves_a_one_epoch_call_to_keras(mode, monkeypatch):
+    import sys
+
+    module = sys.modules["keras_gen.trainers.device_feed"]
+    mode("auto")
+    monkeypatch.setattr(module, "_free_accelerator_bytes", lambda: 10**12)
+    x = np.zeros((100, 10), "float32")
+    # The copy costs about an epoch of Keras's feed; one epoch never wins it back.
     assert staged_fit_arguments(x, None)["x"] is x
+    assert staged_fit_arguments(x, None, (), {"epochs": 5, "initial_epoch": 4})["x"] is x
