@@ -76,8 +76,9 @@ class RepeatedBatch(keras.utils.PyDataset):
 def feeds(x, batch, steps, binary=True):
     yield "numpy", dict(x=x, batch_size=batch, shuffle=True)
     if keras.backend.backend() in ("jax", "torch"):
-        # The same call with keras-gen's staging forced on (what `fit(x)` does
-        # by itself on a JAX or torch GPU): the arrays become a DeviceDataset.
+        # The same call with keras-gen's staging forced on (what a `fit(x)` of
+        # two or more epochs does by itself on a JAX or torch GPU): the arrays
+        # become a DeviceDataset.
         yield "numpy_staged", dict(x=x, batch_size=batch, shuffle=True, device_feed="always")
     if binary:
         yield "pydataset", dict(x=ArraySequence(x, batch))
