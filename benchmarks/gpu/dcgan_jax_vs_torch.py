@@ -66,8 +66,8 @@ def keras_gen_fit(cfg, images, policy="mixed_bfloat16", feed="numpy", epochs=1):
     feed="keras_numpy": the same with `set_device_feed("never")`, Keras
     copying each batch to the device one step ahead. feed="device":
     `fit(DeviceDataset(x))`, the images staged on the device once, the raw
-    loop's placement. epochs > 1: one `fit(x, epochs=epochs)` call per
-    timing, reported per epoch, so the staging copy is paid once per call as
+    loop's placement. epochs > 1: one `fit(..., epochs=epochs)` call per
+    timing, reported per epoch, so a staging copy is paid once per call as
     in a user's single `fit`.
     """
     keras.mixed_precision.set_global_policy(policy)
@@ -82,7 +82,7 @@ def keras_gen_fit(cfg, images, policy="mixed_bfloat16", feed="numpy", epochs=1):
                     for count in (cfg["warmup"], steps)}
 
         def epoch(count):
-            gan.fit(datasets[count], epochs=1, verbose=0)
+            gan.fit(datasets[count], epochs=epochs, verbose=0)
     else:
         mode = "never" if feed == "keras_numpy" else "auto"
 
@@ -101,7 +101,7 @@ def keras_gen_fit(cfg, images, policy="mixed_bfloat16", feed="numpy", epochs=1):
         start = time.perf_counter()
         epoch(steps)
         jax.block_until_ready(gan.generator.trainable_weights[0].value)
-        return (time.perf_counter() - start) / (epochs if feed == "numpy" else 1)
+        return (time.perf_counter() - start) / epochs
 
     return timed
 

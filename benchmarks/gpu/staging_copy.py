@@ -27,6 +27,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.data import DeviceDataset  # noqa: E402
+from keras_gen.utils import atomic_path  # noqa: E402
 
 
 def timed(function, tries=3):
@@ -75,7 +76,7 @@ def main():
         print(name, [round(value, 3) for value in seconds], round(report[name]["GB_per_s"], 1))
     path = args.out or os.path.join(os.path.dirname(__file__), "..", "results",
                                     "staging_copy_quick.json" if args.quick else "staging_copy.json")
-    with open(path, "w") as file:
+    with atomic_path(path) as temporary, open(temporary, "w") as file:
         json.dump(report, file, indent=1)
 
 

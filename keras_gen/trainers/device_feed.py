@@ -12,9 +12,8 @@ Keras unchanged.
 Staging costs one copy per `fit` call. On the H200 a staged DCGAN epoch
 (1.26 GB) ran 0.62 s against 0.83-0.91 s through Keras's feed, and the copy
 added about 0.24 s to a call (0.4 s before it was sent in pieces): one
-epoch loses, two win. So auto mode
-stages only a `fit` that runs at least `MIN_EPOCHS` epochs; a loop of
-`fit(epochs=1)` calls stays on Keras's feed.
+epoch loses, two win. So auto mode stages only a `fit` that runs at least
+`MIN_EPOCHS` epochs; a loop of `fit(epochs=1)` calls stays on Keras's feed.
 """
 
 import inspect
