@@ -33,7 +33,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from keras_gen.metrics.ais import ais_log_likelihood  # noqa: E402
+from keras_gen.models.rbm.ais import ais_log_likelihood  # noqa: E402
 from keras_gen.models import RBM  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402

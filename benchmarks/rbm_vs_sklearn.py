@@ -62,7 +62,7 @@ def worker(problem, limit, steps_per_execution, jit_compile, seed, policy="float
 
     keras.config.set_dtype_policy(policy)
 
-    from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
+    from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
     from keras_gen.models import RBM
 
     settings = SETTINGS[problem]
@@ -172,7 +172,7 @@ def sklearn_epoch(problem, limit, seed, threads=None):
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     from sklearn.neural_network import BernoulliRBM
 
-    from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
+    from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
     from keras_gen.models import RBM
 
     settings = SETTINGS[problem]

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gen.data._epoch_dataset import EpochDataset
+from keras_gen.data.epoch_dataset import EpochDataset
 
 __all__ = ["DeviceDataset"]
 

@@ -1,10 +1,10 @@
 """scikit-learn's embedded 8x8 handwritten digits: the default, download-free data."""
 
-from keras_gen.data._common import check_limit
-from keras_gen.data._common import check_scale
-from keras_gen.data._common import check_seed
-from keras_gen.data._common import check_split
-from keras_gen.data._common import finish
+from keras_gen.data.loader_checks import check_limit
+from keras_gen.data.loader_checks import check_scale
+from keras_gen.data.loader_checks import check_seed
+from keras_gen.data.loader_checks import check_split
+from keras_gen.data.loader_checks import finish
 
 __all__ = ["load_digits"]
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from keras_gen.data._epoch_dataset import EpochDataset
+from keras_gen.data.epoch_dataset import EpochDataset
 from keras_gen.data.scaling import to_unit
 
 __all__ = ["DynamicBinarizationDataset"]

@@ -4,12 +4,12 @@ import os
 
 import numpy as np
 
-from keras_gen.data._common import check_limit
-from keras_gen.data._common import check_scale
-from keras_gen.data._common import check_seed
-from keras_gen.data._common import check_split
-from keras_gen.data._common import finish
-from keras_gen.data._common import subset_indices
+from keras_gen.data.loader_checks import check_limit
+from keras_gen.data.loader_checks import check_scale
+from keras_gen.data.loader_checks import check_seed
+from keras_gen.data.loader_checks import check_split
+from keras_gen.data.loader_checks import finish
+from keras_gen.data.loader_checks import subset_indices
 
 __all__ = ["IMAGE_EXTENSIONS", "load_image_folder"]
 

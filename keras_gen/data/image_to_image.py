@@ -4,8 +4,8 @@ import os
 
 import numpy as np
 
-from keras_gen.data._common import check_limit
-from keras_gen.data._common import check_seed
+from keras_gen.data.loader_checks import check_limit
+from keras_gen.data.loader_checks import check_seed
 from keras_gen.data.npz import _check_path
 from keras_gen.data.npz import _read
 from keras_gen.data.npz import load_arrays

@@ -2,10 +2,10 @@
 
 import os
 
-from keras_gen.data._common import check_limit
-from keras_gen.data._common import check_scale
-from keras_gen.data._common import check_seed
-from keras_gen.data._common import check_split
+from keras_gen.data.loader_checks import check_limit
+from keras_gen.data.loader_checks import check_scale
+from keras_gen.data.loader_checks import check_seed
+from keras_gen.data.loader_checks import check_split
 from keras_gen.data.npz import load_arrays
 from keras_gen.data.npz import load_npz
 

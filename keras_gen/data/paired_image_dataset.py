@@ -1,6 +1,6 @@
 """Batches of image pairs with Pix2Pix's random jitter and mirroring."""
 
-from keras_gen.data._epoch_dataset import EpochDataset
+from keras_gen.data.epoch_dataset import EpochDataset
 from keras_gen.data.image_to_image import _check_batch
 from keras_gen.data.image_to_image import random_jitter
 

@@ -12,6 +12,6 @@ from keras_gen.trainers.replicas import ReplicaSeedGenerator
 from keras_gen.trainers.replicas import check_batch_size
 from keras_gen.trainers.replicas import replica_id
 from keras_gen.trainers.replicas import scale_loss_for_replicas
-from keras_gen.trainers.strategies import logical_cpu_devices
-from keras_gen.trainers.strategies import multi_worker_strategy
+from keras_gen.distribute.strategies import logical_cpu_devices
+from keras_gen.distribute.strategies import multi_worker_strategy
 from keras_gen.distribute.layouts import model_parallel

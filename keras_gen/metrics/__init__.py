@@ -6,4 +6,6 @@ Names are found in the submodules on first use, e.g.
 
 from keras_gen.utils.lazy import lazy_package_getattr
 
-__getattr__ = lazy_package_getattr(__name__, __path__)
+# `ais` and `pseudo_likelihood` moved to keras_gen.models.rbm; the old modules
+# only warn and forward.
+__getattr__ = lazy_package_getattr(__name__, __path__, skip=("ais", "pseudo_likelihood"))

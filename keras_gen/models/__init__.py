@@ -8,8 +8,8 @@ first, so any keras-gen `.keras` file loads without knowing its class.
 import importlib
 
 _FAMILIES = {
-    "rbm": ("RBM", "ClassificationRBM"),
-    "dbn": ("DBN", "ReplicatedSoftmaxRBM"),
+    "rbm": ("RBM", "ClassificationRBM", "ReplicatedSoftmaxRBM"),
+    "dbn": ("DBN",),
     "dbm": ("DBM",),
     "autoencoders": (
         "Autoencoder",

@@ -24,11 +24,11 @@ from keras_gen.trainers.adversarial_model import AdversarialModel
 from keras_gen.trainers.device_feed import get_device_feed
 from keras_gen.trainers.device_feed import set_device_feed
 from keras_gen.trainers.device_feed import staged_fit_arguments
-from keras_gen.trainers.functions import compile_function
-from keras_gen.trainers.functions import distribution_replicas
+from keras_gen.trainers.compile_function import compile_function
 from keras_gen.trainers.minimize import minimize
 from keras_gen.trainers.optimizer_group import OptimizerGroup
 from keras_gen.trainers.replicas import ReplicaSeedGenerator
 from keras_gen.trainers.replicas import check_batch_size
+from keras_gen.trainers.replicas import distribution_replicas
 from keras_gen.trainers.replicas import replica_id
 from keras_gen.trainers.replicas import scale_loss_for_replicas

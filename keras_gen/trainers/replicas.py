@@ -10,14 +10,42 @@ runs one SPMD program over the global batch) and torch they change nothing.
 
 import keras
 
-from keras_gen.trainers.functions import distribution_replicas
 
 __all__ = [
     "ReplicaSeedGenerator",
     "check_batch_size",
+    "distribution_replicas",
     "replica_id",
     "scale_loss_for_replicas",
 ]
+
+
+def distribution_replicas():
+    """Number of data-parallel replicas the current step is split over.
+
+    Returns:
+        `num_replicas_in_sync` of the active `tf.distribute` strategy on
+        TensorFlow, the batch-axis size of the `keras.distribution` on JAX,
+        else 1.
+
+    Example:
+
+    >>> distribution_replicas() >= 1
+    True
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return int(tf.distribute.get_strategy().num_replicas_in_sync)
+    if backend == "jax":
+        distribution = keras.distribution.distribution()
+        if distribution is not None:
+            mesh = distribution.device_mesh
+            batch_dim = getattr(distribution, "batch_dim_name", None)
+            if batch_dim in mesh.axis_names:
+                return int(mesh.shape[mesh.axis_names.index(batch_dim)])
+    return 1
 
 # An odd 32-bit constant (the golden ratio's fraction) spreads replica ids
 # over the seed space, so replica streams do not run into each other.

@@ -4,12 +4,12 @@ import importlib
 import pkgutil
 
 
-def lazy_package_getattr(package_name, package_path):
+def lazy_package_getattr(package_name, package_path, skip=()):
     """Returns a module `__getattr__` that finds public names in submodules.
 
     Each submodule holds one public class or function family; the package
     exposes them without importing every submodule (and its dependencies) up
-    front.
+    front. Submodules named in `skip` (deprecated aliases) are not searched.
 
     Example:
 
@@ -22,7 +22,7 @@ def lazy_package_getattr(package_name, package_path):
         if name.startswith("_"):
             raise AttributeError(name)
         for info in pkgutil.iter_modules(package_path):
-            if info.name.startswith("_") or info.name == "commands":
+            if info.name.startswith("_") or info.name in skip:
                 continue
             module = importlib.import_module(f"{package_name}.{info.name}")
             if name in getattr(module, "__all__", ()) or (

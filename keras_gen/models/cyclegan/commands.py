@@ -60,7 +60,7 @@ def train(args, run_dir):
     from keras_gen.data import UnpairedImageDataset
     from keras_gen.models.cyclegan.cyclegan import CycleGAN
     from keras_gen.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
-    from keras_gen.models.pix2pix.translation_grid import TranslationGrid
+    from keras_gen.callbacks.translation_grid import TranslationGrid
 
     (a_train, b_train), (a_test, b_test) = load_domains(args.data, args.limit, args.image_size)
     model = CycleGAN(
@@ -100,7 +100,7 @@ def train(args, run_dir):
 
 def translate(args, run_dir, model):
     """Translates `--count` test images of one domain (`--options '{"direction": "b_to_a"}'`)."""
-    from keras_gen.models.pix2pix.translation_grid import _rgb
+    from keras_gen.callbacks.translation_grid import _rgb
 
     direction = check_in("direction", parse_options(args).get("direction", "a_to_b"),
                          ("a_to_b", "b_to_a"))

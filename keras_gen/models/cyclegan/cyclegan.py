@@ -6,7 +6,7 @@ import numpy as np
 from keras_gen.models.cyclegan.image_pool import ImagePool
 from keras_gen.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
 from keras_gen.models.cyclegan.resnet_generator import resnet_generator
-from keras_gen.models.pix2pix import _checks
+from keras_gen.data import image_pair_checks
 from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_discriminator
 from keras_gen.trainers import AdversarialModel
 from keras_gen.trainers import minimize
@@ -182,7 +182,7 @@ class CycleGAN(AdversarialModel):
         )
 
     def _check_pairs(self, x, y):
-        _checks.check_image_pairs(x, y, self.image_size, ("a", self.channels_a),
+        image_pair_checks.check_image_pairs(x, y, self.image_size, ("a", self.channels_a),
                                   ("b", self.channels_b))
 
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -275,7 +275,7 @@ class CycleGAN(AdversarialModel):
         return self.generator_ba, self.generator_ab, self.channels_b
 
     def _run(self, networks, images, channels, batch_size):
-        images = _checks.to_image_batch("images", images, self.image_size, channels)
+        images = image_pair_checks.to_image_batch("images", images, self.image_size, channels)
         batch_size = check_positive_int("batch_size", batch_size)
         outputs = []
         for start in range(0, len(images), batch_size):

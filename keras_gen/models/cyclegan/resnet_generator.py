@@ -3,8 +3,8 @@
 import keras
 
 from keras_gen.layers.reflection_padding_2d import ReflectionPadding2D
-from keras_gen.models.pix2pix.unet_generator import NORMALIZATIONS
-from keras_gen.models.pix2pix.unet_generator import normalization_layer
+from keras_gen.layers.normalization import NORMALIZATIONS
+from keras_gen.layers.normalization import normalization_layer
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 

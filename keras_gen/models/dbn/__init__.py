@@ -1,5 +1,10 @@
 """Deep Belief Networks: `DBN` (greedy stack of RBMs; features, binary codes,
-generation, classifier initialisation) and `ReplicatedSoftmaxRBM` (word counts)."""
+generation, classifier initialisation)."""
 
-from keras_gen.models.dbn.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.models.dbn.dbn import DBN
+
+from keras_gen.utils.deprecation import moved_names_getattr  # noqa: E402
+
+__getattr__ = moved_names_getattr(
+    __name__, {"ReplicatedSoftmaxRBM": "keras_gen.models.rbm.replicated_softmax_rbm:ReplicatedSoftmaxRBM"}
+)

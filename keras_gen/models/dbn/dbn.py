@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.models.dbn.replicated_softmax_rbm import ReplicatedSoftmaxRBM
+from keras_gen.models.rbm.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int

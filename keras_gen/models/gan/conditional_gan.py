@@ -7,7 +7,7 @@ from keras import ops
 from keras_gen.models.gan.dcgan import dcgan_discriminator
 from keras_gen.models.gan.dcgan import dcgan_generator
 from keras_gen.models.gan.gan import GAN
-from keras_gen.models.gan.networks import network_shape
+from keras_gen.models.gan.network_checks import network_shape
 from keras_gen.utils import check_positive_int
 
 

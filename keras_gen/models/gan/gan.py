@@ -8,8 +8,8 @@ from keras.src.saving import serialization_lib
 
 from keras_gen.losses.adversarial import AdversarialLoss
 from keras_gen.losses.adversarial import gradient_penalty
-from keras_gen.models.gan.networks import activation_range
-from keras_gen.models.gan.networks import network_shape
+from keras_gen.models.gan.network_checks import activation_range
+from keras_gen.models.gan.network_checks import network_shape
 from keras_gen.trainers import AdversarialModel
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import minimize

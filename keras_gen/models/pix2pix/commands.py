@@ -53,7 +53,7 @@ def train(args, run_dir):
 
     from keras_gen.data import PairedImageDataset
     from keras_gen.models.pix2pix.pix2pix import Pix2Pix
-    from keras_gen.models.pix2pix.translation_grid import TranslationGrid
+    from keras_gen.callbacks.translation_grid import TranslationGrid
 
     (x_train, y_train), (x_test, y_test) = load_pairs(
         args.data, args.reverse, args.limit, args.image_size)
@@ -90,7 +90,7 @@ def _run_args(run_dir):
 
 def translate(args, run_dir, model):
     """Translates `--count` test images of `--data` (default: the run's); writes a PNG grid."""
-    from keras_gen.models.pix2pix.translation_grid import _rgb
+    from keras_gen.callbacks.translation_grid import _rgb
 
     recorded = _run_args(run_dir)
     options = parse_options(args)

@@ -4,8 +4,8 @@ import math
 
 import keras
 
-from keras_gen.models.pix2pix.unet_generator import NORMALIZATIONS
-from keras_gen.models.pix2pix.unet_generator import normalization_layer
+from keras_gen.layers.normalization import NORMALIZATIONS
+from keras_gen.layers.normalization import normalization_layer
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 

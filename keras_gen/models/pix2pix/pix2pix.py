@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gen.models.pix2pix import _checks
+from keras_gen.data import image_pair_checks
 from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_discriminator
 from keras_gen.models.pix2pix.unet_generator import check_unet_size
 from keras_gen.models.pix2pix.unet_generator import unet_generator
@@ -138,7 +138,7 @@ class Pix2Pix(AdversarialModel):
         )
 
     def _check_pairs(self, x, y):
-        _checks.check_image_pairs(x, y, self.image_size, ("source", self.input_channels),
+        image_pair_checks.check_image_pairs(x, y, self.image_size, ("source", self.input_channels),
                                   ("target", self.output_channels))
 
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -221,7 +221,7 @@ class Pix2Pix(AdversarialModel):
         Returns:
             A float32 NumPy array `(N, S, S, output_channels)` in [-1, 1].
         """
-        images = _checks.to_image_batch("images", images, self.image_size, self.input_channels)
+        images = image_pair_checks.to_image_batch("images", images, self.image_size, self.input_channels)
         batch_size = check_positive_int("batch_size", batch_size)
         outputs = [
             keras.ops.convert_to_numpy(

@@ -1,35 +1,14 @@
-"""The U-Net generator of Pix2Pix, and the normalization choice shared with CycleGAN."""
+"""The U-Net generator of Pix2Pix."""
 
 import keras
 
+from keras_gen.layers.normalization import NORMALIZATIONS
+from keras_gen.layers.normalization import normalization_layer
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 from keras_gen.utils import check_probability
 
-__all__ = ["unet_generator", "normalization_layer", "default_unet_depth"]
-
-NORMALIZATIONS = ("instance", "batch", "none")
-
-
-def normalization_layer(kind, name):
-    """Returns the normalization layer `kind` ("instance", "batch" or "none").
-
-    Instance normalization is `GroupNormalization(groups=-1)` (one group per
-    channel): identical in training and inference, so exported generators
-    behave like the trained ones, and it converts to ONNX and TFLite.
-
-    Example:
-
-    >>> normalization_layer("instance", "norm").groups
-    -1
-    """
-    check_in("normalization", kind, NORMALIZATIONS)
-    if kind == "instance":
-        return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, name=name)
-    if kind == "batch":
-        return keras.layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
-    return keras.layers.Identity(name=name)
-
+__all__ = ["unet_generator", "default_unet_depth"]
 
 def default_unet_depth(image_size):
     """Halvings down to a 1x1 bottleneck (or as far as `image_size` halves), at most 8.

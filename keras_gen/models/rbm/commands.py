@@ -134,7 +134,7 @@ def train(args, run_dir):
             metrics["test_accuracy"] = float(np.mean(model.predict(x_test) == y_test))
         else:
             if not gaussian:
-                from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
+                from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
 
                 metrics["test_pseudo_likelihood"] = float(pseudo_log_likelihood(model, x_test, seed=args.seed).mean())
             if y is not None and y_test is not None:
@@ -181,8 +181,8 @@ def evaluate(args, run_dir, model):
     `--options` JSON keys: `ais` (bool, default true for Bernoulli RBMs),
     `ais_runs` (100), `ais_betas` (14500), `split` ("test").
     """
-    from keras_gen.metrics.ais import ais_log_likelihood
-    from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
+    from keras_gen.models.rbm.ais import ais_log_likelihood
+    from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
 
     options = parse_options(args, {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"})
     record = _read_data_record(run_dir)

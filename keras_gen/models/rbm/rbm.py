@@ -4,7 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.metrics.pseudo_likelihood import stochastic_pseudo_log_likelihood
+from keras_gen.models.rbm.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.gibbs_sampling import GibbsSampling
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.rbm.random_stream import restore_seed_state

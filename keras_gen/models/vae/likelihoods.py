@@ -133,12 +133,12 @@ def tfp_log_likelihood(likelihood, targets, decoder_output, log_scale=None):
 
     Example:
 
-    >>> from keras_gen.trainers.distributions import tfp_available
+    >>> from keras_gen.models.vae.tfp_distributions import tfp_available
     >>> x, logits = keras.ops.ones((1, 3)), keras.ops.zeros((1, 3))
     >>> not tfp_available() or abs(float(tfp_log_likelihood("bernoulli", x, logits)[0]) + 2.0794) < 1e-4
     True
     """
-    from keras_gen.trainers.distributions import tfp_distributions
+    from keras_gen.models.vae.tfp_distributions import tfp_distributions
 
     tfd = tfp_distributions()
     targets = ops.convert_to_tensor(targets, dtype=decoder_output.dtype)
@@ -159,11 +159,11 @@ def tfp_gaussian_kl(mean, log_var):
 
     Example:
 
-    >>> from keras_gen.trainers.distributions import tfp_available
+    >>> from keras_gen.models.vae.tfp_distributions import tfp_available
     >>> not tfp_available() or float(tfp_gaussian_kl(keras.ops.zeros((1, 2)), keras.ops.zeros((1, 2)))[0]) == 0.0
     True
     """
-    from keras_gen.trainers.distributions import tfp_distributions
+    from keras_gen.models.vae.tfp_distributions import tfp_distributions
 
     tfd = tfp_distributions()
     posterior = tfd.MultivariateNormalDiag(loc=mean, scale_diag=ops.exp(0.5 * log_var))

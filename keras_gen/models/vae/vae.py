@@ -95,7 +95,7 @@ class VAE(keras.Model):
             "distribution_backend", distribution_backend, _DISTRIBUTION_BACKENDS
         )
         if distribution_backend == "tfp":
-            from keras_gen.trainers.distributions import tfp_distributions
+            from keras_gen.models.vae.tfp_distributions import tfp_distributions
 
             tfp_distributions()  # fails now, with the reason, on torch or without TFP
         self.data_shape, encoder_units = check_networks(encoder, decoder, variational=True)

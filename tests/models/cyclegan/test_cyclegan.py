@@ -7,7 +7,7 @@ import pytest
 from keras_gen.models.cyclegan import CycleGAN
 from keras_gen.models.cyclegan import LinearDecaySchedule
 from keras_gen.models.cyclegan import resnet_generator
-from keras_gen.models.pix2pix import TranslationGrid
+from keras_gen.callbacks.translation_grid import TranslationGrid
 from tests.helpers import assert_models_identical
 
 SIZE = 16

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_gen.models.pix2pix import Pix2Pix
-from keras_gen.models.pix2pix import TranslationGrid
+from keras_gen.callbacks.translation_grid import TranslationGrid
 from tests.helpers import assert_models_identical
 
 SIZE = 16

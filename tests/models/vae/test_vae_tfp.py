@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_gen.models.vae import VAE
-from keras_gen.trainers.distributions import tfp_available
+from keras_gen.models.vae.tfp_distributions import tfp_available
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() not in ("tensorflow", "jax") or not tfp_available(),

@@ -9,25 +9,11 @@ only when asked (`distribution_backend="tfp"`).
 
 import keras
 
+from keras_gen.trainers.jax_compat import patch_jax_for_tfp
+
 __all__ = ["tfp_distributions", "tfp_available"]
 
 _INSTALL_HINT = "pip install tensorflow-probability tf-keras"
-
-
-def _patch_jax_for_tfp():
-    # TFP 0.25's JAX substrate reads `jax.interpreters.xla.pytype_aval_mappings`,
-    # which jax >= 0.7 removed; the same mapping still lives in `jax.core`.
-    import warnings
-
-    import jax
-    import jax.interpreters.xla as xla
-
-    if not hasattr(xla, "pytype_aval_mappings"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            mappings = getattr(jax.core, "pytype_aval_mappings", None)
-        if mappings is not None:
-            xla.pytype_aval_mappings = mappings
 
 
 def tfp_distributions():
@@ -65,7 +51,7 @@ def tfp_distributions():
             import tensorflow_probability as tfp
 
             return tfp.distributions
-        _patch_jax_for_tfp()
+        patch_jax_for_tfp()
         from tensorflow_probability.substrates import jax as tfp_jax
 
         return tfp_jax.distributions

@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from keras_gen.metrics.ais import ais_betas
-from keras_gen.metrics.ais import ais_log_likelihood
-from keras_gen.metrics.ais import ais_log_partition
-from keras_gen.metrics.ais import exact_log_partition
+from keras_gen.models.rbm.ais import ais_betas
+from keras_gen.models.rbm.ais import ais_log_likelihood
+from keras_gen.models.rbm.ais import ais_log_partition
+from keras_gen.models.rbm.ais import exact_log_partition
 from keras_gen.models import RBM
 
 

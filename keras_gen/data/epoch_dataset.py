@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gen.data._common import check_seed
+from keras_gen.data.loader_checks import check_seed
 
 
 class EpochDataset(keras.utils.PyDataset):

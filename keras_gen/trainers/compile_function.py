@@ -1,4 +1,4 @@
-"""Compiling pure tensor functions per backend, and distribution facts."""
+"""Compiling a pure tensor function for the current backend."""
 
 import keras
 
@@ -43,31 +43,3 @@ def compile_function(function, jit_compile=True):
 
         return no_grad_function
     return function
-
-
-def distribution_replicas():
-    """Number of data-parallel replicas the current step is split over.
-
-    Returns:
-        `num_replicas_in_sync` of the active `tf.distribute` strategy on
-        TensorFlow, the batch-axis size of the `keras.distribution` on JAX,
-        else 1.
-
-    Example:
-
-    >>> distribution_replicas() >= 1
-    True
-    """
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        return int(tf.distribute.get_strategy().num_replicas_in_sync)
-    if backend == "jax":
-        distribution = keras.distribution.distribution()
-        if distribution is not None:
-            mesh = distribution.device_mesh
-            batch_dim = getattr(distribution, "batch_dim_name", None)
-            if batch_dim in mesh.axis_names:
-                return int(mesh.shape[mesh.axis_names.index(batch_dim)])
-    return 1

@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_gen.metrics.pseudo_likelihood import pseudo_log_likelihood
+from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
 from keras_gen.models import RBM
 
 

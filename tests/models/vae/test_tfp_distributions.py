@@ -1,7 +1,7 @@
 import keras
 import pytest
 
-from keras_gen.trainers.distributions import tfp_distributions
+from keras_gen.models.vae.tfp_distributions import tfp_distributions
 
 
 @pytest.mark.skipif(keras.backend.backend() not in ("tensorflow", "jax"), reason="TFP substrates")

@@ -4,7 +4,7 @@ import pytest
 
 from keras_gen.models import DBN
 from keras_gen.models import ReplicatedSoftmaxRBM
-from keras_gen.models.dbn.replicated_softmax_rbm import count_matrix
+from keras_gen.models.rbm.replicated_softmax_rbm import count_matrix
 
 # torch runs one step per execution only.
 STEPS = 1 if keras.backend.backend() == "torch" else 8
