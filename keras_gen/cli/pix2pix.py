@@ -4,24 +4,32 @@ import os
 
 import numpy as np
 
-from keras_gen.cli import parse_options
-from keras_gen.utils import atomic_path
-from keras_gen.utils import check_positive_int
+from keras_gen.cli import arguments
+from keras_gen.cli import runs
+from keras_gen.cli import training
 from keras_gen.utils import save_image_grid
+
+TRANSLATE_OPTIONS = {"reverse": None}
+EVALUATE_OPTIONS = {"reverse": None}
 
 
 def add_train_arguments(parser, model_name):
-    parser.add_argument("--image-size", type=int, default=None,
+    parser.add_argument("--image-size", type=arguments.positive_int, default=None,
                         help="resize the images to this size (default: the data's)")
-    parser.add_argument("--generator-filters", type=int, default=64)
-    parser.add_argument("--discriminator-filters", type=int, default=64)
-    parser.add_argument("--l1-weight", type=float, default=100.0, help="lambda of the L1 term")
-    parser.add_argument("--learning-rate", type=float, default=2e-4)
+    parser.add_argument("--generator-filters", type=arguments.positive_int, default=64,
+                        help="U-Net width (64 in the paper)")
+    parser.add_argument("--discriminator-filters", type=arguments.positive_int, default=64,
+                        help="PatchGAN width (64 in the paper)")
+    parser.add_argument("--l1-weight", type=arguments.non_negative_float, default=100.0,
+                        help="lambda of the L1 term")
+    parser.add_argument("--learning-rate", type=arguments.positive_float, default=2e-4,
+                        help="Adam learning rate of both networks")
     parser.add_argument("--reverse", action="store_true",
                         help="translate targets -> inputs (facades: photo -> label map)")
-    parser.add_argument("--limit", type=int, default=None, help="use at most this many pairs")
+    parser.add_argument("--limit", type=arguments.positive_int, default=None,
+                        help="use at most this many pairs")
     parser.add_argument("--no-augment", action="store_true", help="no jitter or mirroring")
-    parser.add_argument("--grid-every", type=int, default=1,
+    parser.add_argument("--grid-every", type=arguments.positive_int, default=1,
                         help="write the input | output | target grid every N epochs")
 
 
@@ -37,7 +45,6 @@ def load_pairs(path, reverse=False, limit=None, image_size=None):
         )
     (x_train, y_train), (x_test, y_test) = load_paired(path, reverse=reverse, limit=limit)
     if image_size is not None and image_size != x_train.shape[1]:
-        check_positive_int("image_size", image_size)
         x_train, y_train, x_test, y_test = (
             resize_images(a, image_size) for a in (x_train, y_train, x_test, y_test)
         )
@@ -72,9 +79,10 @@ def train(args, run_dir):
     data = PairedImageDataset(x_train, y_train, batch_size=args.batch_size or 1,
                               augment=not args.no_augment, seed=args.seed)
     grid = TranslationGrid(run_dir, x_test[:4], y_test[:4], every=args.grid_every)
-    history = model.fit(data, epochs=args.epochs or 200, verbose=args.verbose, callbacks=[grid])
-    with atomic_path(os.path.join(run_dir, "model.keras")) as tmp:
-        model.save(tmp)
+    history = model.fit(data, epochs=args.epochs or 200, verbose=args.verbose, callbacks=[grid, *training.training_callbacks(args, run_dir, model)])
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": tuple(y_train.shape[1:]),
+                                     "input_shape": list(x_train.shape[1:]), "value_range": [-1.0, 1.0]})
     return {
         "train_l1_loss": float(history.history["l1_loss"][-1]),
         "test_l1": _mean_l1(model.translate(x_test), y_test),
@@ -82,23 +90,16 @@ def train(args, run_dir):
     }
 
 
-def _run_args(run_dir):
-    from keras_gen.cli import read_run
-
-    return read_run(run_dir)["args"]
-
-
 def translate(args, run_dir, model):
     """Translates `--count` test images of `--data` (default: the run's); writes a PNG grid."""
     from keras_gen.callbacks.translation_grid import _rgb
 
-    recorded = _run_args(run_dir)
-    options = parse_options(args)
-    reverse = bool(options.get("reverse", recorded.get("reverse", False)))
+    recorded = runs.read_run(run_dir)["args"]
+    options = arguments.check_options(args.options, TRANSLATE_OPTIONS)
+    reverse = bool(recorded.get("reverse", False) if options["reverse"] is None else options["reverse"])
     _, (x_test, y_test) = load_pairs(args.data or recorded["data"], reverse,
                                      image_size=model.image_size)
-    count = check_positive_int("count", args.count)
-    x_test, y_test = x_test[:count], y_test[:count]
+    x_test, y_test = x_test[: args.count], y_test[: args.count]
     outputs = model.translate(x_test)
     rows = np.stack([_rgb(x_test), _rgb(outputs), _rgb(y_test)], axis=1)
     path = args.output or os.path.join(run_dir, "translations.png")
@@ -110,8 +111,9 @@ def translate(args, run_dir, model):
 
 def evaluate(args, run_dir, model):
     """Mean L1 ([0, 1] scale) of the test translations of `--data` (default: the run's)."""
-    recorded = _run_args(run_dir)
-    reverse = bool(parse_options(args).get("reverse", recorded.get("reverse", False)))
+    recorded = runs.read_run(run_dir)["args"]
+    options = arguments.check_options(args.options, EVALUATE_OPTIONS)
+    reverse = bool(recorded.get("reverse", False) if options["reverse"] is None else options["reverse"])
     _, (x_test, y_test) = load_pairs(args.data or recorded["data"], reverse,
                                      image_size=model.image_size)
     return {"test_l1": _mean_l1(model.translate(x_test), y_test)}

@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from keras_gen import cli
+from keras_gen.cli import main as cli
 
 
 @pytest.mark.slow
@@ -30,7 +30,7 @@ def test_bad_arguments(tmp_path, shared_data, capsys):
     code = cli.main(["train", "cyclegan", "--data", data, "--pool-size", "-1",
                      "--output", str(tmp_path / "r")])
     assert code == 2
-    assert "pool_size" in capsys.readouterr().err
+    assert "--pool-size" in capsys.readouterr().err
     code = cli.main(["train", "cyclegan", "--data", os.path.join(shared_data, "facades_128.npz"),
                      "--output", str(tmp_path / "s")])
     assert code == 2

@@ -4,23 +4,29 @@ import os
 
 import numpy as np
 
-from keras_gen.cli import parse_options
-from keras_gen.models.autoencoders.commands import add_data_arguments
-from keras_gen.models.autoencoders.commands import load_split
-from keras_gen.models.autoencoders.commands import read_data_info
-from keras_gen.models.autoencoders.commands import save_model
-from keras_gen.models.autoencoders.commands import write_data_info
+from keras_gen.cli import arguments
+from keras_gen.cli import plots
+from keras_gen.cli import runs
+from keras_gen.cli import training
+
+INTERPOLATE_OPTIONS = {"steps": 10}
+EVALUATE_OPTIONS = {"num_samples": 1000}
+
+
+def _observation_scale(text):
+    return text if text == "learned" else arguments.positive_float(text)
 
 
 def add_train_arguments(parser, model_name):
     """Adds the options of `keras-gen train vae`."""
-    add_data_arguments(parser)
+    arguments.add_network_arguments(parser)
     parser.set_defaults(hidden_units=(512, 256))
-    parser.add_argument("--latent-dim", type=int, default=16)
+    parser.add_argument("--latent-dim", type=arguments.positive_int, default=16, help="latent size")
     parser.add_argument("--likelihood", choices=("bernoulli", "gaussian", "continuous_bernoulli"),
-                        default="bernoulli")
-    parser.add_argument("--beta", type=float, default=1.0)
-    parser.add_argument("--observation-scale", default="1.0",
+                        default="bernoulli", help="decoder distribution p(x | z)")
+    parser.add_argument("--beta", type=arguments.positive_float, default=1.0,
+                        help="weight of the KL term (beta-VAE)")
+    parser.add_argument("--observation-scale", type=_observation_scale, default=1.0,
                         help="Gaussian decoder standard deviation, or 'learned'")
     parser.add_argument("--no-binarize", dest="binarize", action="store_false",
                         help="Bernoulli decoder: train on data that is already 0/1 instead of "
@@ -28,7 +34,7 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--distribution-backend", choices=("keras", "tfp"), default="keras",
                         help="keras: closed forms in keras.ops (every backend); tfp: TensorFlow "
                              "Probability (TensorFlow and JAX)")
-    parser.add_argument("--iwae-samples", type=int, default=100,
+    parser.add_argument("--iwae-samples", type=arguments.positive_int, default=100,
                         help="importance samples for the test NLL reported after training")
 
 
@@ -52,15 +58,14 @@ def _test_metrics(model, x_test, num_samples, seed=0):
 def _pictures(model, run_dir, x, y, image_shape, seed=0):
     import keras
 
-    from keras_gen.utils import save_image_grid
     from keras_gen.utils.plots import plot_latent_manifold
     from keras_gen.utils.plots import plot_latent_scatter
     from keras_gen.utils.plots import plot_reconstructions
 
     value_range = (float(x.min()), float(x.max()))
-    save_image_grid(os.path.join(run_dir, "samples.png"),
+    plots.save_grid(os.path.join(run_dir, "samples.png"),
                     keras.ops.convert_to_numpy(model.sample(64, seed=seed)),
-                    image_shape=image_shape, value_range=value_range, scale=2)
+                    image_shape=image_shape, value_range=value_range)
     plot_reconstructions(os.path.join(run_dir, "reconstructions.png"), x[:20],
                          model.reconstruct(x[:20]), columns=10, image_shape=image_shape,
                          value_range=value_range)
@@ -80,9 +85,10 @@ def train(args, run_dir):
 
     epochs = args.epochs or 20
     batch_size = args.batch_size or 100
-    scale = args.observation_scale if args.observation_scale == "learned" else float(args.observation_scale)
-    x, _, image_shape = load_split(args.data, "train", args.architecture, args.limit, args.seed)
-    x_test, y_test, _ = load_split(args.data, "test", args.architecture)
+    scale = args.observation_scale
+    dense = args.architecture == "dense"
+    x, _, image_shape = runs.load_split(args.data, "train", dense, limit=args.limit, seed=args.seed)
+    x_test, y_test, _ = runs.load_split(args.data, "test", dense)
     kwargs = {"likelihood": args.likelihood, "beta": args.beta, "observation_scale": scale,
               "binarize": args.likelihood == "bernoulli" and args.binarize,
               "distribution_backend": args.distribution_backend, "seed": args.seed}
@@ -91,9 +97,10 @@ def train(args, run_dir):
     else:
         model = VAE.dense(x.shape[1:], args.latent_dim, hidden_units=args.hidden_units, **kwargs)
     model.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
-    history = model.fit(x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=args.verbose)
-    save_model(model, run_dir)
-    write_data_info(run_dir, image_shape)
+    history = model.fit(x, epochs=epochs, batch_size=batch_size, shuffle=True, verbose=args.verbose,
+                        callbacks=training.training_callbacks(args, run_dir, model))
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": image_shape})
     _pictures(model, run_dir, x_test, y_test, image_shape, seed=args.seed)
     metrics = {"epochs": epochs, "train_loss": float(history.history["loss"][-1]),
                "train_kl": float(history.history["kl"][-1])}
@@ -102,22 +109,18 @@ def train(args, run_dir):
 
 
 def _run_data(args, run_dir):
-    from keras_gen.cli import read_run
-
-    record = read_run(run_dir)
+    record = runs.read_run(run_dir)
     data = args.data or record["args"]["data"]
-    return load_split(data, "test", record["args"].get("architecture", "dense"))
+    return runs.load_split(data, "test", flatten=record["args"].get("architecture", "dense") == "dense")
 
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` prior samples (`--output`, default RUN/samples.png)."""
     import keras
 
-    from keras_gen.utils import save_image_grid
-
     path = args.output or os.path.join(run_dir, "samples.png")
     images = keras.ops.convert_to_numpy(model.sample(args.count, seed=args.seed))
-    save_image_grid(path, images, image_shape=read_data_info(run_dir), scale=2,
+    plots.save_grid(path, images, image_shape=runs.image_shape(run_dir),
                     value_range=(float(images.min()), float(images.max()))
                     if model.likelihood == "gaussian" else (0.0, 1.0))
     print(f"samples: {path}")
@@ -128,23 +131,21 @@ def interpolate(args, run_dir, model):
     """Decodes straight lines between pairs of test images (`--options '{"steps": 10}'`)."""
     import keras
 
-    from keras_gen.utils import save_image_grid
-
-    steps = int(parse_options(args).get("steps", 10))
+    steps = arguments.check_options(args.options, INTERPOLATE_OPTIONS)["steps"]
     x, _, _ = _run_data(args, run_dir)
     rows = max(1, min(args.count, len(x) // 2))
     order = np.random.default_rng(args.seed).permutation(len(x))[: 2 * rows]
     path_images = keras.ops.convert_to_numpy(model.interpolate(x[order[:rows]], x[order[rows:]], steps))
     path = args.output or os.path.join(run_dir, "interpolation.png")
-    save_image_grid(path, path_images.reshape((-1,) + path_images.shape[2:]), columns=steps,
-                    image_shape=read_data_info(run_dir), scale=2)
+    plots.save_grid(path, path_images.reshape((-1,) + path_images.shape[2:]), columns=steps,
+                    image_shape=runs.image_shape(run_dir))
     print(f"interpolation: {path}")
     return path
 
 
 def evaluate(args, run_dir, model):
     """Test negative ELBO and IWAE NLL (`--options '{"num_samples": 1000}'`), plus pictures."""
-    options = parse_options(args)
+    options = arguments.check_options(args.options, EVALUATE_OPTIONS)
     x, y, image_shape = _run_data(args, run_dir)
-    _pictures(model, run_dir, x, y, read_data_info(run_dir) or image_shape, seed=args.seed)
-    return _test_metrics(model, x, int(options.get("num_samples", 1000)), seed=args.seed)
+    _pictures(model, run_dir, x, y, runs.image_shape(run_dir, image_shape), seed=args.seed)
+    return _test_metrics(model, x, int(options["num_samples"]), seed=args.seed)

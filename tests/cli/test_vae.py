@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from keras_gen import cli
+from keras_gen.cli import main as cli
 
 
 @pytest.mark.slow

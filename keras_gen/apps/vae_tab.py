@@ -6,13 +6,13 @@ from statistics import NormalDist
 import gradio as gr
 import numpy as np
 
-from apps.display import grid
-from apps.display import guarded
-from apps.inputs import parse_float
-from apps.inputs import ImageUpload
-from apps.inputs import parse_int
-from apps.inputs import sketch_ink
-from apps.inputs import to_model_image
+from keras_gen.apps.display import grid
+from keras_gen.apps.display import guarded
+from keras_gen.apps.inputs import parse_float
+from keras_gen.apps.inputs import ImageUpload
+from keras_gen.apps.inputs import parse_int
+from keras_gen.apps.inputs import sketch_ink
+from keras_gen.apps.inputs import to_model_image
 
 __all__ = ["VAEDemo", "build"]
 

@@ -1,7 +1,7 @@
-"""`keras-gen demo [RUN_DIRS...]` / `python -m apps`: one Gradio app, one tab per family.
+"""`keras-gen demo [RUN_DIRS...]` / `python -m keras_gen.apps`: one Gradio app, one tab per family.
 
 With no run folders, the embedded default models are used (trained on first
-run and cached, see `apps.defaults`). Every request runs exported ONNX
+run and cached, see `keras_gen.apps.defaults`). Every request runs exported ONNX
 artifacts, never the Keras model.
 
 Safe defaults: binds 127.0.0.1 (pass `--host 0.0.0.0` to share on a
@@ -22,10 +22,10 @@ __all__ = ["FAMILY_TABS", "build_parser", "collect_runs", "build_app", "launch",
 
 # family → (tab title, module, message when no model is there)
 FAMILY_TABS = {
-    "gan": ("GAN", "apps.gan_tab", "No GAN run given. Train one: `keras-gen train dcgan --output runs/dcgan`."),
-    "vae": ("VAE", "apps.vae_tab", "No VAE or autoencoder run given. Train one: `keras-gen train vae --output runs/vae`."),
-    "rbm": ("RBM / DBN", "apps.rbm_tab", "No RBM or DBN run given. Train one: `keras-gen train rbm --output runs/rbm`."),
-    "image_to_image": ("Pix2Pix / CycleGAN", "apps.image_to_image_tab",
+    "gan": ("GAN", "keras_gen.apps.gan_tab", "No GAN run given. Train one: `keras-gen train dcgan --output runs/dcgan`."),
+    "vae": ("VAE", "keras_gen.apps.vae_tab", "No VAE or autoencoder run given. Train one: `keras-gen train vae --output runs/vae`."),
+    "rbm": ("RBM / DBN", "keras_gen.apps.rbm_tab", "No RBM or DBN run given. Train one: `keras-gen train rbm --output runs/rbm`."),
+    "image_to_image": ("Pix2Pix / CycleGAN", "keras_gen.apps.image_to_image_tab",
                        "No image-to-image run given. Train one: `keras-gen train pix2pix --data "
                        "PATH/facades_128.npz --output runs/pix2pix`."),
 }
@@ -34,7 +34,7 @@ DEFAULT_QUEUE_SIZE = 256
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python -m apps", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m keras_gen.apps", description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: embedded models)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=7860)
@@ -53,9 +53,9 @@ def collect_runs(runs, quick=False, log=print):
         `(bundles, notes)`: `RunBundle`s, and per-family messages for
         families that have no model.
     """
-    from apps.defaults import default_runs
-    from apps.runs import export_runs
-    from apps.runs import prepare_run
+    from keras_gen.apps.defaults import default_runs
+    from keras_gen.apps.runs import export_runs
+    from keras_gen.apps.runs import prepare_run
 
     notes = {}
     if not runs:
@@ -114,7 +114,7 @@ def _build_tab(gr, module, bundle, prefix):
 def launch(app, host="127.0.0.1", port=7860, concurrency=DEFAULT_CONCURRENCY, max_file_size=None,
            block=True):
     """Queues and launches `app` (returns at once with `block=False`)."""
-    from apps.inputs import MAX_FILE_SIZE
+    from keras_gen.apps.inputs import MAX_FILE_SIZE
 
     app.queue(default_concurrency_limit=max(1, int(concurrency)), max_size=DEFAULT_QUEUE_SIZE)
     app.launch(
@@ -125,7 +125,7 @@ def launch(app, host="127.0.0.1", port=7860, concurrency=DEFAULT_CONCURRENCY, ma
 
 
 def main(args=None):
-    """Entry point of `keras-gen demo` and `python -m apps`.
+    """Entry point of `keras-gen demo` and `python -m keras_gen.apps`.
 
     Args:
         args: an `argparse.Namespace` (from the `keras-gen` CLI: `runs`,

@@ -6,32 +6,42 @@ import time
 import keras
 import numpy as np
 
-from keras_gen.cli import parse_options
-from keras_gen.utils import atomic_path
-from keras_gen.utils import save_image_grid
+from keras_gen.cli import arguments
+from keras_gen.cli import plots
+from keras_gen.cli import runs
+from keras_gen.cli import training
 
 _DEFAULT_EPOCHS = {"gan": 20, "dcgan": 5, "cgan": 5}
+SAMPLE_OPTIONS = {"labels": None}
+INTERPOLATE_OPTIONS = {"steps": 10, "method": "slerp", "label": 0}
+EVALUATE_OPTIONS = {"samples": 2000}
 
 
 def add_train_arguments(parser, model_name):
     """Adds the GAN options to `keras-gen train gan|dcgan|cgan`."""
     from keras_gen.losses.adversarial import ADVERSARIAL_LOSSES
 
-    parser.add_argument("--loss", default="non_saturating", choices=ADVERSARIAL_LOSSES)
-    parser.add_argument("--latent-dim", type=int, default=100 if model_name != "gan" else 32)
-    parser.add_argument("--discriminator-steps", type=int, default=1,
+    parser.add_argument("--loss", default="non_saturating", choices=ADVERSARIAL_LOSSES,
+                        help="adversarial loss")
+    parser.add_argument("--latent-dim", type=arguments.positive_int,
+                        default=100 if model_name != "gan" else 32, help="noise size")
+    parser.add_argument("--discriminator-steps", type=arguments.positive_int, default=1,
                         help="discriminator updates per generator update (k)")
-    parser.add_argument("--learning-rate", type=float, default=2e-4)
-    parser.add_argument("--beta-1", type=float, default=0.5)
-    parser.add_argument("--label-smoothing", type=float, default=0.0)
-    parser.add_argument("--instance-noise", type=float, default=0.0)
-    parser.add_argument("--ema", type=float, default=None,
+    parser.add_argument("--learning-rate", type=arguments.positive_float, default=2e-4,
+                        help="Adam learning rate of both networks")
+    parser.add_argument("--beta-1", type=arguments.open_fraction, default=0.5, help="Adam beta_1")
+    parser.add_argument("--label-smoothing", type=arguments.fraction, default=0.0,
+                        help="one-sided label smoothing of the real labels")
+    parser.add_argument("--instance-noise", type=arguments.non_negative_float, default=0.0,
+                        help="std of Gaussian noise added to the discriminator's inputs")
+    parser.add_argument("--ema", type=arguments.open_fraction, default=None,
                         help="keep an EMA generator with this decay (e.g. 0.999) and use it")
-    parser.add_argument("--limit", type=int, default=None, help="use at most this many samples")
-    parser.add_argument("--steps-per-execution", type=int, default=None,
+    parser.add_argument("--limit", type=arguments.positive_int, default=None,
+                        help="use at most this many samples")
+    parser.add_argument("--steps-per-execution", type=arguments.positive_int, default=None,
                         help="train steps per compiled call (default 10; 1 on torch)")
     if model_name != "gan":
-        parser.add_argument("--base-filters", type=int, default=64,
+        parser.add_argument("--base-filters", type=arguments.positive_int, default=64,
                             help="width of the DCGAN networks (64 in the paper)")
 
 
@@ -96,8 +106,9 @@ def train(args, run_dir):
         discriminator_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=args.beta_1),
         steps_per_execution=steps,
     )
-    guard = DivergenceGuard()
-    callbacks = [SampleGrid(os.path.join(run_dir, "samples")), guard]
+    callbacks = [SampleGrid(os.path.join(run_dir, "samples")),
+                 *training.training_callbacks(args, run_dir, model)]
+    guard = next(callback for callback in callbacks if isinstance(callback, DivergenceGuard))
     ema = GeneratorEMA(args.ema, update_every=steps, apply_on_train_end=True) if args.ema else None
     if ema:
         callbacks.append(ema)
@@ -107,8 +118,8 @@ def train(args, run_dir):
                         epochs=args.epochs or _DEFAULT_EPOCHS[args.model],
                         verbose=args.verbose, callbacks=callbacks)
     seconds = time.time() - start
-    with atomic_path(os.path.join(run_dir, "model.keras"), suffix=".keras") as tmp:
-        model.save(tmp)
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": tuple(x.shape[1:]), "value_range": [-1.0, 1.0]})
     _sample_png(model, os.path.join(run_dir, "samples.png"), 64, args.seed)
     metrics = {key: float(values[-1]) for key, values in history.history.items()}
     metrics.update(train_seconds=round(seconds, 2), epochs=len(history.history["d_loss"]),
@@ -122,15 +133,15 @@ def _sample_png(model, path, count, seed, labels=None):
         columns = model.num_classes if labels is None else None
     else:
         samples, columns = model.sample(count, seed=seed), None
-    save_image_grid(path, samples, columns=columns, value_range=model.data_range or (-1, 1),
-                    scale=2)
+    plots.save_grid(path, samples, columns=columns, value_range=model.data_range or (-1, 1))
     return path
 
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"labels": [...]}'` for cgan)."""
     path = args.output or os.path.join(run_dir, "samples.png")
-    _sample_png(model, path, args.count, args.seed, parse_options(args).get("labels"))
+    labels = arguments.check_options(args.options, SAMPLE_OPTIONS)["labels"]
+    _sample_png(model, path, args.count, args.seed, labels)
     print(f"samples: {path}")
     return path
 
@@ -144,12 +155,12 @@ def interpolate(args, run_dir, model):
     from keras_gen.latent import save_interpolation_gif
     from keras_gen.latent import save_interpolation_strip
 
-    options = parse_options(args)
+    options = arguments.check_options(args.options, INTERPOLATE_OPTIONS)
     rng = np.random.default_rng(args.seed)
     z0, z1 = rng.standard_normal((2, model.latent_dim))
-    path = latent_path(z0, z1, options.get("steps", 10), options.get("method", "slerp"))
+    path = latent_path(z0, z1, options["steps"], options["method"])
     if hasattr(model, "num_classes"):
-        frames = model.generate(path, np.full(len(path), options.get("label", 0)))
+        frames = model.generate(path, np.full(len(path), options["label"]))
     else:
         frames = model.generate(path)
     strip = args.output or os.path.join(run_dir, "interpolation.png")
@@ -165,7 +176,6 @@ def evaluate(args, run_dir, model):
     """With `--fid`: FID, KID and precision/recall of samples against the
     test split on the shipped classifier's features (28×28 grey data only).
     `--options '{"samples": 2000}'` sets the number of images compared."""
-    from keras_gen.cli import read_run
     from keras_gen.metrics.frechet_distance import frechet_distance
     from keras_gen.metrics.feature_extractor import extract_features
     from keras_gen.metrics.kernel_inception_distance import kernel_distance
@@ -173,13 +183,13 @@ def evaluate(args, run_dir, model):
 
     if not args.fid:
         raise ValueError("Expected --fid for `keras-gen evaluate` of a GAN. Received: no --fid")
-    data = args.data or read_run(run_dir)["args"]["data"]
+    data = args.data or runs.read_run(run_dir)["args"]["data"]
     if tuple(model.sample_shape) != (28, 28, 1):
         raise ValueError(
             "Expected 28x28 greyscale samples for the shipped feature classifier. "
             f"Received: a model of sample shape {model.sample_shape}"
         )
-    count = int(parse_options(args).get("samples", 2000))
+    count = arguments.check_options(args.options, EVALUATE_OPTIONS)["samples"]
     try:
         real, labels = _load(data, "test", count, args.seed)
     except ValueError:

@@ -4,14 +4,14 @@ arithmetic and digits on demand, all from the exported generator."""
 import gradio as gr
 import numpy as np
 
-from apps.display import grid
-from apps.display import guarded
-from apps.display import latent_noise
-from apps.display import strip
-from apps.display import write_gif
-from apps.inputs import Number
-from apps.inputs import parse_int
-from apps.inputs import parse_int_list
+from keras_gen.apps.display import grid
+from keras_gen.apps.display import guarded
+from keras_gen.apps.display import latent_noise
+from keras_gen.apps.display import strip
+from keras_gen.apps.display import write_gif
+from keras_gen.apps.inputs import Number
+from keras_gen.apps.inputs import parse_int
+from keras_gen.apps.inputs import parse_int_list
 from keras_gen.latent import interpolate
 from keras_gen.latent import latent_mean
 from keras_gen.latent import vector_arithmetic

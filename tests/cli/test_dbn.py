@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from keras_gen import cli
+from keras_gen.cli import main as cli
 
 
 def check_train_sample_evaluate(model, tmp_path):

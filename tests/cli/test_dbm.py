@@ -1,6 +1,6 @@
 import pytest
 
-from tests.models.dbn.test_commands import check_train_sample_evaluate
+from tests.cli.test_dbn import check_train_sample_evaluate
 
 
 @pytest.mark.slow

@@ -8,13 +8,13 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-from apps.display import LOG
-from apps.display import grid
-from apps.display import guarded
-from apps.inputs import Number
-from apps.inputs import ImageUpload
-from apps.inputs import parse_int
-from apps.inputs import to_model_image
+from keras_gen.apps.display import LOG
+from keras_gen.apps.display import grid
+from keras_gen.apps.display import guarded
+from keras_gen.apps.inputs import Number
+from keras_gen.apps.inputs import ImageUpload
+from keras_gen.apps.inputs import parse_int
+from keras_gen.apps.inputs import to_model_image
 
 __all__ = ["ImageToImageDemo", "build"]
 

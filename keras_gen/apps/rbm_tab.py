@@ -11,13 +11,13 @@ every sweep.
 import gradio as gr
 import numpy as np
 
-from apps.display import LOG
-from apps.display import grid
-from apps.display import guarded
-from apps.display import strip
-from apps.inputs import Number
-from apps.inputs import parse_int
-from apps.inputs import sketch_ink
+from keras_gen.apps.display import LOG
+from keras_gen.apps.display import grid
+from keras_gen.apps.display import guarded
+from keras_gen.apps.display import strip
+from keras_gen.apps.inputs import Number
+from keras_gen.apps.inputs import parse_int
+from keras_gen.apps.inputs import sketch_ink
 
 __all__ = ["RBMDemo", "build", "REGIONS"]
 

@@ -1,9 +1,9 @@
 """`keras-gen export`: the command-line entry point."""
 
-__all__ = ["main"]
+__all__ = ["export"]
 
 
-def main(args):
+def export(args):
     """Runs `keras-gen export TARGET --part --format --quantize ... [--verify]`.
 
     Args:

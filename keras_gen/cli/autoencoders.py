@@ -1,87 +1,57 @@
 """`keras-gen train ae|dae|sae|cae|stacked-ae` and `keras-gen evaluate` for autoencoders."""
 
-import json
 import os
 
 import numpy as np
 
-from keras_gen.utils import atomic_path
+from keras_gen.cli import arguments
+from keras_gen.cli import runs
+from keras_gen.cli import training
 
 MODEL_NAMES = ("ae", "dae", "sae", "cae", "stacked-ae")
 
 
-def _ints(text):
-    return tuple(int(part) for part in str(text).split(",") if part.strip())
-
-
-def add_data_arguments(parser):
-    parser.add_argument("--limit", type=int, default=None, help="train on at most this many samples")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--architecture", choices=("dense", "conv"), default="dense")
-    parser.add_argument("--hidden-units", type=_ints, default=(256,),
-                        help="dense hidden sizes, comma separated (e.g. 512,256)")
-    parser.add_argument("--filters", type=_ints, default=(32, 64),
-                        help="conv channels per stride-2 layer, comma separated")
-
-
 def add_train_arguments(parser, model_name):
     """Adds the options of `keras-gen train <model_name>`."""
-    add_data_arguments(parser)
+    arguments.add_network_arguments(parser)
     parser.add_argument("--reconstruction-loss", choices=("mse", "binary_crossentropy"),
-                        default="binary_crossentropy")
-    parser.add_argument("--weight-decay", type=float, default=0.0)
+                        default="binary_crossentropy", help="per-pixel reconstruction loss")
+    parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=0.0,
+                        help="L2 penalty on the kernels")
     if model_name == "stacked-ae":
-        parser.add_argument("--layer-sizes", type=_ints, default=(256, 128, 32),
+        parser.add_argument("--layer-sizes", type=arguments.int_list, default=(256, 128, 32),
                             help="encoder sizes, bottom first; the last is the code")
-        parser.add_argument("--pretrain-epochs", type=int, default=5)
-        parser.add_argument("--pretrain-weight-decay", type=float, default=1e-5)
-        parser.add_argument("--sparsity-weight", type=float, default=0.0)
-        parser.add_argument("--sparsity-target", type=float, default=0.05)
+        parser.add_argument("--pretrain-epochs", type=arguments.positive_int, default=5,
+                            help="epochs of each layer's greedy pretraining")
+        parser.add_argument("--pretrain-weight-decay", type=arguments.non_negative_float, default=1e-5,
+                            help="L2 penalty during pretraining")
+        parser.add_argument("--sparsity-weight", type=arguments.non_negative_float, default=0.0,
+                            help="weight of the KL sparsity penalty (0: off)")
+        parser.add_argument("--sparsity-target", type=arguments.fraction, default=0.05,
+                            help="target mean activation of the sparsity penalty")
         return
-    parser.add_argument("--code-dim", type=int, default=32)
+    parser.add_argument("--code-dim", type=arguments.positive_int, default=32, help="code size")
     if model_name == "dae":
         parser.add_argument("--corruption", choices=("gaussian", "masking", "salt_and_pepper"),
-                            default="masking")
-        parser.add_argument("--corruption-level", type=float, default=0.3)
+                            default="masking", help="input corruption")
+        parser.add_argument("--corruption-level", type=arguments.fraction, default=0.3,
+                            help="share of corrupted pixels (masking, salt and pepper) or noise std")
     elif model_name == "sae":
-        parser.add_argument("--sparsity", choices=("kl", "l1"), default="kl")
-        parser.add_argument("--sparsity-weight", type=float, default=0.1)
-        parser.add_argument("--sparsity-target", type=float, default=0.05)
+        parser.add_argument("--sparsity", choices=("kl", "l1"), default="kl", help="sparsity penalty")
+        parser.add_argument("--sparsity-weight", type=arguments.non_negative_float, default=0.1,
+                            help="weight of the sparsity penalty")
+        parser.add_argument("--sparsity-target", type=arguments.fraction, default=0.05,
+                            help="target mean activation (kl)")
     elif model_name == "cae":
-        parser.add_argument("--contraction-weight", type=float, default=0.1)
-        parser.add_argument("--jacobian", choices=("auto", "exact", "estimate"), default="auto")
+        parser.add_argument("--contraction-weight", type=arguments.non_negative_float, default=0.1,
+                            help="weight of the Jacobian penalty")
+        parser.add_argument("--jacobian", choices=("auto", "exact", "estimate"), default="auto",
+                            help="exact for a sigmoid code layer, a finite-difference estimate otherwise")
 
 
 def load_split(data, split, architecture, limit=None, seed=0):
     """Images in [0, 1] as rows (dense) or NHWC (conv), their labels and one image's shape."""
-    from keras_gen.data import load_dataset
-
-    x, y = load_dataset(data, split=split, scale="unit", limit=limit, seed=seed)
-    image_shape = tuple(x.shape[1:])
-    if architecture == "dense" or x.ndim == 2:
-        x = x.reshape(len(x), -1)
-    return x, y, image_shape
-
-
-def write_data_info(run_dir, image_shape):
-    with atomic_path(os.path.join(run_dir, "data_info.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump({"image_shape": list(image_shape)}, handle)
-
-
-def read_data_info(run_dir):
-    path = os.path.join(run_dir, "data_info.json")
-    if not os.path.isfile(path):
-        return None
-    with open(path) as handle:
-        return tuple(json.load(handle)["image_shape"])
-
-
-def save_model(model, run_dir):
-    path = os.path.join(run_dir, "model.keras")
-    with atomic_path(path) as tmp:
-        model.save(tmp)
-    return path
+    return runs.load_split(data, split, flatten=architecture == "dense", limit=limit, seed=seed)
 
 
 def _build(args, data_shape):
@@ -152,9 +122,10 @@ def train(args, run_dir):
         metrics["pretrain_losses"] = losses
     model.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
     history = model.fit(x, epochs=epochs, batch_size=batch_size, shuffle=True,
+                        callbacks=training.training_callbacks(args, run_dir, model),
                         validation_data=(x_test,), verbose=args.verbose)
-    save_model(model, run_dir)
-    write_data_info(run_dir, image_shape)
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": image_shape})
     _pictures(model, run_dir, x_test, y_test, image_shape)
     metrics.update({
         "epochs": epochs,
@@ -165,17 +136,11 @@ def train(args, run_dir):
     return metrics
 
 
-def add_evaluate_arguments(parser):
-    """`keras-gen evaluate` has no options of its own for autoencoders."""
-
-
 def evaluate(args, run_dir, model):
     """Test squared reconstruction error (sum over pixels, mean over images)."""
-    from keras_gen.cli import read_run
-
-    record = read_run(run_dir)
+    record = runs.read_run(run_dir)
     data = args.data or record["args"]["data"]
     architecture = record["args"].get("architecture", "dense")
     x, y, image_shape = load_split(data, "test", architecture)
-    _pictures(model, run_dir, x, y, read_data_info(run_dir) or image_shape)
+    _pictures(model, run_dir, x, y, runs.image_shape(run_dir, image_shape))
     return {"test_squared_error": _reconstruction_mse(model, x)}

@@ -1,39 +1,45 @@
 """`keras-gen train rbm|crbm`, `sample` and `evaluate` for the RBM family."""
 
-import json
 import os
 import time
 
 import keras
 import numpy as np
 
-from keras_gen.cli import parse_options
-from keras_gen.utils import atomic_path
+from keras_gen.cli import arguments
+from keras_gen.cli import plots
+from keras_gen.cli import runs
+from keras_gen.cli import training
 
-DATA_FILE = "data.json"
+SAMPLE_OPTIONS = {"gibbs_steps": 1000, "labels": None}
+EVALUATE_OPTIONS = {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"}
 
 
 def add_train_arguments(parser, model_name):
     """Adds the RBM options to `keras-gen train rbm|crbm`."""
-    parser.add_argument("--hidden-units", type=int, default=100)
-    parser.add_argument("--cd-steps", type=int, default=1, help="Gibbs sweeps k of CD-k")
+    parser.add_argument("--hidden-units", type=arguments.positive_int, default=100,
+                        help="binary hidden units")
+    parser.add_argument("--cd-steps", type=arguments.positive_int, default=1, help="Gibbs sweeps k of CD-k")
     parser.add_argument("--persistent", action="store_true", help="persistent chains (PCD)")
-    parser.add_argument("--persistent-chains", type=int, default=100)
-    parser.add_argument("--learning-rate", type=float, default=0.06)
-    parser.add_argument("--momentum", type=float, default=0.0)
-    parser.add_argument("--weight-average", type=float, default=0.0,
+    parser.add_argument("--persistent-chains", type=arguments.positive_int, default=100,
+                        help="number of persistent chains (with --persistent)")
+    parser.add_argument("--learning-rate", type=arguments.positive_float, default=0.06,
+                        help="SGD learning rate")
+    parser.add_argument("--momentum", type=arguments.open_fraction, default=0.0, help="SGD momentum")
+    parser.add_argument("--weight-average", type=arguments.open_fraction, default=0.0,
                         help="keep an exponential moving average of the weights with this momentum "
                              "(e.g. 0.999) and end training on it: better log-likelihood for PCD")
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary: threshold 0.5")
-    parser.add_argument("--steps-per-execution", type=int, default=64,
+    parser.add_argument("--steps-per-execution", type=arguments.positive_int, default=64,
                         help="train steps per compiled call (1 on torch)")
-    parser.add_argument("--limit", type=int, default=None, help="use at most this many samples")
+    parser.add_argument("--limit", type=arguments.positive_int, default=None,
+                        help="use at most this many samples")
     if model_name == "rbm":
         parser.add_argument("--visible-type", default="bernoulli", choices=("bernoulli", "gaussian"),
                             help="gaussian: data are standardized per feature")
     else:
-        parser.add_argument("--discriminative-weight", type=float, default=0.0,
+        parser.add_argument("--discriminative-weight", type=arguments.non_negative_float, default=0.0,
                             help="weight of -log p(y|x) in the loss (hybrid training)")
 
 
@@ -56,17 +62,6 @@ def _standardize(x, stats):
     return (x - np.asarray(stats["mean"], "float32")) / np.asarray(stats["std"], "float32")
 
 
-def _write_json(path, payload):
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(payload, handle, indent=2)
-
-
-def _read_data_record(run_dir):
-    with open(os.path.join(run_dir, DATA_FILE)) as handle:
-        return json.load(handle)
-
-
 def _feature_classifier_accuracy(model, x, y, x_test, y_test, seed):
     from sklearn.linear_model import LogisticRegression
 
@@ -78,18 +73,11 @@ def _feature_classifier_accuracy(model, x, y, x_test, y_test, seed):
     return float(classifier.score(model.transform(x_test), y_test))
 
 
-def _picture_scale(image_shape):
-    return max(1, 64 // max(image_shape[:2]))
-
-
 def train(args, run_dir):
     """Trains an RBM or ClassificationRBM on `args.data`; writes model.keras, PNGs, data.json."""
     from keras_gen.models.rbm import RBM
     from keras_gen.models.rbm import ClassificationRBM
 
-    if not 0.0 <= args.weight_average < 1.0:
-        raise ValueError("Expected `weight_average` in [0, 1) (0 turns averaging off). "
-                         f"Received: weight_average={args.weight_average!r}")
     gaussian = args.model == "rbm" and args.visible_type == "gaussian"
     x, y, image_shape = _load(args.data, "train", args.scale, args.limit, args.seed)
     x_test, y_test = _load_test(args.data, args.scale, args.seed)
@@ -117,16 +105,16 @@ def train(args, run_dir):
     batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
     started = time.perf_counter()
     history = model.fit(x, y if args.model == "crbm" else None, batch_size=batch_size,
-                        epochs=args.epochs or 10, verbose=args.verbose)
+                        epochs=args.epochs or 10, verbose=args.verbose,
+                        callbacks=training.training_callbacks(args, run_dir, model))
     metrics = {"train_seconds": time.perf_counter() - started, "epochs": args.epochs or 10,
                "batch_size": batch_size}
     metrics.update({f"train_{k}": float(v[-1]) for k, v in history.history.items()})
 
-    with atomic_path(os.path.join(run_dir, "model.keras"), suffix=".keras") as tmp:
-        model.save(tmp)
-    _write_json(os.path.join(run_dir, DATA_FILE), record)
-    scale = _picture_scale(image_shape)
-    model.filters_image(os.path.join(run_dir, "filters.png"), image_shape=image_shape, scale=scale)
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, record)
+    model.filters_image(os.path.join(run_dir, "filters.png"), image_shape=image_shape,
+                        scale=plots.picture_scale(image_shape))
     _save_samples(model, record, os.path.join(run_dir, "samples.png"), 64, 1000, args.seed)
     if x_test is not None:
         metrics["test_reconstruction_error"] = float(np.mean((model.reconstruct(x_test) - x_test) ** 2))
@@ -145,8 +133,6 @@ def train(args, run_dir):
 
 
 def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
-    from keras_gen.utils import save_image_grid
-
     if labels is not None:
         samples = model.sample(count, gibbs_steps, seed=seed, labels=labels)
     else:
@@ -156,14 +142,13 @@ def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
         stats = record["standardize"]
         samples = samples * np.asarray(stats["std"]) + np.asarray(stats["mean"])
     image_shape = record["image_shape"]
-    return save_image_grid(path, samples, value_range=value_range, image_shape=image_shape,
-                           scale=_picture_scale(image_shape))
+    return plots.save_grid(path, samples, image_shape=image_shape, value_range=value_range)
 
 
 def sample(args, run_dir, model):
     """Writes a PNG grid of `--count` samples; `--options '{"gibbs_steps": N, "labels": [...]}'`."""
-    options = parse_options(args, {"gibbs_steps": 1000, "labels": None})
-    record = _read_data_record(run_dir)
+    options = arguments.check_options(args.options, SAMPLE_OPTIONS)
+    record = runs.read_data_record(run_dir)
     labels = options["labels"]
     if labels is not None and not hasattr(model, "num_classes"):
         raise ValueError("Expected `labels` only for a crbm run. Received: labels for an rbm run")
@@ -184,8 +169,8 @@ def evaluate(args, run_dir, model):
     from keras_gen.models.rbm.ais import ais_log_likelihood
     from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
 
-    options = parse_options(args, {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"})
-    record = _read_data_record(run_dir)
+    options = arguments.check_options(args.options, EVALUATE_OPTIONS)
+    record = runs.read_data_record(run_dir)
     data = args.data or record["data"]
     x, y, _ = _load(data, options["split"], record["scale"], None, args.seed)
     if "standardize" in record:

@@ -30,7 +30,7 @@ FAMILIES = {
     "pix2pix": "image_to_image", "cyclegan": "image_to_image",
     "Pix2Pix": "image_to_image", "CycleGAN": "image_to_image",
 }
-MANIFEST = "apps.json"
+MANIFEST = "keras_gen.apps.json"
 MANIFEST_VERSION = 3
 
 
@@ -227,7 +227,7 @@ def export_runs(run_dirs, log=print):
         log(f"exporting {len(stale)} run(s) under the TensorFlow backend")
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         path = os.pathsep.join([root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
-        completed = subprocess.run([sys.executable, "-m", "apps.runs", *stale],
+        completed = subprocess.run([sys.executable, "-m", "keras_gen.apps.runs", *stale],
                                    env=dict(os.environ, KERAS_BACKEND="tensorflow", PYTHONPATH=path))
         if completed.returncode != 0:
             raise ValueError(f"Export under the TensorFlow backend failed for {stale}")

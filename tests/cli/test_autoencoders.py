@@ -3,7 +3,7 @@ import os
 
 import pytest
 
-from keras_gen import cli
+from keras_gen.cli import main as cli
 
 
 @pytest.mark.slow
@@ -30,4 +30,4 @@ def test_bad_option_is_a_clear_error(tmp_path, capsys):
     code = cli.main(["train", "dae", "--corruption-level", "2", "--epochs", "1",
                      "--output", os.path.join(tmp_path, "bad"), "--verbose", "0"])
     assert code == 2
-    assert "corruption_level" in capsys.readouterr().err
+    assert "--corruption-level" in capsys.readouterr().err
