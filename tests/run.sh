@@ -14,7 +14,7 @@ BACKENDS=${BACKENDS:-"tensorflow jax torch"}
 SLOW_ON=${SLOW_ON:-"tensorflow"}
 # Torch runs the tests that are marked or located as torch-ready: the RBM
 # family, the trainers' parity and the other compute_loss models.
-TORCH_PATHS=${TORCH_PATHS:-"tests/test_docstrings.py tests/trainers tests/models/rbm tests/utils tests/data tests/models/pix2pix tests/models/cyclegan tests/layers tests/models/autoencoders tests/models/vae tests/metrics/test_iwae.py tests/models/gan tests/losses tests/latent tests/callbacks/test_gan_callbacks.py tests/metrics/test_frechet_distance.py tests/metrics/test_kernel_inception_distance.py tests/metrics/test_precision_recall.py tests/metrics/test_feature_extractor.py tests/callbacks/test_backup_and_restore.py tests/distribute/test_tf_config.py tests/metrics/test_ais.py tests/metrics/test_pseudo_likelihood.py tests/models/dbn tests/models/dbm tests/retrieval"}
+TORCH_PATHS=${TORCH_PATHS:-"tests/test_docstrings.py tests/trainers tests/models/test_generative_model.py tests/models/rbm tests/utils tests/data tests/models/pix2pix tests/models/cyclegan tests/layers tests/models/autoencoders tests/models/vae tests/metrics/test_iwae.py tests/models/gan tests/losses tests/latent tests/callbacks/test_gan_callbacks.py tests/metrics/test_frechet_distance.py tests/metrics/test_kernel_inception_distance.py tests/metrics/test_precision_recall.py tests/metrics/test_feature_extractor.py tests/callbacks/test_backup_and_restore.py tests/distribute/test_tf_config.py tests/metrics/test_ais.py tests/metrics/test_pseudo_likelihood.py tests/models/dbn tests/models/dbm tests/retrieval"}
 failed=""
 for backend in $BACKENDS; do
   if [ "$backend" = torch ]; then paths=$TORCH_PATHS; else paths=""; fi
