@@ -42,7 +42,7 @@ def assert_round_trip(model, path, outputs=None, train=None, atol=0.0):
       called in turn; a verb drawing from the model's generator (`seed=None`)
       agrees only if the seed state came back.
     - `train` (a function of a model that fits it for one step), run on the
-      loaded model, changes its weights and keeps them finite.
+      loaded model, moves its weights or optimizer state on and keeps them finite.
 
     Returns:
         The loaded model.
@@ -62,9 +62,14 @@ def assert_round_trip(model, path, outputs=None, train=None, atol=0.0):
         np.testing.assert_allclose(np.asarray(output(model)), np.asarray(output(restored)),
                                    atol=atol, rtol=0, err_msg=label)
     if train is not None:
-        before = [keras.ops.convert_to_numpy(v) for v in restored.trainable_variables]
+        before = _state(restored)
         train(restored)
-        after = [keras.ops.convert_to_numpy(v) for v in restored.trainable_variables]
+        after = _state(restored)
+        # Weights, or at least the optimizer's step (a learning rate decayed to 0).
         assert any(not np.array_equal(b, a) for b, a in zip(before, after)), "training did not continue"
         assert all(np.isfinite(a).all() for a in after), "training diverged"
     return restored
+
+
+def _state(model):
+    return [keras.ops.convert_to_numpy(v) for v in model.trainable_variables] + _optimizer_state(model)

@@ -78,9 +78,10 @@ def old_positional_order(old, new=(), is_old=None):
     Args:
         old: the former names of the positional parameters after the first.
         new: the current names of those parameters.
-        is_old: function of the first extra positional argument that tells
-            an old-order call (e.g. a string where `batch_size` now stands);
-            default: more positional arguments than `new` holds.
+        is_old: function of `(args, kwargs)` (the positional arguments after
+            the first, and the keywords) telling an old-order call, e.g. a
+            string where `batch_size` now stands. More positional arguments
+            than `new` holds always mean the old order.
 
     Returns:
         A decorator.
@@ -89,7 +90,7 @@ def old_positional_order(old, new=(), is_old=None):
 
     >>> class Model:
     ...     @old_positional_order(old=("direction", "batch_size"), new=("batch_size",),
-    ...                           is_old=lambda value: isinstance(value, str))
+    ...                           is_old=lambda args, kwargs: isinstance(args[0], str))
     ...     def translate(self, images, batch_size=32, *, direction="a_to_b"):
     ...         return direction, batch_size
     >>> with warnings.catch_warnings(record=True) as caught:
@@ -106,7 +107,7 @@ def old_positional_order(old, new=(), is_old=None):
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, first, *args, **kwargs):
-            if not args or not (is_old(args[0]) if is_old else len(args) > len(new)):
+            if not args or not (len(args) > len(new) or (is_old and is_old(args, kwargs))):
                 return method(self, first, *args, **kwargs)
             name = f"{type(self).__name__}.{method.__name__}"
             keywords = ", ".join(f"{key}=..." for key in old if key not in new)

@@ -180,7 +180,7 @@ def test_model_keeps_the_contract(name, tmp_path):
     assert_round_trip(model, tmp_path / "model.keras", outputs)
 
     parts = model.export_parts()
-    assert isinstance(parts, dict)
+    assert isinstance(parts, dict) and parts
     for part, (network, metadata) in parts.items():
         assert isinstance(network, keras.Model) and network.inputs, part
         assert set(metadata["inputs"]) <= {tensor.name for tensor in network.inputs}, part
@@ -198,10 +198,10 @@ def test_base_class_names_the_missing_pieces():
 
 def test_old_argument_orders_warn_and_still_work():
     rbm = _ready("RBM")
-    with pytest.warns(DeprecationWarning, match=r"RBM.sample with gibbs_steps, seed passed by position"):
-        old = rbm.sample(3, 2, 5)
-    np.testing.assert_array_equal(old, rbm.sample(3, seed=5, gibbs_steps=2))
-    with pytest.raises(TypeError, match=r"RBM.sample\(\.\.\., gibbs_steps=\.\.\., seed=\.\.\.\)"):
+    with pytest.warns(DeprecationWarning, match=r"RBM.sample with gibbs_steps passed by position"):
+        old = rbm.sample(3, 2, seed=5)  # the old order (count, gibbs_steps, seed)
+    np.testing.assert_array_equal(old, rbm.sample(3, 5, gibbs_steps=2))
+    with pytest.raises(TypeError, match=r"Use RBM.sample\(\.\.\., seed, batch_size, gibbs_steps=\.\.\.\)"):
         rbm.sample(3, 2, seed=5, gibbs_steps=4)  # gibbs_steps twice
 
     gan = models.ConditionalGAN.dcgan((8, 8, 1), num_classes=3, latent_dim=4, base_filters=2)

@@ -291,7 +291,7 @@ class CycleGAN(AdversarialModel):
         return self.apply_in_batches(run, images, batch_size)
 
     @old_positional_order(old=("direction", "batch_size"), new=("batch_size",),
-                          is_old=lambda value: isinstance(value, str))
+                          is_old=lambda args, kwargs: isinstance(args[0], str))
     def translate(self, images, batch_size=32, *, direction="a_to_b"):
         """Translates images from one domain to the other.
 

@@ -268,13 +268,14 @@ class DBM(GenerativeModel):
         return np.concatenate([ops.convert_to_numpy(self.mean_field(x[i : i + batch_size])[layer - 1])
                                for i in range(0, len(x), batch_size)], axis=0)
 
-    @old_positional_order(old=("gibbs_steps", "seed"))
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
         Chains start from random `h2` and the visible biases' marginals; the
-        result is E[v | h1] of the last sweep. Options as `RBM.sample` (the
-        old order `sample(count, gibbs_steps, seed)` works for one release).
+        result is E[v | h1] of the last sweep. Arguments as `RBM.sample` (the
+        old order `sample(count, gibbs_steps, seed=...)` works for one release).
 
         Returns:
             A NumPy array (count, visible units).

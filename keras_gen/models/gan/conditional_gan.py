@@ -133,7 +133,7 @@ class ConditionalGAN(GAN):
         return self.generator(inputs, training=training)
 
     @old_positional_order(old=("labels", "seed", "batch_size"), new=("seed", "batch_size"),
-                          is_old=lambda value: not _is_seed_like(value))
+                          is_old=lambda args, kwargs: not _is_seed_like(args[0]))
     def sample(self, count, seed=None, batch_size=256, *, labels=None):
         """Draws `count` samples of the given labels (default: classes in turn).
 
@@ -157,7 +157,7 @@ class ConditionalGAN(GAN):
         return self.generate(noise, batch_size=batch_size, labels=labels)
 
     @old_positional_order(old=("labels", "batch_size"), new=("batch_size",),
-                          is_old=lambda value: not _is_seed_like(value))
+                          is_old=lambda args, kwargs: not _is_seed_like(args[0]))
     def generate(self, noise, batch_size=256, *, labels=None):
         """Maps given noise `(n, latent_dim)` and `labels` `(n,)` to samples (NumPy).
 

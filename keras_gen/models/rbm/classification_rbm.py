@@ -124,8 +124,9 @@ class ClassificationRBM(RBM):
         hidden = self.transform(x, batch_size)
         return self.apply_in_batches(self.visible_mean, hidden, batch_size)[:, : self.data_units]
 
-    @old_positional_order(old=("gibbs_steps", "seed", "labels"))
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000, labels=None):
+    @old_positional_order(old=("gibbs_steps", "seed", "labels"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, labels=None):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
         Options as `RBM.sample`; `labels`: `count` class ids or one-hot rows.

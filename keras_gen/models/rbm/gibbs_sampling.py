@@ -29,7 +29,7 @@ class GibbsSampling:
     >>> from keras_gen.models import RBM
     >>> rbm = RBM(hidden_units=4, seed=0)
     >>> rbm.build((None, 6))
-    >>> rbm.sample(3, gibbs_steps=10, seed=1).shape
+    >>> rbm.sample(3, seed=1, gibbs_steps=10).shape
     (3, 6)
 
     References:
@@ -94,14 +94,15 @@ class GibbsSampling:
         steps = check_positive_int("steps", steps)
         return self._chain(v, steps, seed)[0]
 
-    @old_positional_order(old=("gibbs_steps", "seed"))
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
         Chains start from the visible biases' marginals; the result is
         E[v | h] of the last sweep (cleaner pictures than binary samples).
-        The options are keywords: the old order `sample(count, gibbs_steps,
-        seed)` still works for one release (deprecated).
+        `gibbs_steps` is a keyword; the old order `sample(count, gibbs_steps,
+        seed=...)` still works for one release (deprecated).
 
         Args:
             count: number of samples, >= 1.

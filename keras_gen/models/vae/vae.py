@@ -249,7 +249,7 @@ class VAE(GenerativeModel):
 
     # ----- the shared interface --------------------------------------------
     @old_positional_order(old=("sample", "seed"), new=("batch_size",),
-                          is_old=lambda value: isinstance(value, (bool, np.bool_)))
+                          is_old=lambda args, kwargs: isinstance(args[0], (bool, np.bool_)))
     def encode(self, x, batch_size=256, *, sample=False, seed=None):
         """The posterior mean of z (or a sample with `sample=True`), as NumPy.
 
