@@ -7,6 +7,8 @@ from keras_gen.export import export_part
 from keras_gen.models import GenerativeModel
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 @pytest.fixture
 def generator():

@@ -15,6 +15,8 @@ from keras_gen.export import verify
 from keras_gen.models import GenerativeModel
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 class _Model(GenerativeModel):
     def __init__(self):
