@@ -33,15 +33,15 @@ RECIPES = {
                   "rbm --data mnist --hidden-units 500 --persistent --learning-rate 0.05 --momentum 0.5 "
                   "--weight-average 0.999 --scale stochastic_binary --batch-size 100 --epochs 20"),
     "dbn_mnist": ("DBN 784-500-500 (MNIST)",
-                  "dbn --data mnist --hidden-units 500,500 --persistent --learning-rate 0.05 --epochs 10"),
+                  "dbn --data mnist --hidden-units 500,500 --persistent --learning-rate 0.05 --epochs 5"),
     "vae_mnist": ("VAE, 16-D latent (MNIST)",
-                  "vae --data mnist --latent-dim 16 --epochs 20 --iwae-samples 100"),
-    "dcgan_mnist": ("DCGAN (MNIST)", "dcgan --data mnist --base-filters 32 --epochs 4"),
-    "dcgan_fashion_mnist": ("DCGAN (Fashion-MNIST)", "dcgan --data fashion_mnist --base-filters 32 --epochs 4"),
-    "cgan_mnist": ("Conditional DCGAN (MNIST)", "cgan --data mnist --base-filters 32 --epochs 4"),
+                  "vae --data mnist --latent-dim 16 --epochs 8 --iwae-samples 10"),
+    "dcgan_mnist": ("DCGAN (MNIST)", "dcgan --data mnist --base-filters 32 --limit 30000 --epochs 2"),
+    "dcgan_fashion_mnist": ("DCGAN (Fashion-MNIST)", "dcgan --data fashion_mnist --base-filters 32 --limit 30000 --epochs 2"),
+    "cgan_mnist": ("Conditional DCGAN (MNIST)", "cgan --data mnist --base-filters 32 --limit 30000 --epochs 2"),
     "pix2pix_facades": ("Pix2Pix, label map to photo (facades, 128 px)",
                         "pix2pix --data $KERAS_GEN_DATA/facades_128.npz --generator-filters 16 "
-                        "--discriminator-filters 16 --epochs 15"),
+                        "--discriminator-filters 16 --epochs 3"),
 }
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "presets.json")
 
@@ -232,6 +232,7 @@ def main(argv=None):
         if args.stage in ("measure", "all"):
             results[name]["figure_trained"] = measure(name, os.path.join(run, "model.keras"), run)
             print(f"{name}: {results[name]['figure_trained']}")
+            _write_results(results)
         if args.stage in ("pack", "all"):
             reference = results[name].get("figure_trained")
             if reference is None:

@@ -103,13 +103,14 @@ def _figure(value):
 def render_readme(card):
     """The card as Markdown, with the Hugging Face model-card header."""
     quality = card.get("quality", {})
+    class_name = card.get("class", "GenerativeModel")
     lines = [
-        "---", "library_name: keras", "tags:", "- keras-gen", f"- {card['model']}", "---", "",
+        "---", "library_name: keras", "tags:", "- keras-gen", f"- {card.get('model', 'model')}", "---", "",
         f"# {card.get('title', card['name'])}", "",
-        f"A keras-gen preset: a `{card['class']}` trained on {card.get('data', 'its data')}.", "",
+        f"A keras-gen preset: a `{class_name}` trained on {card.get('data', 'its data')}.", "",
         "```python",
-        "from keras_gen.models import " + card["class"],
-        f"model = {card['class']}.from_preset({card['name']!r})  # or the hf:// URI of this repository",
+        "from keras_gen.models import " + class_name,
+        f"model = {class_name}.from_preset({card['name']!r})  # or the hf:// URI of this repository",
         "```", "",
         "## Training", "", "```bash", card.get("training_command", "(not recorded)"), "```", "",
         "## Quality", "",

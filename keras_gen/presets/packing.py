@@ -117,6 +117,7 @@ def pack_preset(run_dir, folder, card, float16=True, extra_files=None, before_ca
                    "note": "float weights stored as float16 in the .keras file and cast back to "
                            "float32 when loaded" if float16 else "as trained"}
         written = write_card(staging, dict(card, storage=dict(storage, **card.get("storage", {}))))
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide an installed preset from other users
         os.replace(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

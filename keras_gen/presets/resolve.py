@@ -106,6 +106,7 @@ def _cached(text):
         shutil.rmtree(os.path.join(partial, ".cache"), ignore_errors=True)  # the Hub client's notes
         if os.path.isdir(target):  # an incomplete folder from an older keras-gen
             shutil.rmtree(target)
+        os.chmod(partial, 0o755)
         os.replace(partial, target)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -125,8 +126,8 @@ def resolve_preset(name_or_uri):
 
     Args:
         name_or_uri: a shipped name (`"dcgan_mnist"`, or `"preset:dcgan_mnist"`),
-            a local preset folder, a `keras-gen train` run folder, a `.keras`
-            file, or `hf://OWNER/NAME[@REVISION]` /
+            a local preset folder, a `keras-gen train` run folder, a folder
+            saved by Keras (`config.json`), a `.keras` file, or `hf://OWNER/NAME[@REVISION]` /
             `kaggle://OWNER/MODEL/FRAMEWORK/VARIATION[/VERSION]`.
 
     Returns:
@@ -155,9 +156,9 @@ def resolve_preset(name_or_uri):
     elif os.path.isdir(text):
         folder = os.path.abspath(text)
         if not os.path.isfile(os.path.join(folder, CARD_FILE)):
-            if not os.path.isfile(os.path.join(folder, "model.keras")):
-                raise ValueError(f"Expected a preset folder ({CARD_FILE}) or a run folder (model.keras). "
-                                 f"Received: preset={text!r} with neither")
+            if not any(os.path.isfile(os.path.join(folder, name)) for name in ("model.keras", "config.json")):
+                raise ValueError(f"Expected a preset folder ({CARD_FILE}), a run folder (model.keras) or a "
+                                 f"folder saved by Keras (config.json). Received: preset={text!r} with none")
             return folder, None
     elif os.sep in text or text.endswith(".keras"):
         raise ValueError(f"Expected `preset` to be an existing path. Received: preset={text!r} (not found)")

@@ -1,6 +1,6 @@
-"""One launched demo app per test session: tiny one-epoch default models
-(trained and exported into a temporary cache), served on 127.0.0.1 and a
-free port, shared by the gradio_client and browser tests.
+"""One launched demo app per test session: the shipped presets (served from
+the artifacts packed with them), on 127.0.0.1 and a free port, shared by the
+gradio_client and browser tests.
 
 The app serves ONNX artifacts, which are the same whatever backend trained
 the model, so the app tests run under TensorFlow only; under JAX and torch
@@ -33,7 +33,7 @@ def demo_bundles(tmp_path_factory):
     previous = os.environ.get("KERAS_GEN_CACHE")
     os.environ["KERAS_GEN_CACHE"] = cache
     try:
-        bundles, notes = collect_runs([], quick=True, log=lambda line: None)
+        bundles, notes = collect_runs([], log=lambda line: None)
     finally:
         if previous is None:
             os.environ.pop("KERAS_GEN_CACHE", None)

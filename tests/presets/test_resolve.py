@@ -45,7 +45,7 @@ def test_local_folders_and_files(tiny_run, tiny_preset, tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(ValueError, match=".keras archive"):
         resolve_preset(str(tmp_path / "notes.txt"))
-    with pytest.raises(ValueError, match="neither"):
+    with pytest.raises(ValueError, match="with none"):
         resolve_preset(str(tmp_path))
 
 
