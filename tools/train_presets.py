@@ -194,6 +194,15 @@ def shutil_rmtree(path):
 
 
 def _write_results(results):
+    """Merges `results` into the JSON (under a lock: presets are packed by parallel processes)."""
+    import fcntl
+
+    with open(RESULTS + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _merge_results(results)
+
+
+def _merge_results(results):
     import platform
 
     from keras_gen.utils import atomic_path
