@@ -113,19 +113,24 @@ def render_readme(card):
         f"model = {class_name}.from_preset({card['name']!r})  # or the hf:// URI of this repository",
         "```", "",
         "## Training", "", "```bash", card.get("training_command", "(not recorded)"), "```", "",
+        *([card["notes"], ""] if card.get("notes") else []),
         "## Quality", "",
         f"{quality.get('metric', '?')} = **{_figure(quality.get('value'))}** "
         f"({quality.get('protocol', '')})", "",
     ]
-    extra = {key: value for key, value in quality.items() if key not in ("metric", "value", "protocol")}
+    extra = {key: value for key, value in quality.items()
+             if key not in ("metric", "value", "protocol", "seconds")}
     if extra:
         lines += ["| figure | value |", "|---|---|"]
         lines += [f"| {key} | {_figure(value)} |" for key, value in sorted(extra.items())]
         lines.append("")
     storage = card.get("storage", {})
     if storage:
-        lines += ["## Storage", "", f"Weights stored as {storage.get('weights', 'float32')}; "
+        lines += ["## Storage", "", f"Weights stored as {storage.get('weights', 'float32')}: "
                   f"{storage.get('note', '')}".rstrip(), ""]
+        before = card.get("quality_before_packing")
+        if before:
+            lines += [f"Measured on the trained float32 weights: {before['metric']} = {_figure(before['value'])}.", ""]
     lines += ["## Files", "", "| file | bytes | SHA-256 |", "|---|---|---|"]
     lines += [f"| `{name}` | {entry['bytes']} | `{entry['sha256'][:16]}…` |"
               for name, entry in sorted(card["files"].items())]

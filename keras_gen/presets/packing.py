@@ -17,7 +17,7 @@ import zipfile
 
 from keras_gen.presets.card import write_card
 
-__all__ = ["PICTURES", "RUN_FILES", "pack_preset", "save_stripped"]
+__all__ = ["PICTURES", "RUN_FILES", "pack_preset", "save_stripped", "storage_record"]
 
 RUN_FILES = ("run.json", "data.json", "metrics.json", "standardization.npz")
 PICTURES = ("samples.png", "filters.png", "reconstructions.png", "translations.png")
@@ -81,6 +81,13 @@ def save_stripped(model_file, target, float16=False):
     return target
 
 
+def storage_record(float16):
+    """The card's `storage` entry."""
+    return {"weights": "float16" if float16 else "float32", "optimizer": False,
+            "note": "float16 arrays in the .keras file, cast back to float32 when loaded; no optimizer "
+                    "state" if float16 else "as trained; no optimizer state"}
+
+
 def pack_preset(run_dir, folder, card, float16=True, extra_files=None, before_card=None):
     """Writes a preset folder from a run folder.
 
@@ -113,10 +120,7 @@ def pack_preset(run_dir, folder, card, float16=True, extra_files=None, before_ca
             shutil.copyfile(path, os.path.join(staging, name))
         if before_card is not None:
             before_card(staging)
-        storage = {"weights": "float16" if float16 else "float32", "optimizer": False,
-                   "note": "float weights stored as float16 in the .keras file and cast back to "
-                           "float32 when loaded" if float16 else "as trained"}
-        written = write_card(staging, dict(card, storage=dict(storage, **card.get("storage", {}))))
+        written = write_card(staging, dict(card, storage=storage_record(float16)))
         os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide an installed preset from other users
         os.replace(staging, folder)
     finally:
