@@ -47,7 +47,7 @@ def test_artifacts_are_reused_then_reexported_when_stale(demo_bundles, tmp_path)
     with open(manifest_path) as handle:
         assert json.load(handle)["model_hash"] == manifest["model_hash"]
     z = np.zeros((3, bundle.artifacts["decoder"].input_shape()[0]), "float32")
-    assert bundle.artifacts["decoder"](z=z).shape == (3, 64)
+    assert bundle.artifacts["decoder"](z=z).shape == (3, 784)
 
 
 def test_rbm_filters_read_back_the_kernel(demo_bundles):
