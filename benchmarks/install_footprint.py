@@ -21,6 +21,7 @@ Targets (issue 19): `.venv` <= 2.6 GB; the whole command <= 4 minutes.
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -118,7 +119,7 @@ def main():
         if not args.quick:
             size = int(subprocess.run(["du", "-sb", os.path.join(clone, ".venv")], capture_output=True,
                                       text=True, check=True).stdout.split()[0])
-            _, failures = _run(f"{activate} && python -c {IMPORT_CHECK!r}", clone, env)
+            _, failures = _run(f"{activate} && python -c {shlex.quote(IMPORT_CHECK)}", clone, env)
             _, packages = _run(f"{activate} && pip list --format=freeze", clone, env)
             installed = {line.split("==")[0].lower() for line in packages.split()}
             result.update({
