@@ -116,6 +116,8 @@ def main():
             "time_target_seconds": TIME_TARGET_S,
             "time_passed": total <= TIME_TARGET_S,
         })
+        name = "install_footprint_quick" if args.quick else "install_footprint"
+        _common.write_result(name, result)  # the timings, kept should a later check fail
         if not args.quick:
             size = int(subprocess.run(["du", "-sb", os.path.join(clone, ".venv")], capture_output=True,
                                       text=True, check=True).stdout.split()[0])
@@ -135,7 +137,6 @@ def main():
             if key in result:
                 print(f"{key}: {result[key]}")
         print("library modules failing without extras:", result.get("library_modules_failing_to_import"))
-        name = "install_footprint_quick" if args.quick else "install_footprint"
         print(_common.write_result(name, result))
     finally:
         if args.keep:
