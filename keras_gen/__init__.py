@@ -21,6 +21,7 @@ _SUBMODULES = (
     "losses",
     "metrics",
     "models",
+    "presets",
     "trainers",
     "utils",
 )
