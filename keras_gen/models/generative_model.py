@@ -112,6 +112,30 @@ class GenerativeModel(SavesSeedState, keras.Model):
             "{part_name: (keras.Model, metadata)}."
         )
 
+    # -------------------------------------------------------------- presets
+    @classmethod
+    def from_preset(cls, name_or_uri, compile=False):
+        """Loads a pretrained model of this class (or a subclass).
+
+        Args:
+            name_or_uri: a shipped preset name (`keras_gen.presets.list_presets()`),
+                a preset or run folder, a `.keras` file, or an `hf://` /
+                `kaggle://` URI.
+            compile: restore a compile state saved with the model.
+
+        Returns:
+            The model. A preset of another family raises `ValueError`.
+
+        Example:
+
+        >>> from keras_gen.models import DCGAN
+        >>> DCGAN.from_preset("dcgan_mnist").sample(2, seed=0).shape
+        (2, 28, 28, 1)
+        """
+        from keras_gen.presets.loading import from_preset
+
+        return from_preset(name_or_uri, cls=None if cls is GenerativeModel else cls, compile=compile)
+
     # ---------------------------------------------------------------- verbs
     @classmethod
     def supported_verbs(cls):

@@ -47,3 +47,14 @@ def test_a_subclass_preset_is_accepted_by_its_base(tiny_preset):
     from keras_gen.models import RBM
 
     assert isinstance(from_preset(tiny_preset[0], cls=RBM), RBM)
+
+
+def test_from_preset_on_the_model_class_checks_the_family():
+    from keras_gen.models import DCGAN
+    from keras_gen.models import VAE
+    from keras_gen.models import GenerativeModel
+
+    assert isinstance(DCGAN.from_preset("dcgan_mnist"), DCGAN)
+    assert isinstance(GenerativeModel.from_preset("vae_mnist"), VAE)
+    with pytest.raises(ValueError, match="Expected a preset of DCGAN"):
+        DCGAN.from_preset("vae_mnist")
