@@ -83,6 +83,24 @@ def _stack(batches, length):
     return jax.tree_util.tree_map(stack, *padded)
 
 
+def _distinct_buffers(state):
+    """Copies repeated arrays: a model that lists a variable twice (a metric
+    tracked by two owners) hands the same array twice, and one buffer cannot
+    be donated twice. (Keras's single step gets away with it because the
+    unused duplicate is pruned; the loop carries every entry.)"""
+    import jax
+
+    seen = set()
+
+    def distinct(leaf):
+        if id(leaf) in seen:
+            return jax.numpy.array(leaf, copy=True)
+        seen.add(id(leaf))
+        return leaf
+
+    return jax.tree_util.tree_map(distinct, state)
+
+
 def _as_carry(state):
     # fori_loop needs the body's output tree to equal its input's: Keras's
     # steps return the state as a tuple of lists.
@@ -145,7 +163,7 @@ def multi_step_function(model, step_function):
                 batches.append(next(iterator))
         except StopIteration:
             pass
-        logs = None
+        logs, state = None, _distinct_buffers(state)
         for signature, group in _groups(batches):
             if signature is None or len(group) == 1:
                 for batch in group:
