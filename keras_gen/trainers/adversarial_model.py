@@ -4,13 +4,14 @@ import keras
 from keras.src.saving import serialization_lib
 
 from keras_gen.trainers.device_feed import staged_fit_arguments
+from keras_gen.trainers.multi_step import MultiStepTrainer
 from keras_gen.trainers.optimizer_group import OptimizerGroup
 from keras_gen.trainers.replicas import check_batch_size
 
 _FLOAT16 = "mixed_float16"
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(MultiStepTrainer, keras.Model):
     """Base class for models trained with more than one optimizer.
 
     Subclasses implement `adversarial_step(data)`, calling

@@ -10,6 +10,7 @@ from keras_gen.models.rbm.gibbs_sampling import GibbsSampling
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.rbm.random_stream import restore_seed_state
 from keras_gen.models.rbm.random_stream import save_seed_state
+from keras_gen.trainers import MultiStepTrainer
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
@@ -30,7 +31,7 @@ def _is_array_like(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class RBM(GibbsSampling, keras.Model):
+class RBM(MultiStepTrainer, GibbsSampling, keras.Model):
     """Restricted Boltzmann Machine with Bernoulli hidden units.
 
     Trained with `compile()`/`fit()`: the step minimizes the contrastive
@@ -276,43 +277,37 @@ class RBM(GibbsSampling, keras.Model):
         """CD-k / PCD surrogate loss; also updates the tracked metrics."""
         v_data = self.training_visible(x, y)
         stream = RandomStream(self.seed_generator)
-        plain = self._plain_energy()
-        persistent = self.persistent and training
-        if persistent:
+        plain, chains = self._plain_energy(), None
+        preactivation = None
+        if self.persistent and training:
             batch = ops.shape(v_data)[0]
             from_data = ops.take(v_data, ops.mod(ops.arange(self.persistent_chains), batch), axis=0)
-            start = ops.where(self.chains_started > 0, self.chains.value, from_data)
-        if persistent and plain:
-            # The data's and the chains' hidden inputs in one matmul.
-            both = self.hidden_preactivation(ops.concatenate([v_data, start], axis=0))
-            preactivation, chain_preactivation = both[:batch], both[batch:]
-        else:
+            chains = ops.where(self.chains_started > 0, self.chains.value, from_data)
+            if plain:  # the data's and the chains' hidden inputs in one matmul
+                both = self.hidden_preactivation(ops.concatenate([v_data, chains], axis=0))
+                preactivation, chain_preactivation = both[:batch], both[batch:]
+        if preactivation is None:
             preactivation = self.hidden_preactivation(v_data)
         h_data = ops.sigmoid(preactivation)
         reconstruction = self.visible_preactivation(stream.bernoulli(h_data))
-        if persistent:
-            if plain:
-                h_chain = stream.bernoulli(ops.sigmoid(chain_preactivation))
-                negative = self.sample_visible_from_preactivation(self.visible_preactivation(h_chain), stream)
-                steps = self.cd_steps - 1
-            else:
-                negative, steps = start, self.cd_steps
-            if steps:
-                negative, _ = self.run_chain(negative, steps, stream)
+        if chains is None:
+            negative, steps = self.sample_visible_from_preactivation(reconstruction, stream), self.cd_steps - 1
+        elif plain:
+            h_chains = stream.bernoulli(ops.sigmoid(chain_preactivation))
+            negative = self.sample_visible_from_preactivation(self.visible_preactivation(h_chains), stream)
+            steps = self.cd_steps - 1
+        else:
+            negative, steps = chains, self.cd_steps
+        if steps:
+            negative, _ = self.run_chain(negative, steps, stream)
+        if chains is not None:
             self.chains.assign(negative)
             self.chains_started.assign(1.0)
-        else:
-            negative = self.sample_visible_from_preactivation(reconstruction, stream)
-            if self.cd_steps > 1:
-                negative, _ = self.run_chain(negative, self.cd_steps - 1, stream)
         negative = ops.stop_gradient(negative)
         negative_preactivation = self.hidden_preactivation(negative)
         free_energy_data = self.free_energy(v_data, preactivation)
-        free_energy_negative = self.free_energy(negative, negative_preactivation)
-        loss = ops.mean(free_energy_data) - ops.mean(free_energy_negative)
-        if plain:
-            # The update from statistics already at hand (one matmul, two
-            # sums) instead of autodiff through both free energies.
+        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative, negative_preactivation))
+        if plain:  # the update from statistics at hand, not autodiff through both free energies
             loss = ops.stop_gradient(loss) + cd_update_term(
                 self, v_data, h_data, negative, ops.sigmoid(negative_preactivation))
         self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
@@ -320,10 +315,9 @@ class RBM(GibbsSampling, keras.Model):
         return scale_loss_for_replicas(loss)
 
     def _plain_energy(self):
-        # `cd_update_term` holds for the energy written here; a subclass
-        # that changes it (scaled or length-dependent inputs) keeps autodiff.
-        cls = type(self)
-        return cls.hidden_preactivation is RBM.hidden_preactivation and cls.free_energy is RBM.free_energy
+        # `cd_update_term` holds for this energy; subclasses that change it keep autodiff.
+        return all(getattr(type(self), name) is getattr(RBM, name)
+                   for name in ("hidden_preactivation", "free_energy"))
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
         """Reconstruction error and (Bernoulli) stochastic pseudo-likelihood of the batch."""
