@@ -28,7 +28,7 @@ passes them are the last step's in both paths.
 import keras
 import numpy as np
 
-__all__ = ["MultiStepTrainer", "multi_step_function"]
+__all__ = ["MultiStepTrainer", "make_multi_step_function", "multi_step_function"]
 
 
 def _uses_keras_loop(model):
@@ -47,12 +47,16 @@ def _uses_keras_loop(model):
 
 
 def _signature(batch):
-    import jax
+    """What must match for two batches to stack: structure, shapes, dtypes (None: not arrays)."""
+    if isinstance(batch, tuple) and all(hasattr(leaf, "shape") and hasattr(leaf, "dtype") for leaf in batch):
+        leaves, structure = batch, len(batch)  # the usual `(x,)` / `(x, y)`: no tree walk per batch
+    else:
+        import jax
 
-    leaves, structure = jax.tree_util.tree_flatten(batch)
-    if not all(hasattr(leaf, "shape") and hasattr(leaf, "dtype") for leaf in leaves):
-        return None
-    return structure, tuple((tuple(leaf.shape), str(leaf.dtype)) for leaf in leaves)
+        leaves, structure = jax.tree_util.tree_flatten(batch)
+        if not all(hasattr(leaf, "shape") and hasattr(leaf, "dtype") for leaf in leaves):
+            return None
+    return structure, tuple((tuple(leaf.shape), leaf.dtype) for leaf in leaves)
 
 
 def _groups(batches):
@@ -203,19 +207,37 @@ class MultiStepTrainer:
     if keras.backend.backend() == "jax":
 
         def make_train_function(self, force=False):
-            if self.train_function is not None and not force:
-                return self.train_function
-            function = multi_step_function(self, self.train_step)
-            if function is None:
-                return super().make_train_function(force=force)
-            self.train_function = function
-            return function
+            return make_multi_step_function(self, "train", force, super().make_train_function)
 
         def make_test_function(self, force=False):
-            if self.test_function is not None and not force:
-                return self.test_function
-            function = multi_step_function(self, self.test_step)
-            if function is None:
-                return super().make_test_function(force=force)
-            self.test_function = function
-            return function
+            return make_multi_step_function(self, "test", force, super().make_test_function)
+
+
+def make_multi_step_function(model, kind, force, keras_make):
+    """`make_train_function`/`make_test_function` of a JAX model: the window when it applies.
+
+    Args:
+        model: the model.
+        kind: `"train"` or `"test"`.
+        force: rebuild even if the function exists.
+        keras_make: Keras's own `make_<kind>_function` (bound), used where
+            Keras's loop must run.
+
+    Returns:
+        The installed function.
+
+    Example:
+
+    ```python
+    def make_train_function(self, force=False):  # in a keras.Model subclass, on JAX
+        return make_multi_step_function(self, "train", force, super().make_train_function)
+    ```
+    """
+    attribute = f"{kind}_function"
+    if getattr(model, attribute) is not None and not force:
+        return getattr(model, attribute)
+    function = multi_step_function(model, model.train_step if kind == "train" else model.test_step)
+    if function is None:
+        return keras_make(force=force)
+    setattr(model, attribute, function)
+    return function

@@ -11,14 +11,6 @@ from keras_gen.trainers.multi_step import MultiStepTrainer
 pytestmark = pytest.mark.backends("jax", reason="the multi-step path is JAX's (TensorFlow's loop is one graph already)")
 
 
-class MultiStepRBM(MultiStepTrainer, RBM):
-    pass
-
-
-class MultiStepGAN(MultiStepTrainer, GAN):
-    pass
-
-
 class MultiStepVAE(MultiStepTrainer, VAE):
     pass
 
@@ -73,7 +65,7 @@ def test_windows_equal_single_steps(digits, build):
     else:
         make = lambda cls, spe: _rbm(cls, spe)
     single = make({"rbm": RBM, "gan": GAN, "vae": VAE}[build], 1)
-    windowed = make({"rbm": MultiStepRBM, "gan": MultiStepGAN, "vae": MultiStepVAE}[build], 4)
+    windowed = make({"rbm": RBM, "gan": GAN, "vae": MultiStepVAE}[build], 4)
     if build == "vae":
         windowed.set_weights(single.get_weights())
     logs = [BatchLog(), BatchLog()]
@@ -101,7 +93,7 @@ def _compiled_vae(cls, spe):
 
 def test_validation_and_evaluate_run_in_windows(digits):
     x = digits[0][:100]
-    single, windowed = _rbm(RBM, 1), _rbm(MultiStepRBM, 5)
+    single, windowed = _rbm(RBM, 1), _rbm(RBM, 5)
     results = [model.fit(x[:60], batch_size=10, epochs=1, verbose=0, shuffle=False,
                          validation_data=x[60:]).history for model in (single, windowed)]
     assert windowed.test_function.__qualname__.startswith("multi_step_function")
@@ -113,7 +105,7 @@ def test_validation_and_evaluate_run_in_windows(digits):
 
 def test_device_resident_batches_are_stacked_on_the_device(digits):
     x = digits[0][:100]
-    single, windowed = _rbm(RBM, 1), _rbm(MultiStepRBM, 4)
+    single, windowed = _rbm(RBM, 1), _rbm(RBM, 4)
     for model in (single, windowed):
         # fit(shuffle=False): Keras would also shuffle the batches with the global RNG.
         model.fit(DeviceDataset(x, batch_size=10, shuffle=True, seed=2), epochs=2, verbose=0, shuffle=False)
@@ -125,7 +117,7 @@ def test_device_resident_batches_are_stacked_on_the_device(digits):
 @pytest.mark.parametrize("options", [{"steps_per_execution": 1}, {"steps_per_execution": 4, "run_eagerly": True},
                                      {"steps_per_execution": 4, "jit_compile": False}])
 def test_keras_loop_where_a_window_cannot_run(digits, options):
-    model = MultiStepRBM(8, seed=3)
+    model = RBM(8, seed=3)
     model.compile(optimizer=keras.optimizers.SGD(0.1), **options)
     history = model.fit(digits[0][:40], batch_size=10, epochs=1, verbose=0)
     assert not _uses_window(model)
@@ -133,7 +125,7 @@ def test_keras_loop_where_a_window_cannot_run(digits, options):
 
 
 def test_a_model_can_keep_keras_loop(digits):
-    class KerasLoopRBM(MultiStepRBM):
+    class KerasLoopRBM(RBM):
         multi_step_execution = False
 
     model = KerasLoopRBM(8, seed=3)
