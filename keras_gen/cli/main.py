@@ -73,7 +73,7 @@ class UsageError(Exception):
     """A command line argparse refused (exit status 2)."""
 
 
-class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action):
         # Flags (store_true) have no useful default to show.
         if action.nargs == 0 or action.default in (None, argparse.SUPPRESS):
@@ -130,7 +130,9 @@ def _add_train_parser(commands, selected_model):
         sub = models.add_parser(name, help=MODEL_HELP[name], description=f"Train a {MODEL_HELP[name]}.")
         sub.add_argument("--data", default="digits",
                          help="digits (embedded, no download), mnist, fashion_mnist, cifar10, or a "
-                              "path to an .npz archive or an image folder")
+                              "path (also looked up in $KERAS_GEN_DATA) to an .npz archive or an "
+                              "image folder; pix2pix/cyclegan: a folder of train/ test/ AB "
+                              "images, A/ B/, or trainA/ trainB/ testA/ testB/")
         sub.add_argument("--epochs", type=arguments.positive_int, default=None,
                          help="training epochs (default: the family's, shown in its metrics)")
         sub.add_argument("--batch-size", type=arguments.positive_int, default=None,
@@ -143,28 +145,63 @@ def _add_train_parser(commands, selected_model):
                          help="random seed (weights, data order, sampling)")
         sub.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                          help="0 silent, 1 progress bar, 2 one line an epoch")
+        sub.add_argument("--tensorboard", action=argparse.BooleanOptionalAction, default=None,
+                         help="write TensorBoard logs to RUN/tensorboard (default: on when the "
+                              "tensorboard package is installed); history.csv and curves.png "
+                              "are always written")
+        sub.add_argument("--picture-every", type=arguments.positive_int, default=1,
+                         help="draw the progress pictures (RUN/progress/, TensorBoard) every N "
+                              "epochs, and after the last")
         if name == selected_model:
             _family(name).add_train_arguments(sub, name)
         sub.set_defaults(func=_cmd_train)
 
 
+_COUNT_HELP = {
+    "sample": "images to draw (default 64)",
+    "interpolate": "walks to draw (VAE; default 8)",
+    "translate": "test images in the grid without --input (default 8)",
+}
+_OUTPUT_HELP = {
+    "sample": "PNG to write (default RUN/samples-seedN.png)",
+    "interpolate": "strip PNG to write, with a GIF beside it (default RUN/interpolation-seedN.png)",
+    "translate": "with --input: the folder for the translations (default RUN/translated); "
+                 "else the grid PNG (default RUN/translations-test.png)",
+}
+
+
 def _add_run_parsers(commands):
+    from keras_gen.cli import options
+
     for name, description in RUN_COMMANDS.items():
         sub = commands.add_parser(name, help=description, description=description[0].upper()
-                                  + description[1:] + ".")
+                                  + description[1:] + ".", epilog=options.describe(name))
         sub.add_argument("run", help="run folder made by keras-gen train")
-        sub.add_argument("--output", default=None,
-                         help="file to write (default: a new file inside the run folder)")
-        sub.add_argument("--count", type=arguments.positive_int, default=64,
-                         help="images to draw or translate")
+        if name != "evaluate":  # evaluate writes metrics.json and RUN/evaluation/
+            sub.add_argument("--output", default=None, help=_OUTPUT_HELP[name])
+            sub.add_argument("--count", type=arguments.positive_int, default=None,
+                             help=_COUNT_HELP[name])
+        sub.add_argument("--overwrite", action="store_true",
+                         help="allow replacing files that `keras-gen train` wrote")
         sub.add_argument("--seed", type=arguments.non_negative_int, default=0, help="random seed")
         sub.add_argument("--data", default=None, help="data to use (default: the run's own)")
         sub.add_argument("--options", type=arguments.json_object, default={},
-                         help="extra options as a JSON object; the keys each model family "
-                              "accepts are listed in the README's command-line section")
+                         help="extra options as a JSON object; keys listed below")
+        sub.add_argument("--verbose", type=int, choices=(0, 1), default=1,
+                         help="1 shows progress bars of long evaluations (AIS, IWAE, FID)")
         if name == "evaluate":
             sub.add_argument("--fid", action="store_true",
-                             help="also compute FID/KID against the data (image models)")
+                             help="also compute FID, KID and precision/recall of generated "
+                                  "images (or translations) against the test images")
+            sub.add_argument("--feature-model", default=None,
+                             help="features for --fid: mnist, fashion_mnist, inception, or a "
+                                  ".keras model taking the images in [0, 1] (default: "
+                                  "fashion_mnist for Fashion-MNIST, mnist for other greyscale "
+                                  "data, inception for colour)")
+        if name == "translate":
+            sub.add_argument("--input", default=None,
+                             help="an image file or a folder of them to translate (one output "
+                                  "per input, names kept); default: a grid of test images")
         sub.set_defaults(func=_cmd_run, command_name=name)
 
 
@@ -261,6 +298,7 @@ def _cmd_train(args):
     }
     with runs.new_run_folder(run_dir, overwrite=args.overwrite) as partial:
         metrics = _family(args.model).train(args, partial) or {}
+        record["files"] = runs.list_files(partial) + [runs.RUN_FILE, runs.METRICS_FILE]
         runs.write_json(os.path.join(partial, runs.RUN_FILE), record)
         runs.write_json(os.path.join(partial, runs.METRICS_FILE), metrics)
     print(f"run folder: {run_dir}")
