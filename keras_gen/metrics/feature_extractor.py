@@ -103,8 +103,8 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
             `"inception"`), built for the images' shape.
         images: array `(n, H, W[, C])` matching the model's input (flat rows
             of 784 and missing channel axes are reshaped for the classifier).
-        value_range: range of `images`; they are mapped to [0, 1] for a named
-            feature model, passed unchanged to a Keras model.
+        value_range: range of `images`; they are mapped to [0, 1], the range
+            every feature model takes (see `load_feature_model`).
         batch_size: images per call.
         verbose: 1 shows a progress bar.
 
@@ -120,7 +120,8 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
     >>> extract_features("mnist", np.zeros((3, 32, 32, 3))).shape  # any image shape
     (3, 64)
     """
-    images = np.asarray(images, dtype="float32")
+    low, high = value_range
+    images = (np.asarray(images, dtype="float32") - low) / float(high - low)
     if isinstance(feature_model, str):
         from keras_gen.metrics.feature_model import load_feature_model
 
@@ -128,8 +129,6 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
             side = int(round(np.sqrt(images.shape[1])))
             images = images.reshape((len(images), side, side, 1)) if side * side == images.shape[1] else images
         feature_model = load_feature_model(feature_model, images.shape[1:])
-        low, high = value_range
-        images = (images - low) / float(high - low)
     batch_size = check_positive_int("batch_size", batch_size)
     shape = tuple(feature_model.input_shape[1:])
     if images.shape[1:] != shape and int(np.prod(images.shape[1:])) == int(np.prod(shape)):

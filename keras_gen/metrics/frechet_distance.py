@@ -73,10 +73,11 @@ def fid_score(real_images, generated_images, feature_model="mnist", value_range=
     Args:
         real_images: array `(n, ...)`.
         generated_images: array `(m, ...)`.
-        feature_model: a shipped classifier domain (`"mnist"`,
-            `"fashion_mnist"`) or any Keras model from images to vectors.
-        value_range: range of both image arrays (mapped to [0, 1] for a
-            named feature model).
+        feature_model: `"mnist"`, `"fashion_mnist"`, `"inception"` (see
+            `load_feature_model`) or any Keras model from images in [0, 1]
+            to vectors.
+        value_range: range of both image arrays (mapped to [0, 1], the
+            range feature models take).
         batch_size: images per feature-model call.
         verbose: 1 shows progress bars of the feature extraction.
 

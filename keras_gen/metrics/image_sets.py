@@ -4,16 +4,20 @@ import numpy as np
 
 __all__ = ["check_image_sets", "check_value_ranges"]
 
-# The value ranges images come in, narrowest first.
-_USUAL_RANGES = ((0.0, 1.0), (-1.0, 1.0), (0.0, 255.0))
-
-
 def _looks_like(low, high):
-    """The narrowest usual range holding [low, high] (1 % slack), or None."""
-    for start, stop in _USUAL_RANGES:
-        slack = 0.01 * (stop - start)
-        if low >= start - slack and high <= stop + slack:
-            return start, stop
+    """The usual range a set of values `[low, high]` clearly comes from, or None.
+
+    Only clear cases count, so that a young generator's grey images near 0
+    are not taken for a range of their own: clearly negative values mean
+    [-1, 1], values well above 1 mean [0, 255], and values from about 0 to
+    at least 0.5, none negative, mean [0, 1].
+    """
+    if low < -0.1 and high <= 1.01:
+        return -1.0, 1.0
+    if high > 1.5 and low >= -0.01 and high <= 255.5:
+        return 0.0, 255.0
+    if -0.01 <= low <= 0.1 and 0.5 <= high <= 1.01:
+        return 0.0, 1.0
     return None
 
 
