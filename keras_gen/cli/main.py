@@ -134,7 +134,7 @@ def _add_train_parser(commands, selected_model):
                               "image folder; pix2pix/cyclegan: a folder of train/ test/ AB "
                               "images, A/ B/, or trainA/ trainB/ testA/ testB/")
         sub.add_argument("--epochs", type=arguments.positive_int, default=None,
-                         help="training epochs (default: the family's, shown in its metrics)")
+                         help="training epochs")
         sub.add_argument("--batch-size", type=arguments.positive_int, default=None,
                          help="examples per step (default: the family's)")
         sub.add_argument("--output", default=None,
@@ -157,19 +157,6 @@ def _add_train_parser(commands, selected_model):
         sub.set_defaults(func=_cmd_train)
 
 
-_COUNT_HELP = {
-    "sample": "images to draw (default 64)",
-    "interpolate": "walks to draw (VAE; default 8)",
-    "translate": "test images in the grid without --input (default 8)",
-}
-_OUTPUT_HELP = {
-    "sample": "PNG to write (default RUN/samples-seedN.png)",
-    "interpolate": "strip PNG to write, with a GIF beside it (default RUN/interpolation-seedN.png)",
-    "translate": "with --input: the folder for the translations (default RUN/translated); "
-                 "else the grid PNG (default RUN/translations-test.png)",
-}
-
-
 def _add_run_parsers(commands):
     from keras_gen.cli import options
 
@@ -178,12 +165,14 @@ def _add_run_parsers(commands):
                                   + description[1:] + ".", epilog=options.describe(name))
         sub.add_argument("run", help="run folder made by keras-gen train")
         if name != "evaluate":  # evaluate writes metrics.json and RUN/evaluation/
-            sub.add_argument("--output", default=None, help=_OUTPUT_HELP[name])
+            sub.add_argument("--output", default=None, help=options.OUTPUT_HELP[name])
             sub.add_argument("--count", type=arguments.positive_int, default=None,
-                             help=_COUNT_HELP[name])
+                             help=options.COUNT_HELP[name])
         sub.add_argument("--overwrite", action="store_true",
                          help="allow replacing files that `keras-gen train` wrote")
-        sub.add_argument("--seed", type=arguments.non_negative_int, default=0, help="random seed")
+        sub.add_argument("--seed", type=arguments.non_negative_int, default=None,
+                         help="random seed (default: the run's, so that evaluate repeats the "
+                              "test figures train reported)")
         sub.add_argument("--data", default=None, help="data to use (default: the run's own)")
         sub.add_argument("--options", type=arguments.json_object, default={},
                          help="extra options as a JSON object; keys listed below")
@@ -319,6 +308,8 @@ def _cmd_run(args):
     if not hasattr(module, name):
         raise ValueError(f"Expected a run whose model supports `{name}`. Received: run={args.run!r} "
                          f"of model {record['model']!r}")
+    if args.seed is None:
+        args.seed = int(record.get("args", {}).get("seed", 0))
     model = runs.load_run_model(args.run)
     result = getattr(module, name)(args, args.run, model)
     if name == "evaluate":

@@ -9,7 +9,7 @@ module imports nothing heavy, so `--help` stays instant.
 
 import json
 
-__all__ = ["DEFAULTS", "MEANINGS", "defaults", "describe"]
+__all__ = ["COUNT_HELP", "DEFAULTS", "MEANINGS", "OUTPUT_HELP", "defaults", "describe"]
 
 MEANINGS = {
     "gibbs_steps": "Gibbs sweeps from a random start to each sample",
@@ -56,6 +56,22 @@ DEFAULTS = {
         "pix2pix": {"reverse": None},
         "cyclegan": {"direction": "a_to_b"},
     },
+}
+
+
+# What --count and --output mean for each run command (evaluate has neither:
+# it writes metrics.json and RUN/evaluation/).
+COUNT_HELP = {
+    "sample": "images to draw (default 64)",
+    "interpolate": "walks to draw (VAE; default 8)",
+    "translate": "test images in the grid without --input (default 8)",
+}
+OUTPUT_HELP = {
+    "sample": "PNG to write (default RUN/samples-seedN.png)",
+    "interpolate": "strip PNG to write, with a GIF beside it (default RUN/interpolation-seedN.png)",
+    "translate": "with --input: the folder for the translations (default RUN/translated, "
+                 "CycleGAN RUN/translated_DIRECTION); else the grid PNG (default "
+                 "RUN/translations-test.png, CycleGAN RUN/translations-test-DIRECTION.png)",
 }
 
 

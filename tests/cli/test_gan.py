@@ -85,6 +85,7 @@ def test_a_user_folder_of_colour_pictures_trains_and_gets_a_fid(tmp_path, backen
     assert sorted(os.listdir(run)) == before
 
 
+@pytest.mark.slow
 def test_outputs_never_replace_what_train_wrote(tmp_path, capsys):
     run = str(tmp_path / "run")
     assert main(["train", "gan", "--data", "digits", "--epochs", "1", "--limit", "32",

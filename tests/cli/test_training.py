@@ -11,6 +11,7 @@ def _history(run):
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_pretraining_and_training_make_one_record(tmp_path):
     run = str(tmp_path / "run")
     assert cli.main(["train", "stacked-ae", "--data", "digits", "--layer-sizes", "8,4",
@@ -24,6 +25,7 @@ def test_pretraining_and_training_make_one_record(tmp_path):
     assert os.path.getsize(os.path.join(run, "curves.png")) > 0
 
 
+@pytest.mark.slow
 def test_without_tensorboard(tmp_path):
     run = str(tmp_path / "run")
     assert cli.main(["train", "rbm", "--data", "digits", "--epochs", "2", "--hidden-units", "8",
