@@ -1,9 +1,31 @@
+import argparse
 import csv
 import os
 
+import keras
 import pytest
 
+from keras_gen.callbacks.divergence_guard import DivergenceGuard
+from keras_gen.callbacks.history_csv import HistoryCSV
+from keras_gen.callbacks.training_curves import TrainingCurves
 from keras_gen.cli import main as cli
+from keras_gen.cli.training import training_callbacks
+
+
+def test_every_run_gets_a_divergence_guard(tmp_path):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    callbacks = training_callbacks(argparse.Namespace(verbose=0), str(tmp_path), model)
+    assert any(isinstance(callback, DivergenceGuard) for callback in callbacks)
+    assert all(isinstance(callback, keras.callbacks.Callback) for callback in callbacks)
+
+
+def test_every_run_keeps_a_training_record(tmp_path):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    callbacks = training_callbacks(argparse.Namespace(verbose=0, tensorboard=False), str(tmp_path),
+                                   model)
+    kinds = {type(callback) for callback in callbacks}
+    assert {HistoryCSV, TrainingCurves} <= kinds
+    assert not any(type(callback).__name__ == "TensorBoardLogger" for callback in callbacks)
 
 
 def _history(run):
