@@ -2,6 +2,7 @@
 
 import math
 import os
+import time
 
 import keras
 
@@ -17,7 +18,9 @@ class TrainingCurves(keras.callbacks.Callback):
 
     One panel per metric (`loss`, `d_loss`, `reconstruction_error`, ...;
     `val_x` shares the panel of `x`), redrawn after every epoch so the
-    picture can be watched while training runs. When the callback sees more
+    picture can be watched while training runs; when epochs are so short
+    that drawing (a few tenths of a second) would take more than a tenth of
+    the time, it is redrawn less often, and always when `fit` ends. When the callback sees more
     than one `fit` (layer-by-layer pretraining, then joint training), the
     stages follow each other along the x axis, each in its own colour,
     separated by a vertical line. The picture fits a screen: at most
@@ -51,13 +54,26 @@ class TrainingCurves(keras.callbacks.Callback):
         self.columns = check_positive_int("columns", columns)
         self.rows = []
         self._stages = []
+        self._next_draw = 0.0
+        self._drawn = 0
 
     def on_train_begin(self, logs=None):
         self._stages.append(getattr(self.model, "name", "model"))
 
     def on_epoch_end(self, epoch, logs=None):
         self.rows.append((len(self._stages) - 1, epoch_values(logs)))
+        if time.monotonic() >= self._next_draw:
+            self._timed_draw()
+
+    def on_train_end(self, logs=None):
+        if self._drawn < len(self.rows):
+            self._timed_draw()
+
+    def _timed_draw(self):
+        # Wait ten drawing times before the next one: drawing stays under ~10 %.
+        start = time.monotonic()
         self.draw()
+        self._next_draw = time.monotonic() + 9 * (time.monotonic() - start)
 
     def _panels(self):
         names = []
@@ -73,6 +89,7 @@ class TrainingCurves(keras.callbacks.Callback):
         panels = self._panels()
         if not panels:
             return None
+        self._drawn = len(self.rows)
         import matplotlib
 
         matplotlib.use("Agg")
@@ -83,6 +100,10 @@ class TrainingCurves(keras.callbacks.Callback):
         rows = math.ceil(len(panels) / columns)
         figure, axes = plt.subplots(rows, columns, figsize=(4 * columns, 3 * rows), dpi=100,
                                     squeeze=False)
+        # Fixed margins: tight_layout would cost a third of the drawing time.
+        figure.subplots_adjust(left=0.75 / (4 * columns), right=1 - 0.15 / (4 * columns),
+                               bottom=0.45 / (3 * rows), top=1 - 0.35 / (3 * rows),
+                               wspace=0.3, hspace=0.45)
         colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
         several = len(self._stages) > 1
         for index, name in enumerate(panels):
@@ -108,7 +129,6 @@ class TrainingCurves(keras.callbacks.Callback):
                 ax.legend(fontsize=7)
         for index in range(len(panels), rows * columns):
             axes[index // columns][index % columns].axis("off")
-        figure.tight_layout()
         with atomic_path(self.path, suffix=".png") as tmp:
             figure.savefig(tmp, format="png")
         plt.close(figure)

@@ -22,6 +22,7 @@ import datetime
 import difflib
 import os
 import sys
+import warnings
 
 from keras_gen.cli import arguments
 
@@ -348,6 +349,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter
     debug = "--debug" in argv
+    formatter, warnings.formatwarning = warnings.formatwarning, _one_line_warning
     try:
         parser = build_parser(_selected_model(argv))
         args = parser.parse_args(argv)
@@ -368,6 +370,13 @@ def main(argv=None):
         message = " ".join(str(error).split()) or type(error).__name__
         print(f"keras-gen: {kind}: {message}", file=sys.stderr)
         return code
+    finally:
+        warnings.formatwarning = formatter
+
+
+def _one_line_warning(message, category, filename, lineno, line=None):
+    # What the library warns about (e.g. a data split it made) reads as one line here.
+    return f"keras-gen: note: {' '.join(str(message).split())}\n"
 
 
 if __name__ == "__main__":

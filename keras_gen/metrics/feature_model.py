@@ -23,8 +23,12 @@ import numpy as np
 __all__ = ["FEATURE_MODELS", "INCEPTION_WEIGHTS", "inception_weights_path", "load_feature_model"]
 
 FEATURE_MODELS = ("mnist", "fashion_mnist", "inception")
-# The file keras.applications.InceptionV3(include_top=False) downloads.
+# The file keras.applications.InceptionV3(include_top=False) downloads, where from,
+# and its MD5 (as keras/src/applications/inception_v3.py has them).
 INCEPTION_WEIGHTS = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+_INCEPTION_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/"
+                  + INCEPTION_WEIGHTS)
+_INCEPTION_MD5 = "bcbd6486424b2319ff4ef7d526e38f63"
 INCEPTION_SIZE = 299
 _LUMA = (0.299, 0.587, 0.114)
 
@@ -99,19 +103,30 @@ def inception_weights_path(weights=None, download=True):
 
 def _inception(image_shape, weights, download):
     source = inception_weights_path(weights, download)
+    if source == "imagenet":
+        # Download before building the network (a minute on some backends), so
+        # that being offline is said at once.
+        try:
+            source = keras.utils.get_file(INCEPTION_WEIGHTS, _INCEPTION_URL, cache_subdir="models",
+                                          file_hash=_INCEPTION_MD5)
+        except Exception as error:  # network failures come as assorted exception types
+            raise RuntimeError(
+                f"Could not download the InceptionV3 weights ({' '.join(str(error).split())}). "
+                f"Offline, put {INCEPTION_WEIGHTS} in $KERAS_GEN_DATA or ~/.keras/models, or "
+                "use the feature model 'mnist' or a .keras model of your own."
+            ) from None
+    import h5py
+
+    if not h5py.is_hdf5(source):  # checked before the minute of building the network
+        raise ValueError(f"Expected InceptionV3 weights in {source!r}. Received: a file that "
+                         "is not HDF5 (.h5)")
     try:
         network = keras.applications.InceptionV3(
             include_top=False, pooling="avg", weights=source,
             input_shape=(INCEPTION_SIZE, INCEPTION_SIZE, 3))
-    except Exception as error:  # download failures come as assorted exception types
-        if source != "imagenet":
-            raise ValueError(f"Expected InceptionV3 weights in {source!r}. Received: a file "
-                             f"that does not load ({error})") from None
-        raise RuntimeError(
-            f"Could not download the InceptionV3 weights ({' '.join(str(error).split())}). "
-            f"Offline, put {INCEPTION_WEIGHTS} in $KERAS_GEN_DATA or ~/.keras/models, or use "
-            "the feature model 'mnist' or a .keras model of your own."
-        ) from None
+    except Exception as error:  # h5py and Keras raise assorted types for a bad file
+        raise ValueError(f"Expected InceptionV3 weights in {source!r}. Received: a file that "
+                         f"does not load ({' '.join(str(error).split())})") from None
     inputs, x = _adapter(image_shape, INCEPTION_SIZE, 3, signed=True)
     return keras.Model(inputs, network(x), name="features_inception")
 

@@ -38,19 +38,20 @@ def test_inception_without_weights_says_where_to_put_them(tmp_path, monkeypatch)
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     with pytest.raises(ValueError, match=INCEPTION_WEIGHTS + ".*download=False"):
         load_feature_model("inception", (32, 32, 3), download=False)
-    assert inception_weights_path() == "imagenet"  # Keras would download
+    assert inception_weights_path() == "imagenet"  # would be downloaded
+    (tmp_path / "broken.h5").write_text("not weights")
+    with pytest.raises(ValueError, match="broken.h5.*not HDF5"):
+        load_feature_model("inception", (32, 32, 3), weights=str(tmp_path / "broken.h5"))
 
 
 def test_inception_download_failure_is_one_clear_error(tmp_path, monkeypatch, backend):
-    import keras.src.utils.file_utils as file_utils
-
     monkeypatch.setenv("KERAS_GEN_DATA", str(tmp_path))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
     def offline(*args, **kwargs):
         raise Exception("URL fetch failure: no network")
 
-    monkeypatch.setattr(file_utils, "get_file", offline)
+    monkeypatch.setattr(keras.utils, "get_file", offline)
     with pytest.raises(RuntimeError, match="Could not download the InceptionV3 weights.*"
                                            "no network.*KERAS_GEN_DATA"):
         load_feature_model("inception", (32, 32, 3))
