@@ -114,7 +114,7 @@ def _run_record(source_path):
         return {}
 
 
-def run_data_inputs(source_path, part, model, metadata, count=64):
+def run_data_inputs(source_path, part, model, metadata, count=64, split="test"):
     """Real inputs for a data-driven part: the test split of the data its run was trained on.
 
     Used by `verify` for parts whose inputs are images or binary pixels
@@ -128,7 +128,8 @@ def run_data_inputs(source_path, part, model, metadata, count=64):
         part: the part's name.
         model: the part's Keras model (one input).
         metadata: the part's metadata.
-        count: at most this many test samples.
+        count: at most this many samples.
+        split: `"test"` (what `verify` feeds) or `"train"` (int8 calibration).
 
     Returns:
         `(inputs, description)`, or None when the part is noise-driven, the
@@ -160,7 +161,7 @@ def run_data_inputs(source_path, part, model, metadata, count=64):
     from keras_gen.data import resize_images
 
     try:
-        x, y = load_dataset(data, split="test", scale=scale, limit=count, seed=0, download=False)
+        x, y = load_dataset(data, split=split, scale=scale, limit=count, seed=0, download=False)
     except Exception:  # data not on this machine: random draws instead
         return None
     second = (part == "generator_reverse" or (part == "generator" and bool(args.get("reverse")))) \
@@ -176,7 +177,7 @@ def run_data_inputs(source_path, part, model, metadata, count=64):
     if int(np.prod(images.shape[1:])) != int(np.prod(target)):
         return None
     images = images.reshape((len(images),) + target).astype(dtype)
-    description = (f"test split of {os.path.basename(str(data))}{' (second domain)' if second else ''}, "
+    description = (f"{split} split of {os.path.basename(str(data))}{' (second domain)' if second else ''}, "
                    f"{len(images)} samples")
     return {name: images}, description
 
