@@ -8,9 +8,13 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
-__all__ = ["to_unit", "grid", "strip", "gif_bytes", "guarded", "latent_noise"]
+__all__ = ["WORKERS", "to_unit", "grid", "strip", "gif_bytes", "guarded", "latent_noise"]
 
 LOG = logging.getLogger("keras_gen.apps")
+# Every handler of every tab runs in this one pool of workers (its size is the
+# launcher's concurrency limit): Gradio's default is a pool per handler, which
+# with ~24 handlers let dozens run at once and starve the server's event loop.
+WORKERS = "models"
 # Tiles are enlarged (nearest neighbour) to at least this many pixels a side,
 # so 8x8 digits are visible.
 MIN_TILE = 64

@@ -5,6 +5,7 @@ import gradio as gr
 import numpy as np
 
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.display import latent_noise
 from keras_gen.apps.display import strip
@@ -116,7 +117,8 @@ def build(bundle, prefix):
             count = Slider(1, MAX_COUNT, value=16, step=1, label="Count")
             button = gr.Button("Generate", variant="primary", elem_id=f"{prefix}-sample-button")
         output = picture("Samples (picture i comes from seed + i)", elem_id=f"{prefix}-sample-output")
-        button.click(guarded(demo.sample), [seed, count], output, api_name=f"{prefix}_sample")
+        button.click(guarded(demo.sample), [seed, count], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_sample")
     with gr.Tab("Interpolate"):
         with gr.Row():
             seed_a = Number(value=0, label="Seed A", precision=0, minimum=0, maximum=MAX_SEED)
@@ -131,7 +133,8 @@ def build(bundle, prefix):
         with gr.Row():
             strip_image = picture("From seed A to seed B", elem_id=f"{prefix}-interpolate-output")
             gif = picture("Animation (GIF)", elem_id=f"{prefix}-interpolate-gif")
-        button.click(guarded(demo.interpolate), inputs, [strip_image, gif], api_name=f"{prefix}_interpolate")
+        button.click(guarded(demo.interpolate), inputs, [strip_image, gif],
+                     concurrency_id=WORKERS, api_name=f"{prefix}_interpolate")
     with gr.Tab("Latent arithmetic"):
         gr.Markdown("Pick seeds from the Sample grid. Each group's latent vectors are averaged; the "
                     "result is **A − B + C**. Shown: mean A, mean B, mean C, result.")
@@ -142,7 +145,7 @@ def build(bundle, prefix):
         button = gr.Button("Compute A − B + C", variant="primary", elem_id=f"{prefix}-arithmetic-button")
         output = picture("A | B | C | A − B + C", elem_id=f"{prefix}-arithmetic-output")
         button.click(guarded(demo.arithmetic), [group_a, group_b, group_c], output,
-                     api_name=f"{prefix}_arithmetic")
+                     concurrency_id=WORKERS, api_name=f"{prefix}_arithmetic")
     if demo.label_name:
         with gr.Tab("Digit on demand"):
             with gr.Row():
@@ -151,5 +154,6 @@ def build(bundle, prefix):
                 count = Slider(1, MAX_COUNT, value=8, step=1, label="Count")
                 button = gr.Button("Generate", variant="primary", elem_id=f"{prefix}-digit-button")
             output = picture("Samples of the digit", elem_id=f"{prefix}-digit-output")
-            button.click(guarded(demo.digit), [label, seed, count], output, api_name=f"{prefix}_digit")
+            button.click(guarded(demo.digit), [label, seed, count], output,
+                         concurrency_id=WORKERS, api_name=f"{prefix}_digit")
     return demo

@@ -14,6 +14,7 @@ from keras_gen.apps.components import image_upload
 from keras_gen.apps.components import picture
 from keras_gen.apps.display import LOG
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.inputs import parse_int
 from keras_gen.apps.inputs import to_model_image
@@ -161,7 +162,8 @@ def build(bundle, prefix):
         with gr.Row():
             seen = picture("Input at the model's size", elem_id=f"{prefix}-translate-input")
             output = picture("Translation", elem_id=f"{prefix}-translate-output")
-        button.click(guarded(demo.translate), [upload, direction], [seen, output], api_name=f"{prefix}_translate")
+        button.click(guarded(demo.translate), [upload, direction], [seen, output],
+                     concurrency_id=WORKERS, api_name=f"{prefix}_translate")
         files = demo.example_files(first)
         if files:
             gr.Examples(files, inputs=upload, label="Test-set inputs (click one, then Translate)",
@@ -175,5 +177,6 @@ def build(bundle, prefix):
         shown = "Input | translation | ground truth" if "generator_reverse" not in demo.directions \
             else "Input | translation"
         output = picture(shown, elem_id=f"{prefix}-example-output")
-        button.click(guarded(demo.example), [index, direction], output, api_name=f"{prefix}_example")
+        button.click(guarded(demo.example), [index, direction], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_example")
     return demo

@@ -30,14 +30,18 @@ FAMILY_TABS = {
                        "PATH/facades_128.npz --output runs/pix2pix`."),
 }
 # Serving settings for ~50 people at once on a 2-core host (docs/demo.md):
-# - handlers run at most `DEFAULT_CONCURRENCY` at a time, one per core; each
-#   runs its artifacts on one ONNX Runtime thread (`keras_gen.apps.runs`), so
-#   requests share the cores instead of fighting over them, and the server's
-#   event loop (which answers queue joins, status and downloads) keeps a core's
-#   share even while handlers run. More workers only add contention: a request
+# - handlers run at most `DEFAULT_CONCURRENCY` at a time, one per core, in one
+#   pool shared by every tab (`keras_gen.apps.display.WORKERS`); each runs its
+#   artifacts on one ONNX Runtime thread (`keras_gen.apps.runs`), so requests
+#   share the cores instead of fighting over them, and the server's event loop
+#   (which answers queue joins, status and downloads) keeps a core's share
+#   even while handlers run. More workers only add contention: a request
 #   takes milliseconds of compute;
 # - the queue holds `DEFAULT_QUEUE_SIZE` waiting requests (refused beyond, with
-#   "queue is full" rather than an unbounded wait);
+#   "queue is full" rather than an unbounded wait), and tells each waiting
+#   client its place every `STATUS_EVERY_S` seconds (Gradio's default tells
+#   every waiting client whenever any request starts: 50 waiting people
+#   meant ~1,250 messages for one round of requests);
 # - gradio_client gives each HTTP call 5 s; joining the queue never waits on
 #   model work, and outputs are served as finished files, so each call
 #   answers well within that even with the queue full;
@@ -49,6 +53,7 @@ FAMILY_TABS = {
 #   disk and memory stay bounded.
 DEFAULT_CONCURRENCY = 2
 DEFAULT_QUEUE_SIZE = 200
+STATUS_EVERY_S = 1.0
 CACHE_MAX_AGE_S = 3600
 SESSIONS = 256
 
@@ -146,7 +151,8 @@ def launch(app, host="127.0.0.1", port=7860, concurrency=None, max_file_size=Non
     from keras_gen.apps.response_cache import StaticResponseCache
 
     concurrency = DEFAULT_CONCURRENCY if concurrency is None else max(1, int(concurrency))
-    app.queue(default_concurrency_limit=concurrency, max_size=DEFAULT_QUEUE_SIZE)
+    app.queue(default_concurrency_limit=concurrency, max_size=DEFAULT_QUEUE_SIZE,
+              status_update_rate=STATUS_EVERY_S)
     app.launch(
         server_name=host, server_port=port, max_file_size=max_file_size or MAX_FILE_SIZE,
         show_error=False, prevent_thread_lock=not block, quiet=not block, inbrowser=False, share=False,

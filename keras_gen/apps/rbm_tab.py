@@ -17,6 +17,7 @@ from keras_gen.apps.components import picture
 from keras_gen.apps.components import sketchpad
 from keras_gen.apps.display import LOG
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.display import strip
 from keras_gen.apps.inputs import parse_int
@@ -223,7 +224,8 @@ def build(bundle, prefix):
             with gr.Row():
                 example = Number(value=0, label="Test digit #", precision=0, minimum=0, maximum=99)
                 example_button = gr.Button("Load test digit", elem_id=f"{prefix}-example-button")
-            example_button.click(guarded(demo.example_sketch), example, sketch, api_name=f"{prefix}_example")
+            example_button.click(guarded(demo.example_sketch), example, sketch,
+                                 concurrency_id=WORKERS, api_name=f"{prefix}_example")
         with gr.Column():
             with gr.Tab("Gibbs completion"):
                 region = gr.Radio(list(REGIONS), value="top half", label="Known region (kept as drawn)")
@@ -245,7 +247,7 @@ def build(bundle, prefix):
                         raise gr.Error(f"Something went wrong: {type(error).__name__}: {error}")
 
                 button.click(complete, [sketch, region, steps, seed], [current, chain],
-                             api_name=f"{prefix}_complete")
+                             concurrency_id=WORKERS, api_name=f"{prefix}_complete")
             with gr.Tab("Retrieval"):
                 count = Slider(1, 64, value=16, step=1, label="Results")
                 button = gr.Button("Find nearest codes", variant="primary", elem_id=f"{prefix}-retrieve-button")
@@ -254,11 +256,12 @@ def build(bundle, prefix):
                     found = picture("Nearest training images", elem_id=f"{prefix}-retrieve-output")
                 summary = gr.Textbox(label="Distances")
                 button.click(guarded(demo.retrieve), [sketch, count], [query, found, summary],
-                             api_name=f"{prefix}_retrieve")
+                             concurrency_id=WORKERS, api_name=f"{prefix}_retrieve")
             with gr.Tab("Hidden-unit filters"):
                 hidden = int(np.prod(demo.visible.input_shape())) if demo.visible else 1
                 count = Slider(1, min(hidden, 256), value=min(hidden, 64), step=1, label="Filters")
                 button = gr.Button("Show filters", variant="primary", elem_id=f"{prefix}-filters-button")
                 output = picture("Weights of each hidden unit", elem_id=f"{prefix}-filters-output")
-                button.click(guarded(demo.filters), count, output, api_name=f"{prefix}_filters")
+                button.click(guarded(demo.filters), count, output,
+                             concurrency_id=WORKERS, api_name=f"{prefix}_filters")
     return demo

@@ -13,6 +13,7 @@ from keras_gen.apps.components import image_upload
 from keras_gen.apps.components import picture
 from keras_gen.apps.components import sketchpad
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.inputs import parse_float
 from keras_gen.apps.inputs import parse_int
@@ -132,9 +133,9 @@ def build(bundle, prefix):
                 button = gr.Button("Decode", variant="primary", elem_id=f"{prefix}-decode-button")
             output = picture("Decoded", elem_id=f"{prefix}-decode-output")
         decode = guarded(named_parameters(demo.decode_sliders, [f"latent_{i + 1}" for i in range(demo.sliders)]))
-        button.click(decode, sliders, output, api_name=f"{prefix}_decode")
+        button.click(decode, sliders, output, concurrency_id=WORKERS, api_name=f"{prefix}_decode")
         for slider in sliders:
-            slider.release(decode, sliders, output, api_name=False)
+            slider.release(decode, sliders, output, concurrency_id=WORKERS, api_name=False)
     with gr.Tab("Manifold"):
         with gr.Row():
             size = Slider(2, 20, value=12, step=1, label="Grid size")
@@ -144,7 +145,8 @@ def build(bundle, prefix):
             button = gr.Button("Draw manifold", variant="primary", elem_id=f"{prefix}-manifold-button")
         output = picture("Decoded grid, latents from the 5th to the 95th percentile",
                          elem_id=f"{prefix}-manifold-output")
-        button.click(guarded(demo.manifold), [size, dim_x, dim_y], output, api_name=f"{prefix}_manifold")
+        button.click(guarded(demo.manifold), [size, dim_x, dim_y], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_manifold")
     with gr.Tab("Reconstruct"):
         gr.Markdown("Draw a digit (dark strokes) or upload an image; the upload wins when both are given.")
         with gr.Row():
@@ -156,5 +158,5 @@ def build(bundle, prefix):
             output = picture("Reconstruction", elem_id=f"{prefix}-reconstruct-output")
         code = gr.Textbox(label="Latent code of the input (encoder mean)")
         button.click(guarded(demo.reconstruct), [sketch, upload], [seen, output, code],
-                     api_name=f"{prefix}_reconstruct")
+                     concurrency_id=WORKERS, api_name=f"{prefix}_reconstruct")
     return demo
