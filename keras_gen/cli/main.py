@@ -208,10 +208,11 @@ def _add_export_parser(commands):
                         help="weight quantization")
     export.add_argument("--representative-data", default=None,
                         help="int8 calibration data: 'latent', an .npz file or a dataset name")
-    export.add_argument("--batch", default="1", choices=("1", "dynamic"),
-                        help="batch size baked into the artifact")
-    export.add_argument("--output", default=None,
-                        help="artifact path (default: RUN/export/PART.FORMAT; for a preset NAME-export/PART.FORMAT)")
+    export.add_argument("--batch", default="dynamic", choices=("1", "dynamic"),
+                        help="'dynamic' (default): any batch size; '1': a fixed batch of one, "
+                             "for runtimes that need static shapes")
+    export.add_argument("--output", default=None, help="artifact path (default: RUN/export/PART.FORMAT; for a preset "
+                                                     "NAME-export/PART.FORMAT)")
     export.add_argument("--verify", action="store_true",
                         help="run the artifact and compare it with the Keras model")
     export.set_defaults(func=_cmd_export)
@@ -225,8 +226,8 @@ def _add_demo_parser(commands):
     demo.add_argument("--host", default="127.0.0.1",
                       help="address to bind (127.0.0.1: this machine only)")
     demo.add_argument("--port", type=arguments.positive_int, default=7860, help="port to serve on")
-    demo.add_argument("--concurrency", type=arguments.positive_int, default=4,
-                      help="requests run at a time; the rest wait in the queue")
+    demo.add_argument("--concurrency", type=arguments.positive_int, default=None,
+                      help="requests run at a time; the rest wait in the queue (default 2)")
     demo.add_argument("--max-file-size", default="20mb", help="upload size limit")
     demo.set_defaults(func=_cmd_demo)
 
