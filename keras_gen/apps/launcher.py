@@ -10,10 +10,12 @@ turns bad input into a readable message.
 """
 
 import argparse
+import contextlib
 import importlib
 import logging
 import os
 import sys
+import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls from the demo
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -56,6 +58,7 @@ DEFAULT_QUEUE_SIZE = 200
 STATUS_EVERY_S = 1.0
 CACHE_MAX_AGE_S = 3600
 SESSIONS = 256
+START_CHECK_S = 60.0
 
 
 def build_parser():
@@ -159,12 +162,42 @@ def launch(app, host="127.0.0.1", port=7860, concurrency=None, max_file_size=Non
     concurrency = DEFAULT_CONCURRENCY if concurrency is None else max(1, int(concurrency))
     app.queue(default_concurrency_limit=concurrency, max_size=DEFAULT_QUEUE_SIZE,
               status_update_rate=STATUS_EVERY_S)
-    app.launch(
-        server_name=host, server_port=port, max_file_size=max_file_size or MAX_FILE_SIZE,
-        show_error=False, prevent_thread_lock=not block, quiet=not block, inbrowser=False, share=False,
-        state_session_capacity=SESSIONS, app_kwargs={"middleware": [Middleware(StaticResponseCache)]},
-    )
+    with _patient_start_check():
+        app.launch(
+            server_name=host, server_port=port, max_file_size=max_file_size or MAX_FILE_SIZE,
+            show_error=False, prevent_thread_lock=not block, quiet=not block, inbrowser=False, share=False,
+            state_session_capacity=SESSIONS, app_kwargs={"middleware": [Middleware(StaticResponseCache)]},
+        )
     return app
+
+
+@contextlib.contextmanager
+def _patient_start_check(seconds=START_CHECK_S):
+    """Gives Gradio's start-up check of the local URL `seconds` instead of one 3 s request.
+
+    `launch` asks the new server for its page once and, if that one request
+    times out, refuses to start ("When localhost is not accessible, a
+    shareable link must be created"): on a busy 2-core host the first page
+    can take longer than that. The check is retried here until it answers or
+    `seconds` pass; its verdict is unchanged.
+    """
+    from gradio import networking
+
+    check = networking.url_ok
+
+    def patient(url):
+        deadline = time.monotonic() + seconds
+        while not check(url):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.5)
+        return True
+
+    networking.url_ok = patient
+    try:
+        yield
+    finally:
+        networking.url_ok = check
 
 
 def _limit_malloc_arenas(arenas=2):
