@@ -101,6 +101,15 @@ class Artifact:
             return np.asarray(self.runner(feed)[0], dtype="float32")
 
 
+def _card_title(path):
+    """A preset's title from its card (`preset.json`), or None for a plain run folder."""
+    try:
+        with open(os.path.join(path, "preset.json")) as handle:
+            return json.load(handle).get("title")
+    except (OSError, ValueError):
+        return None
+
+
 class RunBundle:
     """A run folder ready to serve: its record, family and loaded artifacts.
 
@@ -110,7 +119,7 @@ class RunBundle:
 
     def __init__(self, path, record, model_class, artifacts, extras=None):
         self.path = path
-        self.name = record.get("title") or os.path.basename(os.path.normpath(path))
+        self.name = record.get("title") or _card_title(path) or os.path.basename(os.path.normpath(path))
         self.record = record
         self.model_name = record.get("model", model_class)
         self.model_class = model_class
@@ -134,10 +143,27 @@ class RunBundle:
         raise ValueError(f"Cannot show vectors of {size} values as images; add image_shape to run.json")
 
 
-class _VisibleMeans:
+def _visible_means(model):
     """h → mean of p(v | h) of an RBM as an exportable part, for step-by-step
-    Gibbs completion with two artifacts (the RBM exports only v → p(h | v))."""
+    Gibbs completion with two artifacts (the RBM exports only v → p(h | v)).
+    A `GenerativeModel`, the type `keras_gen.export` converts part by part."""
+    from keras_gen.models.generative_model import GenerativeModel
 
+    class VisibleMeans(GenerativeModel):
+        def __init__(self, rbm):
+            super().__init__(name="rbm_visible_means")
+            self.means = _VisibleMeans(rbm)
+
+        def call(self, hidden):
+            return self.means.model(hidden)
+
+        def export_parts(self):
+            return self.means.export_parts()
+
+    return VisibleMeans(model)
+
+
+class _VisibleMeans:
     def __init__(self, model):
         import keras
 
@@ -244,7 +270,7 @@ def _export(run_dir, digest, previous, log):
         for index, rbm in enumerate(rbms):
             names = ("features", "visible") if len(rbms) == 1 else (f"layer{index}_features", f"layer{index}_visible")
             derived = [(names[0], rbm, "features")] if names[0] not in parts else []
-            for name, target, part in derived + [(names[1], _VisibleMeans(rbm), "visible")]:
+            for name, target, part in derived + [(names[1], _visible_means(rbm), "visible")]:
                 if not fresh(name):
                     log(f"  exporting layer {index} {part} of {os.path.basename(run_dir)} to ONNX")
                     export_part(target, part, format="onnx", batch="dynamic",
