@@ -1,12 +1,7 @@
 import numpy as np
 import pytest
-from PIL import Image
 
 from keras_gen.latent import interpolate
-from keras_gen.latent import latent_mean
-from keras_gen.latent import save_interpolation_gif
-from keras_gen.latent import save_interpolation_strip
-from keras_gen.latent import vector_arithmetic
 
 
 def test_slerp_keeps_the_norm_and_lerp_is_straight():
@@ -27,23 +22,7 @@ def test_slerp_of_parallel_vectors_falls_back_to_lerp():
     np.testing.assert_allclose(path[1], [1.5, 0.0])
 
 
-def test_arithmetic():
-    a = [[2.0, 0.0], [4.0, 0.0]]
-    np.testing.assert_allclose(latent_mean(a), [3.0, 0.0])
-    np.testing.assert_allclose(vector_arithmetic(a, [[1.0, 1.0]], [0.0, 2.0]), [2.0, 1.0])
-
-
-def test_strip_and_gif(tmp_path):
-    frames = np.linspace(-1, 1, 5)[:, None, None, None] * np.ones((5, 6, 6, 1))
-    strip = save_interpolation_strip(str(tmp_path / "s.png"), frames, scale=1)
-    assert Image.open(strip).size == (5 * 7 + 1, 8)
-    gif = save_interpolation_gif(str(tmp_path / "w.gif"), frames, scale=2)
-    with Image.open(gif) as image:
-        assert image.n_frames == 8  # forward 5, back 3
-        assert image.size == (12, 12)
-
-
-def test_bad_inputs(tmp_path):
+def test_bad_inputs():
     with pytest.raises(ValueError, match="steps"):
         interpolate([0.0, 1.0], [1.0, 0.0], steps=1)
     with pytest.raises(ValueError, match="method"):
@@ -52,9 +31,3 @@ def test_bad_inputs(tmp_path):
         interpolate([0.0, 1.0], [1.0, 0.0, 2.0])
     with pytest.raises(ValueError, match="z0"):
         interpolate([[0.0]], [1.0])
-    with pytest.raises(ValueError, match="latent_dim"):
-        vector_arithmetic([1.0, 2.0], [1.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="images"):
-        save_interpolation_gif(str(tmp_path / "x.gif"), np.zeros((3, 4)))
-    with pytest.raises(ValueError, match="path"):
-        save_interpolation_gif(str(tmp_path / "missing" / "x.gif"), np.zeros((3, 4, 4)))
