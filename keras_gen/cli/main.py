@@ -158,8 +158,8 @@ def _add_run_parsers(commands):
         sub.add_argument("run", help="run folder made by keras-gen train")
         sub.add_argument("--output", default=None,
                          help="file to write (default: a new file inside the run folder)")
-        sub.add_argument("--count", type=arguments.positive_int, default=64,
-                         help="images to draw or translate")
+        sub.add_argument("--count", type=arguments.count, default=64,
+                         help=f"images to draw or translate (at most {arguments.MAX_COUNT})")
         sub.add_argument("--seed", type=arguments.non_negative_int, default=0, help="random seed")
         sub.add_argument("--data", default=None, help="data to use (default: the run's own)")
         sub.add_argument("--options", type=arguments.json_object, default={},
@@ -304,7 +304,7 @@ def _cmd_train(args):
         run_file = os.path.join(partial, runs.RUN_FILE)
         if os.path.isfile(run_file):
             _check_resume(args, partial, record)
-            print(f"resuming {run_dir} from its last backup", file=sys.stderr)
+            print(f"resuming {run_dir} from its last backup")
         # Written first: a killed run's partial folder says what it was training.
         runs.write_json(run_file, {**_json_ready(record), "status": "training"})
         metrics = _family(args.model).train(args, partial) or {}
@@ -330,6 +330,9 @@ def _cmd_run(args):
     from keras_gen.cli import runs
 
     name = args.command_name
+    runs.remove_stale_temp_files(args.run)
+    if args.output:
+        runs.remove_stale_temp_files(os.path.dirname(os.path.abspath(args.output)))
     record = runs.read_run(args.run)
     if record.get("model") not in MODELS:
         raise ValueError(f"Expected a run of one of {sorted(MODELS)}. Received: run={args.run!r} "
@@ -381,11 +384,15 @@ def _bad_input(error):
 
 
 def _target(path):
-    """The file a temporary file of `keras_gen.utils.atomic_path` stood for."""
-    folder, name = os.path.split(str(path))
-    if name.startswith(".tmp-") and "-pid" in name:
-        return os.path.join(folder, name[len(".tmp-"):].rsplit("-pid", 1)[0])
-    return str(path)
+    """The path the user knows for a temporary file of `keras_gen.utils.atomic_path`
+    or a file inside the hidden partial folder of a run being trained."""
+    parts = str(path).split(os.sep)
+    for index, part in enumerate(parts):
+        if part.startswith(".tmp-") and "-pid" in part:
+            parts[index] = part[len(".tmp-"):].rsplit("-pid", 1)[0]
+        elif part.startswith(".") and ".partial-" in part:
+            parts[index] = part[1:].rsplit(".partial-", 1)[0]
+    return os.sep.join(parts)
 
 
 def _message(error):

@@ -180,9 +180,14 @@ def _owner(path):
         return None
 
 
-def _dead(path):
+def _dead(path, own_is_dead=True):
+    # A partial folder named after this process is an earlier call's (in the
+    # same process, or a killed run whose id came round again): nothing
+    # writes it now. This process's temporary files may be being written.
     pid = _owner(path)
-    return pid is not None and pid != os.getpid() and not _process_alive(pid)
+    if pid is None:
+        return False
+    return own_is_dead if pid == os.getpid() else not _process_alive(pid)
 
 
 def remove_stale_temp_files(folder, recursive=False):
@@ -200,7 +205,7 @@ def remove_stale_temp_files(folder, recursive=False):
     for root, folders, files in os.walk(folder):
         for name in files + folders:
             path = os.path.join(root, name)
-            if name.startswith(".tmp-") and _dead(path):
+            if name.startswith(".tmp-") and _dead(path, own_is_dead=False):
                 if os.path.isdir(path):
                     shutil.rmtree(path, ignore_errors=True)
                 else:
@@ -241,11 +246,10 @@ def interrupted_run(run_dir):
 
 def _check_no_live_writer(run_dir):
     for folder in _partial_folders(run_dir):
-        pid = _owner(folder)
-        if pid is not None and pid != os.getpid() and _process_alive(pid):
+        if _owner(folder) is not None and not _dead(folder):
             raise ValueError(
                 f"Expected no other `keras-gen train` writing to `--output`. Received: "
-                f"--output={run_dir!r}, being written by process {pid} ({folder})"
+                f"--output={run_dir!r}, being written by process {_owner(folder)} ({folder})"
             )
 
 
@@ -304,9 +308,11 @@ def new_run_folder(run_dir, overwrite=False, resume=False):
     if removed and not resume:
         print(f"keras-gen: removed {len(removed)} interrupted run(s) of {run_dir} "
               "(--resume continues one instead)", file=sys.stderr)
-    shutil.rmtree(partial, ignore_errors=True)
+    if adopted != partial:
+        shutil.rmtree(partial, ignore_errors=True)
     if adopted:
-        os.replace(adopted, partial)
+        if adopted != partial:
+            os.replace(adopted, partial)
         remove_stale_temp_files(partial, recursive=True)
     else:
         os.makedirs(partial)
