@@ -16,6 +16,9 @@ _NOT_LOSSES = ("accuracy", "pseudo_likelihood", "gradient_penalty", "penalty", "
 # Discriminator outputs beyond this (logits, or least-squares scores) mean a
 # saturated discriminator: sigmoid(30) is 1.0 in float32 and no gradient is left.
 _SATURATED_OUTPUT = 100.0
+# Good values of a loss needed before a jump can be judged: one early value is
+# no median (the loss of a small batch varies by 10x and more).
+_MIN_HISTORY = 5
 
 
 def _scalar(value):
@@ -36,7 +39,8 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     - a logged value is NaN/Inf, or the trainable weights are;
     - a loss jumps: a value above `median + factor * scale` of its last
-      `window` good values (scale: `max(|median|, 1.4826 * MAD)`). Keras
+      `window` good values (scale: `max(|median|, 1.4826 * MAD)`; judged
+      once five values are known). Keras
       logs running means over the epoch; the guard recovers the mean of the
       steps since its last call from them. Losses are the logged keys ending
       in `loss` (`losses="auto"`); for Boltzmann machines, whose `loss` is
@@ -249,7 +253,7 @@ class DivergenceGuard(keras.callbacks.Callback):
                 return f"{key} became {number}"
         for key in self._watched(values):
             history = self._history[key]
-            if not history:
+            if len(history) < min(_MIN_HISTORY, self.window):
                 continue
             median = float(np.median(history))
             mad = float(np.median(np.abs(np.asarray(history) - median)))

@@ -215,7 +215,8 @@ def build_parser(selected_model=None):
         description="Train, sample, evaluate, export and demo unsupervised generative models.",
     )
     parser.add_argument("--version", action="version", version=f"keras-gen {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error (anywhere on the line)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     _add_train_parser(commands, selected_model)
@@ -413,6 +414,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter
     debug = "--debug" in argv
+    if debug:  # accepted anywhere on the line, not only before the command
+        argv = ["--debug"] + [part for part in argv if part != "--debug"]
     try:
         parser = build_parser(_selected_model(argv))
         args = parser.parse_args(argv)

@@ -190,6 +190,9 @@ def staged_fit_arguments(x, y, args=(), kwargs=None):
                                    seed=int(np.random.randint(0, 2**31 - 1)))
     arguments["x"].set_epoch(resume or 0)
     arguments["y"] = None
+    # The dataset shuffles its samples by (seed, epoch); Keras's shuffling of
+    # the batch order (global NumPy state) would make a resumed fit differ.
+    arguments["shuffle"] = False
     return arguments
 
 

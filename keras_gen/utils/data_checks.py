@@ -2,7 +2,35 @@
 
 import numpy as np
 
-__all__ = ["check_data", "is_array_like"]
+__all__ = ["check_data", "is_array_like", "output_range"]
+
+_ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0)}
+
+
+def output_range(network):
+    """The range of a network's outputs read from its last activation, or None.
+
+    Args:
+        network: a `keras.Model` (nested models are followed to their last layer).
+
+    Returns:
+        `(low, high)` for a tanh or sigmoid output, else None.
+
+    Example:
+
+    >>> import keras
+    >>> output_range(keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="tanh")]))
+    (-1.0, 1.0)
+    """
+    for layer in reversed(getattr(network, "layers", [])):
+        if hasattr(layer, "layers"):
+            return output_range(layer)
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return _ACTIVATION_RANGES.get(getattr(activation, "__name__", None))
+        if layer.weights:
+            return None
+    return None
 
 
 def is_array_like(x):
