@@ -157,7 +157,7 @@ def data_for(family, x, nan_pixel, batch):
         return dict(x=x, batch_size=batch, shuffle=False)
     x = x.copy()
     x[5 * batch + 3].flat[7] = np.nan  # in the 6th batch
-    return dict(x=Stream(x, batch))
+    return dict(x=Stream(x, batch), shuffle=False)
 
 
 def run_case(family, learning_rate, nan_pixel, epochs):

@@ -342,6 +342,9 @@ def _cmd_run(args):
     if not hasattr(module, name):
         raise ValueError(f"Expected a run whose model supports `{name}`. Received: run={args.run!r} "
                          f"of model {record['model']!r}")
+    if args.options and getattr(module, f"{name.upper()}_OPTIONS", None) is None:
+        raise ValueError(f"Expected no `--options` for `{name}` of a {record['model']} run (it "
+                         f"takes none). Received: --options={args.options!r}")
     model = runs.load_run_model(args.run)
     result = getattr(module, name)(args, args.run, model)
     if name == "evaluate":

@@ -42,7 +42,7 @@ CASES = {
     "train-unknown-loss": (["train", "dcgan", "--loss", "wgan", "--output", "NEW"], 2, "--loss",
                            None),
     "train-unknown-model": (["train", "vea", "--output", "NEW"], 2, "vae", None),
-    "train-unknown-option": (["train", "vae", "--epoch", "2", "--output", "NEW"], 2, "--epochs",
+    "train-unknown-option": (["train", "vae", "--epocs", "2", "--output", "NEW"], 2, "--epochs",
                              None),
     "train-seed-negative": (["train", "vae", "--seed", "-3", "--output", "NEW"], 2, "--seed", None),
     "train-existing-run": ([*_VAE, "--output", "RUN"], 2, "--overwrite", None),
