@@ -258,7 +258,10 @@ def main(argv=None):
         and summary["caught_within_50_steps_of_first_bad"] == summary["cases_that_went_bad"]
         and summary["restored_within_10x_best"] == stopped
         and summary["false_alarms_in_controls"] == 0)
-    name = "divergence_guard" + ("_quick" if args.quick else "") + f"_{keras.backend.backend()}"
+    # TensorFlow is the reference run; other backends are written beside it.
+    backend = keras.backend.backend()
+    name = "divergence_guard" + ("_quick" if args.quick else "") + (
+        "" if backend == "tensorflow" else f"_{backend}")
     path = _common.write_result(name, {
         "targets": {"caught_within_steps": CATCH_WITHIN, "restored_loss_at_most_x_best":
                     RESTORE_FACTOR},

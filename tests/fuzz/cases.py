@@ -116,13 +116,14 @@ def evaluate(model, x, y=None):
     return model.evaluate(x, y, batch_size=2, verbose=0)
 
 
-def predict(model, x):
+def predict(model, x, y=None):
     return model.predict(x, batch_size=2, verbose=0)
 
 
-def verb(name, **kwargs):
+def verb(name, second=None, **kwargs):
+    """A call of verb `name`; the second argument, if any, goes by keyword `second`."""
     def call(model, x, y=None):
-        return getattr(model, name)(x, **kwargs) if y is None else getattr(model, name)(x, y, **kwargs)
+        return getattr(model, name)(x, **kwargs, **({} if y is None else {second: y}))
     call.__name__ = name
     return call
 
@@ -143,8 +144,8 @@ ENTRY_POINTS = {
     "DCGAN.generate": (_dcgan, verb("generate"), "noise", uniform((4, 4)), None, None, False),
     "DCGAN.predict": (compiled(_dcgan), predict, "x", uniform((4, 4)), None, None, False),
     "ConditionalGAN.fit": (compiled(_cgan), fit, "x", IMAGES_SIGNED, LABELS, (-1, 1), True),
-    "ConditionalGAN.generate": (_cgan, verb("generate"), "noise", uniform((4, 4)), LABELS, None,
-                                False),
+    "ConditionalGAN.generate": (_cgan, verb("generate", "labels"), "noise", uniform((4, 4)),
+                                LABELS, None, False),
     "Autoencoder.fit": (compiled(_ae), fit, "x", ROWS_UNIT, None, (0, 1), False),
     "Autoencoder.evaluate": (compiled(_ae), evaluate, "x", ROWS_UNIT, None, (0, 1), False),
     "Autoencoder.predict": (compiled(_ae), predict, "x", ROWS_UNIT, None, None, False),
