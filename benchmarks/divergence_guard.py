@@ -27,6 +27,9 @@ training starts: recorded as `numpy_fit_refused`).
 
     python benchmarks/divergence_guard.py           # 3 learning rates x 4 families
     python benchmarks/divergence_guard.py --quick   # smoke run: lr 1e3 and one NaN case
+
+Writes benchmarks/results/divergence_guard[_quick].json on TensorFlow (the
+reference), divergence_guard[_quick]_<backend>.json on another backend.
 """
 
 import argparse
