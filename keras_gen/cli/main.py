@@ -22,6 +22,7 @@ import datetime
 import difflib
 import os
 import sys
+import warnings
 
 from keras_gen.cli import arguments
 
@@ -73,7 +74,7 @@ class UsageError(Exception):
     """A command line argparse refused (exit status 2)."""
 
 
-class _Formatter(argparse.ArgumentDefaultsHelpFormatter):
+class _Formatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action):
         # Flags (store_true) have no useful default to show.
         if action.nargs == 0 or action.default in (None, argparse.SUPPRESS):
@@ -130,9 +131,11 @@ def _add_train_parser(commands, selected_model):
         sub = models.add_parser(name, help=MODEL_HELP[name], description=f"Train a {MODEL_HELP[name]}.")
         sub.add_argument("--data", default="digits",
                          help="digits (embedded, no download), mnist, fashion_mnist, cifar10, or a "
-                              "path to an .npz archive or an image folder")
+                              "path (also looked up in $KERAS_GEN_DATA) to an .npz archive or an "
+                              "image folder; pix2pix/cyclegan: a folder of train/ test/ AB "
+                              "images, A/ B/, or trainA/ trainB/ testA/ testB/")
         sub.add_argument("--epochs", type=arguments.positive_int, default=None,
-                         help="training epochs (default: the family's, shown in its metrics)")
+                         help="training epochs")
         sub.add_argument("--batch-size", type=arguments.positive_int, default=None,
                          help="examples per step (default: the family's)")
         sub.add_argument("--output", default=None,
@@ -146,30 +149,53 @@ def _add_train_parser(commands, selected_model):
                          help="random seed (weights, data order, sampling)")
         sub.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
                          help="0 silent, 1 progress bar, 2 one line an epoch")
+        sub.add_argument("--tensorboard", action=argparse.BooleanOptionalAction, default=None,
+                         help="write TensorBoard logs to RUN/tensorboard (default: on when the "
+                              "tensorboard package is installed); history.csv and curves.png "
+                              "are always written")
+        sub.add_argument("--picture-every", type=arguments.positive_int, default=1,
+                         help="draw the progress pictures (RUN/progress/, TensorBoard) every N "
+                              "epochs, and after the last")
         if name == selected_model:
             _family(name).add_train_arguments(sub, name)
         sub.set_defaults(func=_cmd_train)
 
 
 def _add_run_parsers(commands):
+    from keras_gen.cli import options
+
     for name, description in RUN_COMMANDS.items():
         sub = commands.add_parser(name, help=description, description=description[0].upper()
-                                  + description[1:] + ".")
+                                  + description[1:] + ".", epilog=options.describe(name))
         sub.add_argument("run", help="run folder made by keras-gen train, or preset:NAME, or an hf:// / "
                                      "kaggle:// preset URI (see `keras-gen presets`)")
-        sub.add_argument("--output", default=None,
-                         help="file to write (default: a new file inside the run folder; for a preset, "
-                              "NAME-COMMAND.png in the current folder)")
-        sub.add_argument("--count", type=arguments.count, default=64,
-                         help=f"images to draw or translate (at most {arguments.MAX_COUNT})")
-        sub.add_argument("--seed", type=arguments.non_negative_int, default=0, help="random seed")
+        if name != "evaluate":  # evaluate writes metrics.json and RUN/evaluation/
+            sub.add_argument("--output", default=None, help=options.OUTPUT_HELP[name])
+            sub.add_argument("--count", type=arguments.count, default=None,
+                             help=f"{options.COUNT_HELP[name]} (at most {arguments.MAX_COUNT})")
+        sub.add_argument("--overwrite", action="store_true",
+                         help="allow replacing files that `keras-gen train` wrote")
+        sub.add_argument("--seed", type=arguments.non_negative_int, default=None,
+                         help="random seed (default: the run's, so that evaluate repeats the "
+                              "test figures train reported)")
         sub.add_argument("--data", default=None, help="data to use (default: the run's own)")
         sub.add_argument("--options", type=arguments.json_object, default={},
-                         help="extra options as a JSON object; the keys each model family "
-                              "accepts are listed in the README's command-line section")
+                         help="extra options as a JSON object; keys listed below")
+        sub.add_argument("--verbose", type=int, choices=(0, 1), default=1,
+                         help="1 shows progress bars of long evaluations (AIS, IWAE, FID)")
         if name == "evaluate":
             sub.add_argument("--fid", action="store_true",
-                             help="also compute FID/KID against the data (image models)")
+                             help="also compute FID, KID and precision/recall of generated "
+                                  "images (or translations) against the test images")
+            sub.add_argument("--feature-model", default=None,
+                             help="features for --fid: mnist, fashion_mnist, inception, or a "
+                                  ".keras model taking the images in [0, 1] (default: "
+                                  "fashion_mnist for Fashion-MNIST, mnist for other greyscale "
+                                  "data, inception for colour)")
+        if name == "translate":
+            sub.add_argument("--input", default=None,
+                             help="an image file or a folder of them to translate (one output "
+                                  "per input, names kept); default: a grid of test images")
         sub.set_defaults(func=_cmd_run, command_name=name)
 
 
@@ -185,10 +211,11 @@ def _add_export_parser(commands):
                         help="weight quantization")
     export.add_argument("--representative-data", default=None,
                         help="int8 calibration data: 'latent', an .npz file or a dataset name")
-    export.add_argument("--batch", default="1", choices=("1", "dynamic"),
-                        help="batch size baked into the artifact")
-    export.add_argument("--output", default=None,
-                        help="artifact path (default: RUN/export/PART.FORMAT; for a preset NAME-export/PART.FORMAT)")
+    export.add_argument("--batch", default="dynamic", choices=("1", "dynamic"),
+                        help="'dynamic' (default): any batch size; '1': a fixed batch of one, "
+                             "for runtimes that need static shapes")
+    export.add_argument("--output", default=None, help="artifact path (default: RUN/export/PART.FORMAT; for a preset "
+                                                     "NAME-export/PART.FORMAT)")
     export.add_argument("--verify", action="store_true",
                         help="run the artifact and compare it with the Keras model")
     export.set_defaults(func=_cmd_export)
@@ -202,8 +229,8 @@ def _add_demo_parser(commands):
     demo.add_argument("--host", default="127.0.0.1",
                       help="address to bind (127.0.0.1: this machine only)")
     demo.add_argument("--port", type=arguments.positive_int, default=7860, help="port to serve on")
-    demo.add_argument("--concurrency", type=arguments.positive_int, default=4,
-                      help="requests run at a time; the rest wait in the queue")
+    demo.add_argument("--concurrency", type=arguments.positive_int, default=None,
+                      help="requests run at a time; the rest wait in the queue (default 2)")
     demo.add_argument("--max-file-size", default="20mb", help="upload size limit")
     demo.set_defaults(func=_cmd_demo)
 
@@ -331,6 +358,7 @@ def _cmd_train(args):
         if divergences:
             record["divergence"] = divergences[0]
             metrics["diverged"] = divergences[0]["reason"]
+        record["files"] = runs.list_files(partial) + [runs.RUN_FILE, runs.METRICS_FILE]
         runs.write_json(run_file, _json_ready(record))
         runs.write_json(os.path.join(partial, runs.METRICS_FILE), metrics)
     print(f"run folder: {run_dir}")
@@ -352,7 +380,10 @@ def _preset_run(args, name):
         raise ValueError(f"Expected a run folder for `evaluate` (it writes into the run). Received: "
                          f"run={args.run!r}, a preset; its card holds its measured quality")
     folder, card = presets.resolve(args.run)
-    args.output = args.output or f"{card['name'] if card else os.path.basename(folder)}-{name}.png"
+    stem = f"{card['name'] if card else os.path.basename(folder)}-{name}"
+    # translate --input writes one file per input: into a folder, not a PNG.
+    translating_files = name == "translate" and getattr(args, "input", None) is not None
+    args.output = args.output or (stem if translating_files else f"{stem}.png")
     args.data = args.data or presets.bundled_data(folder, card)
     args.run = folder
 
@@ -378,6 +409,8 @@ def _cmd_run(args):
     if args.options and getattr(module, f"{name.upper()}_OPTIONS", None) is None:
         raise ValueError(f"Expected no `--options` for `{name}` of a {record['model']} run (it "
                          f"takes none). Received: --options={args.options!r}")
+    if args.seed is None:
+        args.seed = int(record.get("args", {}).get("seed", 0))
     model = runs.load_run_model(args.run)
     result = getattr(module, name)(args, args.run, model)
     if name == "evaluate":
@@ -473,6 +506,7 @@ def main(argv=None):
     debug = "--debug" in argv
     if debug:  # accepted anywhere on the line, not only before the command
         argv = ["--debug"] + [part for part in argv if part != "--debug"]
+    formatter, warnings.formatwarning = warnings.formatwarning, _one_line_warning
     try:
         parser = build_parser(_selected_model(argv))
         args = parser.parse_args(argv)
@@ -496,6 +530,13 @@ def main(argv=None):
             kind = "error" if code == 2 else f"failed ({type(error).__name__})"
         print(f"keras-gen: {kind}: {_message(error)}", file=sys.stderr)
         return code
+    finally:
+        warnings.formatwarning = formatter
+
+
+def _one_line_warning(message, category, filename, lineno, line=None):
+    # What the library warns about (e.g. a data split it made) reads as one line here.
+    return f"keras-gen: note: {' '.join(str(message).split())}\n"
 
 
 if __name__ == "__main__":

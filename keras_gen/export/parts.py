@@ -19,7 +19,10 @@ def _is_keras_model(value):
 def _is_generative_model(value):
     from keras_gen.models.generative_model import GenerativeModel
 
-    return isinstance(value, GenerativeModel)
+    # Any object keeping the export contract (`export_parts()`) is converted
+    # part by part, e.g. the demo's RBM visible-means helper.
+    return isinstance(value, GenerativeModel) or (
+        not isinstance(value, type) and callable(getattr(value, "export_parts", None)))
 
 
 def _default_metadata(model):

@@ -5,6 +5,7 @@ import inspect
 import keras
 import numpy as np
 
+from keras_gen.trainers.multi_step import MultiStepTrainer
 from keras_gen.utils.data_checks import check_data
 from keras_gen.utils.seed_state import SavesSeedState
 from keras_gen.utils.validation import check_positive_int
@@ -35,7 +36,7 @@ def _to_numpy(values):
     return array
 
 
-class GenerativeModel(SavesSeedState, keras.Model):
+class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
     """The base of every keras-gen model: one `fit`, one export contract, saved seeds, one set of verbs.
 
     - `fit` calls `check_fit_data(x, y, kwargs)` (families check their data

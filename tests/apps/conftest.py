@@ -6,7 +6,10 @@ and browser tests.
 The app serves ONNX artifacts, which are the same whatever backend trained
 the model, so the app tests run under TensorFlow only; under JAX and torch
 `test_runs.py` checks the one backend-specific step (exporting from a
-TensorFlow subprocess)."""
+TensorFlow subprocess).
+
+Set `KERAS_GEN_TEST_CACHE` to a folder to keep the trained models between
+local runs (the default is a fresh temporary folder per session)."""
 
 import os
 import socket
@@ -55,7 +58,7 @@ def demo_bundles(tmp_path_factory):
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip("the demo serves backend-independent ONNX artifacts: app tests run under TensorFlow")
-    cache = str(tmp_path_factory.mktemp("keras-gen-cache"))
+    cache = os.environ.get("KERAS_GEN_TEST_CACHE") or str(tmp_path_factory.mktemp("keras-gen-cache"))
     previous = os.environ.get("KERAS_GEN_CACHE")
     os.environ["KERAS_GEN_CACHE"] = cache
     try:
@@ -77,7 +80,7 @@ def demo_url(demo_bundles):
 
     bundles, notes = demo_bundles
     port = free_port()
-    app = launch(build_app(bundles, notes), host="127.0.0.1", port=port, concurrency=4, block=False)
+    app = launch(build_app(bundles, notes), host="127.0.0.1", port=port, block=False)
     yield f"http://127.0.0.1:{port}/"
     app.close()
 

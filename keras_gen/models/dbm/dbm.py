@@ -164,7 +164,8 @@ class DBM(GenerativeModel):
         return self.mean_field(inputs)[1]
 
     # --------------------------------------------------------------- training
-    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, verbose="auto", **compile_kwargs):
+    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, verbose="auto", callbacks=None,
+                 **compile_kwargs):
         """Greedy pretraining with the doubling trick, then copies the weights in.
 
         The bottom RBM (v -> h1) counts `v` twice going up, the top RBM
@@ -178,6 +179,7 @@ class DBM(GenerativeModel):
             batch_size: mini-batch size.
             optimizer: optimizer config for both RBMs (default SGD(0.05, momentum=0.5)).
             verbose: Keras verbosity.
+            callbacks: Keras callbacks given to both RBMs' `fit`.
             **compile_kwargs: `steps_per_execution`, `jit_compile`, ...
 
         Returns:
@@ -198,7 +200,7 @@ class DBM(GenerativeModel):
         for rbm, rbm_epochs in ((bottom, epochs[0]), (top, epochs[1])):
             rbm.compile(optimizer=keras.optimizers.deserialize(optimizer), **compile_kwargs)
             histories.append(rbm.fit(data, batch_size=batch_size, epochs=check_positive_int("epochs", rbm_epochs),
-                                     verbose=verbose))
+                                     verbose=verbose, callbacks=callbacks))
             data = rbm.transform(data)
         self.kernel_1.assign(bottom.kernel)
         self.kernel_2.assign(top.kernel)

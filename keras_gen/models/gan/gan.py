@@ -32,7 +32,9 @@ class GAN(AdversarialModel):
     noise (shape `(batch, latent_dim)`) for every update of that step, which
     makes runs reproducible across backends. `evaluate()` and
     `fit(validation_data=...)` report `d_loss` and `g_loss` of the networks
-    in inference mode on fresh noise, without updating them.
+    in inference mode on fresh noise, without updating them, and the
+    sample metrics of `compile(metrics=[KernelInceptionDistance(...)])` on
+    the validation images against as many samples (`val_kid`).
 
     Args:
         generator: a functional or Sequential model from noise
@@ -67,6 +69,8 @@ class GAN(AdversarialModel):
 
     Reference: Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
+
+    accepts_sample_metrics = True
 
     def __init__(
         self,
@@ -153,7 +157,7 @@ class GAN(AdversarialModel):
         trackers = [self.d_loss_tracker, self.g_loss_tracker]
         if self.adversarial_loss.uses_gradient_penalty:
             trackers.append(self.penalty_tracker)
-        return trackers
+        return trackers + self.sample_metrics()
 
     def compile(self, generator_optimizer=None, discriminator_optimizer=None, **kwargs):
         """Compiles with one optimizer per network.
@@ -163,7 +167,8 @@ class GAN(AdversarialModel):
                 `Adam(2e-4, beta_1=0.5)` (Radford et al.).
             discriminator_optimizer: optimizer for the discriminator; same default.
             **kwargs: `keras.Model.compile` options (`jit_compile`,
-                `steps_per_execution`, ...).
+                `steps_per_execution`, ...), and `metrics`: sample metrics
+                such as `KernelInceptionDistance`, reported by `evaluate`.
         """
         if (keras.backend.backend() == "torch" and kwargs.get("jit_compile") is True
                 and self.adversarial_loss.uses_gradient_penalty):
@@ -249,7 +254,7 @@ class GAN(AdversarialModel):
                           self.optimizer["generator"])
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.step_logs()
 
     def evaluation_step(self, data):
         # Instance noise regularizes training only, like dropout: left out.
@@ -262,7 +267,9 @@ class GAN(AdversarialModel):
         g_loss = self._generator_loss(fake, labels, False)
         self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
         self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
-        return {metric.name: metric.result() for metric in self.metrics}
+        for metric in self.sample_metrics():
+            metric.update_state(real, fake)
+        return self.step_logs()
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.rbm.cd_gradient import cd_update_term
 from keras_gen.models.rbm.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.gibbs_sampling import GibbsSampling
 from keras_gen.models.generative_model import GenerativeModel
@@ -266,26 +267,47 @@ class RBM(GibbsSampling, GenerativeModel):
         """CD-k / PCD surrogate loss; also updates the tracked metrics."""
         v_data = self.training_visible(x, y)
         stream = RandomStream(self.seed_generator)
-        preactivation = self.hidden_preactivation(v_data)
-        free_energy_data = self.free_energy(v_data, preactivation)
-        h_data = stream.bernoulli(ops.sigmoid(preactivation))
-        reconstruction = self.visible_preactivation(h_data)
+        plain, chains = self._plain_energy(), None
+        preactivation = None
         if self.persistent and training:
             batch = ops.shape(v_data)[0]
             from_data = ops.take(v_data, ops.mod(ops.arange(self.persistent_chains), batch), axis=0)
-            start = ops.where(self.chains_started > 0, self.chains.value, from_data)
-            negative, _ = self.run_chain(start, self.cd_steps, stream)
+            chains = ops.where(self.chains_started > 0, self.chains.value, from_data)
+            if plain:  # the data's and the chains' hidden inputs in one matmul
+                both = self.hidden_preactivation(ops.concatenate([v_data, chains], axis=0))
+                preactivation, chain_preactivation = both[:batch], both[batch:]
+        if preactivation is None:
+            preactivation = self.hidden_preactivation(v_data)
+        h_data = ops.sigmoid(preactivation)
+        reconstruction = self.visible_preactivation(stream.bernoulli(h_data))
+        if chains is None:
+            negative, steps = self.sample_visible_from_preactivation(reconstruction, stream), self.cd_steps - 1
+        elif plain:
+            h_chains = stream.bernoulli(ops.sigmoid(chain_preactivation))
+            negative = self.sample_visible_from_preactivation(self.visible_preactivation(h_chains), stream)
+            steps = self.cd_steps - 1
+        else:
+            negative, steps = chains, self.cd_steps
+        if steps:
+            negative, _ = self.run_chain(negative, steps, stream)
+        if chains is not None:
             self.chains.assign(negative)
             self.chains_started.assign(1.0)
-        else:
-            negative = self.sample_visible_from_preactivation(reconstruction, stream)
-            if self.cd_steps > 1:
-                negative, _ = self.run_chain(negative, self.cd_steps - 1, stream)
         negative = ops.stop_gradient(negative)
-        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative))
+        negative_preactivation = self.hidden_preactivation(negative)
+        free_energy_data = self.free_energy(v_data, preactivation)
+        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative, negative_preactivation))
+        if plain:  # the update from statistics at hand, not autodiff through both free energies
+            loss = ops.stop_gradient(loss) + cd_update_term(
+                self, v_data, h_data, negative, ops.sigmoid(negative_preactivation))
         self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
         stream.commit()
         return scale_loss_for_replicas(loss)
+
+    def _plain_energy(self):
+        # `cd_update_term` holds for this energy; subclasses that change it keep autodiff.
+        return all(getattr(type(self), name) is getattr(RBM, name)
+                   for name in ("hidden_preactivation", "free_energy"))
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
         """Reconstruction error and (Bernoulli) stochastic pseudo-likelihood of the batch."""
