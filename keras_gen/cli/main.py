@@ -396,7 +396,7 @@ def _cmd_run(args):
     if presets.is_preset(args.run):
         _preset_run(args, name)
     runs.remove_stale_temp_files(args.run)
-    if args.output:
+    if getattr(args, "output", None):  # evaluate has no --output
         runs.remove_stale_temp_files(os.path.dirname(os.path.abspath(args.output)))
     record = runs.read_run(args.run)
     if record.get("model") not in MODELS:

@@ -76,8 +76,6 @@ CASES = {
     "sample-options-not-an-object": (["sample", "RUN", "--options", "[1]"], 2, "--options", None),
     "sample-unwritable-output": (["sample", "RUN", "--output", "/proc/fuzz-samples.png"], None,
                                  "fuzz-samples.png", None),
-    "sample-output-in-missing-folder": (["sample", "RUN", "--output", "MISSING/x.png"], 2,
-                                        "MISSING", None),
     "sample-disk-full": (["sample", "RUN", "--output", "OUT.png"], 1, "No space left",
                          "disk_full"),
     "interpolate-steps-not-a-number": (["interpolate", "RUN", "--options", '{"steps": "a"}'], 2,
