@@ -42,9 +42,24 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     Backs up the model's weights, every optimizer's state (all members of an
     `OptimizerGroup`: generator and discriminator Adam moments), the seed
     generator states (Keras's `save_weights` leaves them out, so a resumed
-    run would replay old noise) and the epoch reached; `fit` with the same callback after
-    a crash resumes from the last backup, losing at most the epoch (or
-    `save_freq` batches) in progress. Over Keras's callback it adds:
+    run would replay old noise) and the epoch reached; `fit` with the same
+    callback after a crash resumes from the last backup. With
+    `save_freq="epoch"` it starts the epoch after the last finished one;
+    with an integer `save_freq` (batches) the backup is taken inside an
+    epoch, and Keras can only start a fit at an epoch's beginning: the
+    resumed fit runs that epoch's first batches again (up to an epoch of
+    steps recomputed) and then, at the batch of the backup, loads the backup
+    once more, so those replayed steps are discarded and training goes on
+    from where the backup was taken. The steps after the last backup are
+    lost (at most `save_freq` of them, recomputed by the resumed fit).
+
+    The resumed state equals the uninterrupted run's when the batches do
+    too: keras-gen models' `fit` then feeds NumPy arrays through a
+    `keras_gen.data.DeviceDataset`, whose shuffles depend on (seed, epoch)
+    only, started at the resumed epoch (`resume_epoch()`); a
+    `keras_gen.data` epoch dataset is moved to that epoch as well. Keras's
+    own shuffling of arrays (other models, `set_device_feed("never")`)
+    differs after a restart. Over Keras's callback it adds:
 
     - crash consistency: each backup is written to a new file and a small
       metadata file naming it is renamed into place last, so a process killed
@@ -53,7 +68,10 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
       different class or different variable shapes), before anything loads;
     - multi-worker training: only the chief (see
       `keras_gen.distribute.is_chief`) writes; every worker restores from the
-      shared folder.
+      shared folder;
+    - a damaged backup (truncated, not HDF5) is reported as a `ValueError`
+      naming the file, after the previous one (`double_checkpoint=True`)
+      was tried.
 
     Args:
         backup_dir: folder for the backup (created if missing). Use one folder
@@ -107,8 +125,24 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
     def _read_metadata(self):
         if not os.path.exists(self._metadata_path):
             return None
-        with open(self._metadata_path) as file:
-            return json.load(file)
+        try:
+            with open(self._metadata_path) as file:
+                return json.load(file)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(
+                f"Expected `backup_dir` to hold a readable backup. Received: "
+                f"backup_dir={self.backup_dir!r} with a damaged {_METADATA} ({error}); "
+                "delete the folder to start over"
+            ) from None
+
+    def resume_epoch(self):
+        """The epoch a `fit` with this callback starts at (0 without a backup).
+
+        Returns:
+            An int.
+        """
+        metadata = self._read_metadata()
+        return 0 if metadata is None else int(metadata.get("epoch", 0))
 
     def _check_identity(self, metadata):
         stored = metadata.get("model")
@@ -125,6 +159,7 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
             )
 
     def on_train_begin(self, logs=None):
+        self._replay = (None, None)
         if not self.model.built:
             raise ValueError(
                 "Expected the model to be built before fit() with BackupAndRestore "
@@ -139,16 +174,46 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         candidates = [metadata] + ([metadata["previous"]] if metadata.get("previous") else [])
         for index, entry in enumerate(candidates):
             try:
-                self.model.load_weights(os.path.join(self.backup_dir, entry["weights"]))
-            except OSError:
+                self._load(entry)
+            except (OSError, ValueError, KeyError) as error:
                 if index == len(candidates) - 1:
-                    raise
+                    raise ValueError(
+                        f"Expected `backup_dir` to hold a readable backup. Received: "
+                        f"backup_dir={self.backup_dir!r} whose {entry.get('weights')!r} is "
+                        f"damaged ({' '.join(str(error).split())[:200]}); delete the folder "
+                        "to start over"
+                    ) from None
                 continue
-            for variable, value in zip(_extra_state(self.model), entry.get("extra_state", [])):
-                variable.assign(np.asarray(value, dtype=variable.dtype))
             self.model._initial_epoch = entry["epoch"]
             self._current_epoch = entry["epoch"]
+            # A backup taken inside an epoch: its first batches run again, and
+            # the backup is loaded once more after them (see the class docstring).
+            self._replay = (entry, entry.get("in_epoch_batch"))
             return
+
+    def _load(self, entry):
+        self.model.load_weights(os.path.join(self.backup_dir, entry["weights"]))
+        for variable, value in zip(_extra_state(self.model), entry.get("extra_state", [])):
+            variable.assign(np.asarray(value, dtype=variable.dtype))
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epoch_end = True
+        super().on_epoch_end(epoch, logs)
+        self._epoch_end = False
+
+    def on_train_batch_end(self, batch, logs=None):
+        entry, replay_until = self._replay
+        if replay_until is None:
+            super().on_train_batch_end(batch, logs)
+            return
+        if batch < replay_until:
+            return  # a replayed step: discarded below, never backed up
+        self._replay = (None, None)
+        if hasattr(self.model, "jax_state_sync"):
+            self.model.jax_state_sync()  # JAX: the state lives outside the variables
+        self._load(entry)
+        self._last_batch_seen = batch
+        self._batches_seen_since_last_saving = 0
 
     def _save_model(self):
         if not self._chief:
@@ -160,13 +225,15 @@ class BackupAndRestore(keras.callbacks.BackupAndRestore):
         with atomic_path(os.path.join(self.backup_dir, weights), suffix=".weights.h5") as tmp:
             self.model.save_weights(tmp, overwrite=True)
         entry = {"epoch": self._current_epoch, "batch": self._last_batch_seen,
+                 "in_epoch_batch": None if getattr(self, "_epoch_end", False)
+                 else self._last_batch_seen,
                  "weights": weights, "save": step,
                  "extra_state": [keras.ops.convert_to_numpy(v).tolist()
                                  for v in _extra_state(self.model)]}
         kept = {weights}
         if self.double_checkpoint and previous is not None:
-            entry["previous"] = {key: previous[key] for key in ("epoch", "batch", "weights")
-                                 if key in previous}
+            entry["previous"] = {key: previous[key] for key in
+                                 ("epoch", "batch", "in_epoch_batch", "weights") if key in previous}
             entry["previous"]["extra_state"] = previous.get("extra_state", [])
             kept.add(previous["weights"])
         entry["model"] = _identity(self.model)

@@ -8,6 +8,8 @@ import argparse
 import math
 
 __all__ = [
+    "MAX_COUNT",
+    "count",
     "positive_int",
     "non_negative_int",
     "positive_float",
@@ -44,6 +46,26 @@ def positive_int(text):
     3
     """
     return _int(text, 1, "an integer >= 1")
+
+
+# The most images one `sample`/`translate`/`interpolate` call draws: a grid of
+# 10,000 MNIST digits is a 2800 x 2800 picture already, and generation runs in
+# batches, so memory stays flat up to here.
+MAX_COUNT = 10_000
+
+
+def count(text):
+    """An integer in [1, MAX_COUNT] (images to draw).
+
+    Example:
+
+    >>> count("64")
+    64
+    """
+    value = _int(text, 1, f"an integer in [1, {MAX_COUNT}]")
+    if value > MAX_COUNT:
+        raise _error(f"an integer in [1, {MAX_COUNT}]", text)
+    return value
 
 
 def non_negative_int(text):

@@ -142,6 +142,9 @@ def _add_train_parser(commands, selected_model):
                          help="run folder to create (default runs/MODEL-TIME)")
         sub.add_argument("--overwrite", action="store_true",
                          help="replace an existing run folder (only once training succeeded)")
+        sub.add_argument("--resume", action="store_true",
+                         help="continue the interrupted (killed) run of --output from its last "
+                              "epoch backup, with the same arguments; starts it if there is none")
         sub.add_argument("--seed", type=arguments.non_negative_int, default=0,
                          help="random seed (weights, data order, sampling)")
         sub.add_argument("--verbose", type=int, choices=(0, 1, 2), default=1,
@@ -168,8 +171,8 @@ def _add_run_parsers(commands):
                                      "kaggle:// preset URI (see `keras-gen presets`)")
         if name != "evaluate":  # evaluate writes metrics.json and RUN/evaluation/
             sub.add_argument("--output", default=None, help=options.OUTPUT_HELP[name])
-            sub.add_argument("--count", type=arguments.positive_int, default=None,
-                             help=options.COUNT_HELP[name])
+            sub.add_argument("--count", type=arguments.count, default=None,
+                             help=f"{options.COUNT_HELP[name]} (at most {arguments.MAX_COUNT})")
         sub.add_argument("--overwrite", action="store_true",
                          help="allow replacing files that `keras-gen train` wrote")
         sub.add_argument("--seed", type=arguments.non_negative_int, default=None,
@@ -255,7 +258,8 @@ def build_parser(selected_model=None):
         description="Train, sample, evaluate, export and demo unsupervised generative models.",
     )
     parser.add_argument("--version", action="version", version=f"keras-gen {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show the full traceback of an error")
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an error (anywhere on the line)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     _add_train_parser(commands, selected_model)
@@ -287,12 +291,49 @@ def _family(model_name):
     return module
 
 
+class TrainingDiverged(RuntimeError):
+    """Training stopped on a divergence; the run folder holds the restored model."""
+
+
+# Arguments a resumed run may change: they do not change what is trained.
+_RESUME_FREE = ("resume", "overwrite", "verbose")
+
+
+def _check_resume(args, partial, record):
+    from keras_gen.cli import runs
+
+    previous = runs.read_json(os.path.join(partial, runs.RUN_FILE), "run.json")
+    before = {k: v for k, v in previous.get("args", {}).items() if k not in _RESUME_FREE}
+    now = {k: v for k, v in _json_ready(record["args"]).items() if k not in _RESUME_FREE}
+    changed = sorted(key for key in set(before) | set(now) if before.get(key) != now.get(key))
+    if changed:
+        given = ", ".join(f"--{key.replace('_', '-')}={now.get(key)!r} (the run used "
+                          f"{before.get(key)!r})" for key in changed)
+        raise ValueError(
+            "Expected the arguments of the interrupted run to resume it. Received: " + given
+        )
+    if previous.get("backend") != record["backend"]:
+        raise ValueError(
+            f"Expected the backend of the interrupted run ({previous.get('backend')}) to resume "
+            f"it. Received: KERAS_BACKEND={record['backend']}"
+        )
+
+
+def _json_ready(payload):
+    import json
+
+    return json.loads(json.dumps(payload, default=str))
+
+
 def _cmd_train(args):
     import keras
 
     from keras_gen import __version__
     from keras_gen.cli import runs
 
+    if args.resume and not args.output:
+        raise ValueError("Expected `--output` with --resume (the run folder to continue). "
+                         "Received: no --output")
     keras.utils.set_random_seed(args.seed)
     run_dir = args.output or os.path.join(
         "runs", f"{args.model}-{datetime.datetime.now().strftime('%Y%m%d-%H%M%S')}"
@@ -303,14 +344,31 @@ def _cmd_train(args):
         "keras_gen_version": __version__,
         "args": {key: value for key, value in vars(args).items() if key not in ("func", "debug")},
     }
-    with runs.new_run_folder(run_dir, overwrite=args.overwrite) as partial:
+    args.divergence_guards = []
+    with runs.new_run_folder(run_dir, overwrite=args.overwrite, resume=args.resume) as partial:
+        run_file = os.path.join(partial, runs.RUN_FILE)
+        if os.path.isfile(run_file):
+            _check_resume(args, partial, record)
+            print(f"resuming {run_dir} from its last backup")
+        # Written first: a killed run's partial folder says what it was training.
+        runs.write_json(run_file, {**_json_ready(record), "status": "training"})
         metrics = _family(args.model).train(args, partial) or {}
+        divergences = [d for guard in args.divergence_guards for d in guard.divergences]
+        record["status"] = "diverged" if divergences else "complete"
+        if divergences:
+            record["divergence"] = divergences[0]
+            metrics["diverged"] = divergences[0]["reason"]
         record["files"] = runs.list_files(partial) + [runs.RUN_FILE, runs.METRICS_FILE]
-        runs.write_json(os.path.join(partial, runs.RUN_FILE), record)
+        runs.write_json(run_file, _json_ready(record))
         runs.write_json(os.path.join(partial, runs.METRICS_FILE), metrics)
     print(f"run folder: {run_dir}")
     for key, value in sorted(metrics.items()):
         print(f"  {key}: {value}")
+    if divergences:
+        raise TrainingDiverged(
+            f"{divergences[0]['reason']} {run_dir} holds that model, marked diverged in "
+            f"{runs.RUN_FILE} and {runs.METRICS_FILE}."
+        )
     return 0
 
 
@@ -337,6 +395,9 @@ def _cmd_run(args):
     name = args.command_name
     if presets.is_preset(args.run):
         _preset_run(args, name)
+    runs.remove_stale_temp_files(args.run)
+    if getattr(args, "output", None):  # evaluate has no --output
+        runs.remove_stale_temp_files(os.path.dirname(os.path.abspath(args.output)))
     record = runs.read_run(args.run)
     if record.get("model") not in MODELS:
         raise ValueError(f"Expected a run of one of {sorted(MODELS)}. Received: run={args.run!r} "
@@ -345,6 +406,9 @@ def _cmd_run(args):
     if not hasattr(module, name):
         raise ValueError(f"Expected a run whose model supports `{name}`. Received: run={args.run!r} "
                          f"of model {record['model']!r}")
+    if args.options and getattr(module, f"{name.upper()}_OPTIONS", None) is None:
+        raise ValueError(f"Expected no `--options` for `{name}` of a {record['model']} run (it "
+                         f"takes none). Received: --options={args.options!r}")
     if args.seed is None:
         args.seed = int(record.get("args", {}).get("seed", 0))
     model = runs.load_run_model(args.run)
@@ -396,9 +460,43 @@ def _selected_model(argv):
     return None
 
 
+# OSError numbers that mean the path given is wrong (bad input), as opposed
+# to the machine failing (disk full, I/O error: a runtime failure).
+_BAD_PATH_ERRNOS = ("EACCES", "EPERM", "EROFS", "ENOENT", "ENOTDIR", "EISDIR", "ENAMETOOLONG",
+                    "EEXIST", "ENOTEMPTY", "ELOOP")
+
+
 def _bad_input(error):
-    return isinstance(error, (ValueError, TypeError, FileNotFoundError, NotADirectoryError,
-                              IsADirectoryError, KeyError))
+    import errno
+
+    if isinstance(error, OSError) and error.errno is not None:
+        return errno.errorcode.get(error.errno) in _BAD_PATH_ERRNOS
+    return isinstance(error, (ValueError, TypeError, KeyError, LookupError))
+
+
+def _target(path):
+    """The path the user knows for a temporary file of `keras_gen.utils.atomic_path`
+    or a file inside the hidden partial folder of a run being trained."""
+    parts = str(path).split(os.sep)
+    for index, part in enumerate(parts):
+        if part.startswith(".tmp-") and "-pid" in part:
+            parts[index] = part[len(".tmp-"):].rsplit("-pid", 1)[0]
+        elif part.startswith(".") and ".partial-" in part:
+            parts[index] = part[1:].rsplit(".partial-", 1)[0]
+    return os.sep.join(parts)
+
+
+def _message(error):
+    if isinstance(error, OSError) and error.strerror:
+        message = error.strerror
+        if error.filename:
+            message += f": {_target(error.filename)}"
+        if error.errno is not None and error.errno == getattr(__import__("errno"), "ENOSPC"):
+            message += " (free some space and rerun; nothing was left half-written)"
+        return message
+    if isinstance(error, KeyError) and error.args:
+        return f"missing key {error.args[0]!r}"
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def main(argv=None):
@@ -406,6 +504,8 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ start-up chatter
     debug = "--debug" in argv
+    if debug:  # accepted anywhere on the line, not only before the command
+        argv = ["--debug"] + [part for part in argv if part != "--debug"]
     formatter, warnings.formatwarning = warnings.formatwarning, _one_line_warning
     try:
         parser = build_parser(_selected_model(argv))
@@ -417,15 +517,18 @@ def main(argv=None):
         print(f"{error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("keras-gen: interrupted", file=sys.stderr)
+        resume = " (rerun with --resume to continue)" if argv[:1] == ["train"] else ""
+        print(f"keras-gen: interrupted{resume}", file=sys.stderr)
         return 130
     except Exception as error:  # one line for the user; --debug for the traceback
         if debug:
             raise
         code = 2 if _bad_input(error) else 1
-        kind = "error" if code == 2 else f"failed ({type(error).__name__})"
-        message = " ".join(str(error).split()) or type(error).__name__
-        print(f"keras-gen: {kind}: {message}", file=sys.stderr)
+        if isinstance(error, TrainingDiverged):
+            kind = "diverged"
+        else:
+            kind = "error" if code == 2 else f"failed ({type(error).__name__})"
+        print(f"keras-gen: {kind}: {_message(error)}", file=sys.stderr)
         return code
     finally:
         warnings.formatwarning = formatter

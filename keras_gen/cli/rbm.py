@@ -100,6 +100,7 @@ def train(args, run_dir):
                                   discriminative_weight=args.discriminative_weight, **common)
     else:
         model = RBM(visible_type=args.visible_type, **common)
+    model.build((None, x.shape[1]))  # built now: backed up from the first epoch (--resume)
     torch = keras.backend.backend() == "torch"
     model.compile(
         optimizer=keras.optimizers.SGD(args.learning_rate, momentum=args.momentum,

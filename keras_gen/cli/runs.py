@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 
 from keras_gen.utils import atomic_path
 
@@ -30,7 +31,9 @@ __all__ = [
     "METRICS_FILE",
     "MODEL_FILE",
     "RUN_FILE",
+    "BACKUP_DIR",
     "PROGRESS_FOLDER",
+    "interrupted_run",
     "list_files",
     "load_run_model",
     "output_path",
@@ -39,6 +42,9 @@ __all__ = [
     "read_data_record",
     "read_json",
     "read_run",
+    "remove_stale_partials",
+    "remove_stale_temp_files",
+    "resumable",
     "save_model",
     "update_metrics",
     "write_data_record",
@@ -54,6 +60,9 @@ _LEGACY_DATA_FILE = "data_info.json"
 PROGRESS_FOLDER = "progress"
 EVALUATION_FOLDER = "evaluation"
 _PARTIAL = ".partial-"
+_RETIRED = "-old"
+# Inside a run folder being trained: the BackupAndRestore state `--resume` continues from.
+BACKUP_DIR = "backup"
 
 
 def write_json(path, payload):
@@ -191,12 +200,17 @@ def load_split(data, split, flatten=True, scale="unit", limit=None, seed=0):
     return x, y, shape
 
 
+def _partial_prefix(run_dir):
+    return "." + os.path.basename(os.path.abspath(run_dir)) + _PARTIAL
+
+
 def _partial_folders(run_dir):
     parent = os.path.dirname(os.path.abspath(run_dir))
-    prefix = "." + os.path.basename(os.path.abspath(run_dir)) + _PARTIAL
+    prefix = _partial_prefix(run_dir)
     if not os.path.isdir(parent):
         return []
-    return [os.path.join(parent, name) for name in os.listdir(parent) if name.startswith(prefix)]
+    return [os.path.join(parent, name) for name in sorted(os.listdir(parent))
+            if name.startswith(prefix) and not name.endswith(_RETIRED)]
 
 
 def _process_alive(pid):
@@ -204,43 +218,116 @@ def _process_alive(pid):
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except (PermissionError, OverflowError):
+        return pid < 2**22  # another user's process; absurd ids are dead
     return True
 
 
-def remove_stale_partials(run_dir):
-    """Removes hidden partial folders of `run_dir` left by killed `train` processes."""
+def _owner(path):
+    """The process id a partial folder or temporary file was made by, or None."""
+    name = os.path.basename(path)
+    if _PARTIAL in name:
+        tail = name.rsplit(_PARTIAL, 1)[1]
+    else:  # .tmp-NAME-pidPID-RANDOM.SUFFIX, see keras_gen.utils.atomic_path
+        parts = name.split("-pid")
+        tail = parts[-1].split("-", 1)[0] if len(parts) > 1 else None
+    try:
+        return int(tail)
+    except (TypeError, ValueError):
+        return None
+
+
+def _dead(path, own_is_dead=True):
+    # A partial folder named after this process is an earlier call's (in the
+    # same process, or a killed run whose id came round again): nothing
+    # writes it now. This process's temporary files may be being written.
+    pid = _owner(path)
+    if pid is None:
+        return False
+    return own_is_dead if pid == os.getpid() else not _process_alive(pid)
+
+
+def remove_stale_temp_files(folder, recursive=False):
+    """Removes `.tmp-*` files (and folders) left in `folder` by killed processes.
+
+    `keras_gen.utils.atomic_path` names its temporary files after the process
+    writing them, so a live writer's file is never touched.
+
+    Returns:
+        The paths removed.
+    """
+    removed = []
+    if not folder or not os.path.isdir(folder):
+        return removed
+    for root, folders, files in os.walk(folder):
+        for name in files + folders:
+            path = os.path.join(root, name)
+            if name.startswith(".tmp-") and _dead(path, own_is_dead=False):
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.remove(path)
+                removed.append(path)
+        if not recursive:
+            break
+    return removed
+
+
+def remove_stale_partials(run_dir, keep=None):
+    """Removes hidden partial folders of `run_dir` left by killed `train` processes.
+
+    Returns:
+        The folders removed (`keep`, an adopted one, is left alone).
+    """
+    removed = []
     for folder in _partial_folders(run_dir):
-        try:
-            pid = int(folder.rsplit(_PARTIAL, 1)[1])
-        except ValueError:
-            continue
-        if pid != os.getpid() and not _process_alive(pid):
+        if folder != keep and _dead(folder):
             shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
 
 
-def check_output(run_dir, overwrite=False):
+def resumable(folder):
+    """Whether a partial folder holds a run's arguments and a training backup."""
+    return (os.path.isfile(os.path.join(folder, RUN_FILE))
+            and os.path.isfile(os.path.join(folder, BACKUP_DIR, "training_metadata.json")))
+
+
+def interrupted_run(run_dir):
+    """The partial folder of a killed `train` of `run_dir` that can be resumed, or None."""
+    candidates = [folder for folder in _partial_folders(run_dir)
+                  if _dead(folder) and resumable(folder)]
+    return max(candidates, key=os.path.getmtime) if candidates else None
+
+
+def _check_no_live_writer(run_dir):
+    for folder in _partial_folders(run_dir):
+        if _owner(folder) is not None and not _dead(folder):
+            raise ValueError(
+                f"Expected no other `keras-gen train` writing to `--output`. Received: "
+                f"--output={run_dir!r}, being written by process {_owner(folder)} ({folder})"
+            )
+
+
+def check_output(run_dir, overwrite=False, resume=False):
     """Refuses to train into an existing, non-empty folder unless `overwrite`."""
     if os.path.isfile(run_dir):
         raise ValueError(f"Expected `--output` to be a folder. Received: --output={run_dir!r} (a file)")
     if os.path.isdir(run_dir) and os.listdir(run_dir) and not overwrite:
+        if resume:
+            raise ValueError(
+                f"Expected `--output` to name an interrupted run to resume. Received: "
+                f"--output={run_dir!r}, a finished run (pass --overwrite to train it again)"
+            )
         raise ValueError(
             f"Expected `--output` to be a new or empty folder. Received: --output={run_dir!r}, "
-            "which holds files (pass --overwrite to replace it)"
+            "which holds files (pass --overwrite to replace it, or --resume to continue an "
+            "interrupted run)"
         )
 
 
-@contextlib.contextmanager
-def new_run_folder(run_dir, overwrite=False):
-    """Yields a hidden partial folder; renames it onto `run_dir` on success.
-
-    If the body raises (or the process is killed), `run_dir` is untouched:
-    an existing run stays as it was and no half-written run appears. The
-    partial folder is removed on failure, and by the next `train` of the same
-    output if the process was killed.
-    """
-    check_output(run_dir, overwrite)
+def _check_parent(run_dir):
     parent = os.path.dirname(os.path.abspath(run_dir)) or "."
     try:
         os.makedirs(parent, exist_ok=True)
@@ -249,26 +336,55 @@ def new_run_folder(run_dir, overwrite=False):
             f"Expected `--output` to be in a folder that can be created. Received: "
             f"--output={run_dir!r} ({error.strerror})"
         ) from None
-    if not os.access(parent, os.W_OK):
+    if not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(
             f"Expected `--output` to be in a writable folder. Received: --output={run_dir!r} "
             f"({parent!r} is not writable)"
         )
-    remove_stale_partials(run_dir)
-    partial = os.path.join(parent, "." + os.path.basename(os.path.abspath(run_dir)) + _PARTIAL
-                           + str(os.getpid()))
-    shutil.rmtree(partial, ignore_errors=True)
-    os.makedirs(partial)
+    return parent
+
+
+@contextlib.contextmanager
+def new_run_folder(run_dir, overwrite=False, resume=False):
+    """Yields a hidden partial folder; renames it onto `run_dir` on success.
+
+    If the body raises (or the process is killed), `run_dir` is untouched:
+    an existing run stays as it was and no half-written run appears. On an
+    error the partial folder is removed unless it holds a training backup
+    (it can then be resumed); a killed process's partial folder is removed
+    by the next `train` of the same output, or picked up by `resume=True`
+    (renamed to this process's partial folder, stray temporary files
+    removed), which starts afresh when there is nothing to resume.
+    """
+    check_output(run_dir, overwrite, resume)
+    parent = _check_parent(run_dir)
+    _check_no_live_writer(run_dir)
+    adopted = interrupted_run(run_dir) if resume else None
+    partial = os.path.join(parent, _partial_prefix(run_dir) + str(os.getpid()))
+    removed = remove_stale_partials(run_dir, keep=adopted)
+    if removed and not resume:
+        print(f"keras-gen: removed {len(removed)} interrupted run(s) of {run_dir} "
+              "(--resume continues one instead)", file=sys.stderr)
+    if adopted != partial:
+        shutil.rmtree(partial, ignore_errors=True)
+    if adopted:
+        if adopted != partial:
+            os.replace(adopted, partial)
+        remove_stale_temp_files(partial, recursive=True)
+    else:
+        os.makedirs(partial)
+    remove_stale_temp_files(parent)
     try:
         yield partial
         if os.path.isdir(run_dir):
             # Replace the old run only now that the new one is complete.
-            retired = partial + "-old"
+            retired = partial + _RETIRED
             os.replace(run_dir, retired)
             os.replace(partial, run_dir)
             shutil.rmtree(retired, ignore_errors=True)
         else:
             os.replace(partial, run_dir)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        if not resumable(partial):
+            shutil.rmtree(partial, ignore_errors=True)
         raise

@@ -3,6 +3,13 @@
 import keras
 import numpy as np
 
+from keras_gen.utils.data_checks import check_data
+from keras_gen.utils.data_checks import is_array_like
+
+# Image batches train a tanh generator: floats in [-1, 1] (a little slack for rounding).
+_RANGE = (-1.0 - 1e-6, 1.0 + 1e-6)
+_REASON = "the range of the generators' tanh output; rescale, e.g. x / 127.5 - 1"
+
 
 def _shape(value):
     shape = getattr(value, "shape", None)
@@ -57,13 +64,16 @@ def check_same_count(first_name, first, second_name, second):
 
 def to_image_batch(name, images, image_size, channels):
     """Checks images for inference and returns them as float32 in [-1, 1] order NHWC."""
-    array = np.asarray(images)
-    if array.ndim == 3:
+    array = check_data(name, images, dtype=None, allow_empty=True)
+    if not isinstance(array, np.ndarray):
+        raise ValueError(f"Expected `{name}` to be an array of images. Received: {name} of type "
+                         f"{type(images).__name__}")
+    if array.ndim == 3:  # one image
         array = array[None]
     check_images(name, array.shape, image_size, channels)
     if array.dtype == np.uint8:
-        return array.astype("float32") / 127.5 - 1.0
-    return array.astype("float32")
+        return check_data(name, array).astype("float32") / 127.5 - 1.0
+    return check_data(name, array, value_range=_RANGE, reason=_REASON)
 
 
 def check_image_pairs(x, y, image_size, first, second):
@@ -80,3 +90,8 @@ def check_image_pairs(x, y, image_size, first, second):
     check_images(first[0], shapes[0], image_size, first[1])
     check_images(second[0], shapes[1], image_size, second[1])
     check_same_count(first[0], shapes[0], second[0], shapes[1])
+    if y is None and isinstance(x, (tuple, list)) and len(x) == 2:
+        x, y = x
+    for (name, _), images in ((first, x), (second, y)):
+        if is_array_like(images):  # the values too: numbers, at least one, finite, in range
+            check_data(name, images, value_range=_RANGE, reason=_REASON)

@@ -77,6 +77,16 @@ def load_model(path, compile=True):
             f"Expected `path` to be a .keras archive (a zip file). Received: path={path!r}, "
             "which is not one (corrupt or another format)"
         )
+    try:  # every member's CRC, before Keras reads a damaged weight file
+        with zipfile.ZipFile(path) as archive:
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        damaged = str(error)
+    if damaged:
+        raise ValueError(
+            f"Expected `path` to be a readable .keras archive. Received: path={path!r}, "
+            f"which is damaged (bad data in {damaged})"
+        )
     import_all_families()
     return keras.models.load_model(path, compile=compile)
 

@@ -6,8 +6,8 @@ import keras
 import numpy as np
 
 from keras_gen.trainers.multi_step import MultiStepTrainer
+from keras_gen.utils.data_checks import check_data
 from keras_gen.utils.seed_state import SavesSeedState
-from keras_gen.utils.validation import check_array
 from keras_gen.utils.validation import check_positive_int
 
 __all__ = ["GenerativeModel", "VERBS"]
@@ -24,6 +24,8 @@ VERBS = {
 }
 
 _FIT_PARAMETERS = inspect.signature(keras.Model.fit)
+_EVALUATE_PARAMETERS = inspect.signature(keras.Model.evaluate)
+_PREDICT_PARAMETERS = inspect.signature(keras.Model.predict)
 
 
 def _to_numpy(values):
@@ -38,8 +40,11 @@ class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
     """The base of every keras-gen model: one `fit`, one export contract, saved seeds, one set of verbs.
 
     - `fit` calls `check_fit_data(x, y, kwargs)` (families check their data
-      there, before any work), then stages NumPy training arrays on the
-      accelerator as `keras_gen.trainers.set_device_feed` says.
+      there, before any work, with `check_samples`: shape, dtype, finite
+      values, no empty batch, the range the output activation or likelihood
+      implies), then stages NumPy training arrays on the accelerator as
+      `keras_gen.trainers.set_device_feed` says. `evaluate` runs the same
+      check; `predict` calls `check_predict_data(x)`.
     - `export_parts()` returns the parts `keras-gen export` converts:
       `{name: (functional keras.Model, metadata)}`.
     - A `.keras` file keeps the state of every `keras.random.SeedGenerator`
@@ -99,6 +104,31 @@ class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
         x, y = arguments.pop("x", None), arguments.pop("y", None)
         x, y, arguments = self.check_fit_data(x, y, arguments)
         return super().fit(**staged_fit_arguments(x, y, (), arguments))
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.evaluate` after the data check of `fit` (`check_fit_data`)."""
+        arguments = _EVALUATE_PARAMETERS.bind_partial(self, x, y, *args, **kwargs).arguments
+        arguments.pop("self")
+        extra = arguments.pop("kwargs", {})  # Keras's own, e.g. from fit's validation
+        x, y = arguments.pop("x", None), arguments.pop("y", None)
+        if not extra.get("_use_cached_eval_dataset"):
+            # fit's validation pass: checked once by fit, not again every epoch.
+            x, y, arguments = self.check_fit_data(x, y, arguments)
+        return super().evaluate(x=x, y=y, **arguments, **extra)
+
+    def check_predict_data(self, x):
+        """Checks (and may convert) `predict`'s input; families override it.
+
+        Returns:
+            `x` as `predict` should use it (here: unchanged).
+        """
+        return x
+
+    def predict(self, x, *args, **kwargs):
+        """`keras.Model.predict` after `check_predict_data`."""
+        arguments = _PREDICT_PARAMETERS.bind_partial(self, x, *args, **kwargs).arguments
+        arguments.pop("self")
+        return super().predict(**{**arguments, "x": self.check_predict_data(arguments["x"])})
 
     # --------------------------------------------------------------- export
     def export_parts(self):
@@ -218,12 +248,26 @@ class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
         ]
         return np.concatenate(parts, axis=0)
 
-    def check_samples(self, name, x, sample_shape):
+    def check_samples(self, name, x, sample_shape, value_range=None, max_abs=None, reason=None):
         """`x` as a float32 NumPy batch of samples of `sample_shape`, checked before any work.
 
+        The one input check of every family
+        (`keras_gen.utils.data_checks.check_data`): numbers, the shape of one
+        sample (`None` matches any size), at least one sample, finite values,
+        and the range the model implies. Data that is not in memory (a
+        dataset, a generator) is returned as it is.
+
+        Args:
+            name: the argument's name, used in messages.
+            x: the data.
+            sample_shape: the shape of one sample.
+            value_range: `(low, high)` the values must lie in, or None.
+            max_abs: largest |value| accepted, or None.
+            reason: why the range applies, shown in the message.
+
         Raises:
-            ValueError: naming `name`, for a wrong shape, no samples, or
-            non-finite values.
+            ValueError: naming `name`, for a wrong dtype or shape, no samples,
+            non-finite values, or values out of range.
 
         Example:
 
@@ -232,13 +276,5 @@ class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
         >>> vae.check_samples("z", [[0.0, 1.0]], (2,)).dtype
         dtype('float32')
         """
-        if keras.ops.is_tensor(x):
-            x = keras.ops.convert_to_numpy(x)
-        sample_shape = tuple(sample_shape)
-        array = check_array(name, x, ndim=len(sample_shape) + 1)
-        if tuple(array.shape[1:]) != sample_shape:
-            raise ValueError(
-                f"Expected `{name}` to hold samples of shape {sample_shape}. "
-                f"Received: {name} with shape {array.shape}"
-            )
-        return array
+        return check_data(name, x, sample_shape=tuple(sample_shape), value_range=value_range,
+                          max_abs=max_abs, reason=reason)

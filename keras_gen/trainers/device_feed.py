@@ -25,6 +25,7 @@ import numpy as np
 from keras.src.trainers.data_adapters.array_slicing import train_validation_split
 
 from keras_gen.data.device_dataset import DeviceDataset
+from keras_gen.data.epoch_dataset import EpochDataset
 
 __all__ = ["set_device_feed", "get_device_feed", "staged_fit_arguments"]
 
@@ -135,7 +136,12 @@ def staged_fit_arguments(x, y, args=(), kwargs=None):
     size and shuffling; `validation_split` is taken first, exactly as Keras
     takes it (the last samples), and passed on as `validation_data`.
     Auto mode stages only on a JAX or torch accelerator, when the two
-    copies fit in `MEMORY_SHARE` of the free device memory. Anything else
+    copies fit in `MEMORY_SHARE` of the free device memory, or whenever a
+    `keras_gen.callbacks.BackupAndRestore` is among the callbacks: the
+    `DeviceDataset`'s batches depend on (seed, epoch) only and it starts at
+    the epoch the backup resumes, so a resumed fit sees the batches an
+    uninterrupted one would (an epoch dataset of `keras_gen.data` given as
+    `x` is moved to that epoch too). Anything else
     is returned as given.
 
     Args:
@@ -158,14 +164,17 @@ def staged_fit_arguments(x, y, args=(), kwargs=None):
     arguments = _FIT_PARAMETERS.bind_partial(None, x, y, *args, **(kwargs or {})).arguments
     arguments.pop("self")
     mode = get_device_feed()
+    resume = _resume_epoch(arguments.get("callbacks"))
+    if resume is not None and isinstance(x, EpochDataset):
+        x.set_epoch(resume)
     if mode == "never" or not _stageable(x, y, arguments):
         return arguments
     if mode == "auto":
-        if keras.backend.backend() not in ("jax", "torch"):
-            return arguments
         free = _free_accelerator_bytes()
         copies = 2 * (x.nbytes + (0 if y is None else y.nbytes))
-        if free is None or copies > MEMORY_SHARE * free:
+        if free is not None and copies > MEMORY_SHARE * free:
+            return arguments
+        if resume is None and (keras.backend.backend() not in ("jax", "torch") or free is None):
             return arguments
     split = arguments.pop("validation_split", 0.0)
     if split and arguments.get("validation_data") is None:
@@ -175,5 +184,19 @@ def staged_fit_arguments(x, y, args=(), kwargs=None):
     batch_size = arguments.pop("batch_size", None) or 32
     arguments["x"] = DeviceDataset(x, y, batch_size=batch_size, shuffle=shuffle,
                                    seed=int(np.random.randint(0, 2**31 - 1)))
+    arguments["x"].set_epoch(resume or 0)
     arguments["y"] = None
+    # The dataset shuffles its samples by (seed, epoch); Keras's shuffling of
+    # the batch order (global NumPy state) would make a resumed fit differ.
+    arguments["shuffle"] = False
     return arguments
+
+
+def _resume_epoch(callbacks):
+    """The epoch a `keras_gen.callbacks.BackupAndRestore` among `callbacks`
+    resumes at (0 for a fresh backup), or None without one."""
+    for callback in callbacks or ():
+        resume_epoch = getattr(callback, "resume_epoch", None)
+        if callable(resume_epoch):
+            return resume_epoch()
+    return None

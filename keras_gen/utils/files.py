@@ -38,8 +38,10 @@ def atomic_path(path, suffix=None):
         )
     if suffix is None:
         suffix = os.path.splitext(path)[1]
+    # Named after the writing process: a file left by a killed one is found
+    # and removed by the next start (keras_gen.cli.runs.remove_stale_temp_files).
     handle, tmp = tempfile.mkstemp(
-        prefix=".tmp-" + os.path.basename(path) + "-", suffix=suffix, dir=folder
+        prefix=f".tmp-{os.path.basename(path)}-pid{os.getpid()}-", suffix=suffix, dir=folder
     )
     os.close(handle)
     try:

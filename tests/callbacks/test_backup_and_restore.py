@@ -108,3 +108,76 @@ def test_every_model_resumes_exactly(tmp_path, name, backend):
     assert fit(resumed, [BackupAndRestore(backup)]).epoch == [1]
     for a, b in zip(_state(reference), _state(resumed)):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+class StopAtBatch(keras.callbacks.Callback):
+    def __init__(self, epoch, batch):
+        super().__init__()
+        self.epoch, self.batch, self.now = epoch, batch, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.now = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self.now, batch) == (self.epoch, self.batch):
+            raise RuntimeError("simulated crash")
+
+
+def test_a_backup_taken_inside_an_epoch_resumes_exactly(tmp_path):
+    """save_freq=3 batches; a crash at batch 4 of epoch 1 (backup after batch 2):
+    the resumed fit replays batches 0-2, discards them, and ends equal."""
+    def fit(model, data, callbacks):
+        return model.fit(data, batch_size=2, epochs=3, shuffle=False, verbose=0,
+                         callbacks=callbacks)
+
+    reference, data = _compiled()
+    fit(reference, data, [BackupAndRestore(str(tmp_path / "reference"), save_freq=3)])
+    backup = str(tmp_path / "backup")
+    crashed, data = _compiled()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        fit(crashed, data, [BackupAndRestore(backup, save_freq=3), StopAtBatch(1, 4)])
+    with open(os.path.join(backup, "training_metadata.json")) as file:
+        metadata = json.load(file)
+    assert (metadata["epoch"], metadata["in_epoch_batch"]) == (1, 2)
+    resumed, data = _compiled()
+    assert fit(resumed, data, [BackupAndRestore(backup, save_freq=3)]).epoch == [1, 2]
+    for a, b in zip(_state(reference), _state(resumed)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_shuffled_arrays_resume_exactly(tmp_path, backend):
+    """A keras-gen model's fit on NumPy arrays with shuffling: with a
+    BackupAndRestore the batches depend on (seed, epoch) only, so a resumed
+    fit sees the uninterrupted run's batches."""
+    from keras_gen.models.autoencoders import Autoencoder
+
+    x = np.random.default_rng(0).random((24, 6)).astype("float32")
+
+    def run(backup, crash=None):
+        keras.utils.set_random_seed(0)
+        model = Autoencoder.dense((6,), code_dim=2, hidden_units=(4,), seed=0)
+        model.compile(optimizer=keras.optimizers.Adam(0.01))
+        model.fit(x, batch_size=4, epochs=3, shuffle=True, verbose=0,
+                  callbacks=[BackupAndRestore(backup)] + ([crash] if crash else []))
+        return model
+
+    reference = run(str(tmp_path / "reference"))
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run(str(tmp_path / "backup"), StopAtEpoch(2))
+    resumed = run(str(tmp_path / "backup"))
+    for a, b in zip(_state(reference), _state(resumed)):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_a_damaged_backup_names_the_file(tmp_path):
+    backup = str(tmp_path / "backup")
+    model, data = _compiled()
+    model.fit(data, batch_size=4, epochs=1, verbose=0,
+              callbacks=[BackupAndRestore(backup, delete_checkpoint=False)])
+    with open(os.path.join(backup, "training_metadata.json")) as file:
+        name = json.load(file)["weights"]
+    with open(os.path.join(backup, name), "r+b") as file:
+        file.truncate(64)
+    restored, data = _compiled()
+    with pytest.raises(ValueError, match=f"readable backup.*{name}.*damaged"):
+        restored.fit(data, batch_size=4, epochs=2, verbose=0, callbacks=[BackupAndRestore(backup)])

@@ -122,6 +122,154 @@ def test_console_script_entry_point_is_declared():
         assert 'keras-gen = "keras_gen.cli.main:main"' in handle.read()
 
 
+def _tiny_ae(run, *extra):
+    return ["train", "ae", "--data", "digits", "--limit", "64", "--epochs", "1",
+            "--hidden-units", "8", "--code-dim", "2", "--verbose", "0", "--output", str(run),
+            *extra]
+
+
+def _snapshot(folder):
+    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(folder))
+            if (folder / name).is_file()}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    run = tmp_path_factory.mktemp("finished") / "run"
+    assert cli.main(["train", "vae", "--data", "digits", "--limit", "64", "--epochs", "1",
+                     "--hidden-units", "8", "--latent-dim", "2", "--iwae-samples", "2",
+                     "--verbose", "0", "--output", str(run)]) == 0
+    return run
+
+
+def test_disk_full_while_saving_is_one_line_and_leaves_the_old_run(finished_run, tmp_path,
+                                                                   monkeypatch, capsys):
+    import errno
+    import shutil
+
+    from keras_gen.utils import files
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_run, run)
+    before = _snapshot(run)
+    real_replace = os.replace
+
+    def full(source, target):
+        if str(target).endswith("model.keras"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source)
+        return real_replace(source, target)
+
+    monkeypatch.setattr(files.os, "replace", full)
+    assert cli.main(_tiny_ae(run, "--overwrite")) == 1  # an autoencoder over a VAE run
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "No space left on device" in err, err
+    assert err.split(": ")[-1].startswith(str(run)), err  # the file, not its temporary name
+    assert _snapshot(run) == before
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_a_damaged_model_file_is_a_one_line_error_naming_it(finished_run, tmp_path, capsys):
+    import shutil
+    import zipfile
+
+    run = tmp_path / "run"
+    shutil.copytree(finished_run, run)
+    path = run / "model.keras"
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("model.weights.h5")
+    data = bytearray(path.read_bytes())
+    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
+    data[middle] ^= 0xFF  # one flipped byte inside the weights: a CRC error
+    path.write_bytes(bytes(data))
+    before = _snapshot(run)
+    assert cli.main(["sample", str(run), "--count", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "model.keras" in err and "damaged" in err, err
+    assert _snapshot(run) == before
+
+
+def test_an_unwritable_output_is_one_line(finished_run, capsys):
+    assert cli.main(["sample", str(finished_run), "--count", "4",
+                     "--output", "/proc/keras-gen-samples.png"]) in (1, 2)
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "keras-gen-samples.png" in err, err
+
+
+def test_count_is_capped(finished_run, capsys):
+    assert cli.main(["sample", str(finished_run), "--count", "10000000"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--count" in err and "10000" in err and len(err.splitlines()) == 1
+
+
+def test_resume_continues_an_interrupted_run_and_checks_its_arguments(tmp_path, monkeypatch,
+                                                                      capsys):
+    import keras
+
+    run = tmp_path / "run"
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    from keras_gen.cli import training
+
+    real = training.training_callbacks
+    monkeypatch.setattr(training, "training_callbacks",
+                        lambda *a: real(*a) + [Interrupt()])
+    assert cli.main(_tiny_ae(run, "--epochs", "3")) == 130
+    assert "--resume" in capsys.readouterr().err
+    partial = runs.interrupted_run(str(run))
+    assert partial and not run.exists()
+    # Another number of epochs is another run: refused, the partial folder kept.
+    assert cli.main(_tiny_ae(run, "--epochs", "4", "--resume")) == 2
+    assert "--epochs=4 (the run used 3)" in capsys.readouterr().err
+    monkeypatch.setattr(training, "training_callbacks", real)
+    assert cli.main(_tiny_ae(run, "--epochs", "3", "--resume")) == 0
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+    assert not (run / runs.BACKUP_DIR).exists()
+    assert runs.read_run(str(run))["status"] == "complete"
+
+
+def test_a_damaged_backup_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    import keras
+
+    run = tmp_path / "run"
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    from keras_gen.cli import training
+
+    real = training.training_callbacks
+    monkeypatch.setattr(training, "training_callbacks", lambda *a: real(*a) + [Interrupt()])
+    assert cli.main(_tiny_ae(run, "--epochs", "2")) == 130
+    monkeypatch.setattr(training, "training_callbacks", real)
+    backup = os.path.join(runs.interrupted_run(str(run)), runs.BACKUP_DIR)
+    weights = [name for name in os.listdir(backup) if name.endswith(".h5")][0]
+    with open(os.path.join(backup, weights), "r+b") as handle:
+        handle.truncate(100)
+    capsys.readouterr()
+    assert cli.main(_tiny_ae(run, "--epochs", "2", "--resume")) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "damaged" in err and weights in err, err
+
+
+def test_a_diverged_run_is_written_marked_and_exits_1(tmp_path, capsys):
+    import json
+
+    run = tmp_path / "run"
+    assert cli.main(_tiny_ae(run, "--learning-rate", "1000", "--batch-size", "4")) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("keras-gen: diverged:"), err
+    assert str(run) in err
+    record = json.loads((run / "run.json").read_text())
+    assert record["status"] == "diverged" and record["divergence"]["restored_step"] == 0
+    assert json.loads((run / "metrics.json").read_text())["diverged"].startswith("Training diverged")
+
+
 def _parsers(parser, path=()):
     yield path, parser
     for action in parser._actions:

@@ -83,6 +83,93 @@ def test_save_and_load_a_run_model(tmp_path):
     np.testing.assert_array_equal(loaded.transform(x), model.transform(x))
 
 
+DEAD = 999999999  # a process id no process has
+
+
+def _interrupted(tmp_path, pid=DEAD, backup=True):
+    """The partial folder a killed `train` of tmp_path/run leaves."""
+    folder = tmp_path / f".run.partial-{pid}"
+    (folder / runs.BACKUP_DIR).mkdir(parents=True)
+    (folder / runs.RUN_FILE).write_text('{"model": "ae"}')
+    if backup:
+        (folder / runs.BACKUP_DIR / "training_metadata.json").write_text('{"epoch": 1}')
+    (folder / runs.BACKUP_DIR / f".tmp-backup-2.weights.h5-pid{pid}-abc.weights.h5").write_text("")
+    return folder
+
+
+def test_resume_adopts_the_partial_folder_of_a_killed_run(tmp_path):
+    _interrupted(tmp_path)
+    other = tmp_path / f".run.partial-{DEAD - 1}"  # killed before its first backup
+    other.mkdir()
+    assert runs.interrupted_run(str(tmp_path / "run")).endswith(f".run.partial-{DEAD}")
+    with runs.new_run_folder(str(tmp_path / "run"), resume=True) as partial:
+        assert partial.endswith(f".run.partial-{os.getpid()}")
+        assert os.path.isfile(os.path.join(partial, runs.RUN_FILE))
+        # The killed writer's temporary file went; the backup stayed.
+        assert os.listdir(os.path.join(partial, runs.BACKUP_DIR)) == ["training_metadata.json"]
+        assert sorted(os.listdir(tmp_path)) == [os.path.basename(partial)]
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_resume_without_an_interrupted_run_starts_afresh(tmp_path):
+    with runs.new_run_folder(str(tmp_path / "run"), resume=True) as partial:
+        assert os.listdir(partial) == []
+
+
+def test_resume_of_a_finished_run_is_refused(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / runs.RUN_FILE).write_text("{}")
+    with pytest.raises(ValueError, match="finished run"):
+        with runs.new_run_folder(str(tmp_path / "run"), resume=True):
+            pass
+
+
+def test_a_fresh_train_removes_interrupted_runs(tmp_path, capsys):
+    _interrupted(tmp_path)
+    with runs.new_run_folder(str(tmp_path / "run")) as partial:
+        assert os.listdir(partial) == []
+    assert "--resume" in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_a_run_being_written_by_a_live_process_is_refused(tmp_path):
+    (tmp_path / f".run.partial-{os.getppid()}").mkdir()
+    with pytest.raises(ValueError, match=f"process {os.getppid()}"):
+        with runs.new_run_folder(str(tmp_path / "run")):
+            pass
+
+
+def test_a_failure_keeps_a_partial_folder_only_when_it_can_be_resumed(tmp_path):
+    with pytest.raises(OSError):
+        with runs.new_run_folder(str(tmp_path / "run")) as partial:
+            raise OSError("disk full")
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(OSError):
+        with runs.new_run_folder(str(tmp_path / "run")) as partial:
+            os.makedirs(os.path.join(partial, runs.BACKUP_DIR))
+            for name in (runs.RUN_FILE, os.path.join(runs.BACKUP_DIR, "training_metadata.json")):
+                with open(os.path.join(partial, name), "w") as handle:
+                    handle.write("{}")
+            raise OSError("disk full")
+    assert runs.interrupted_run(str(tmp_path / "run")) == partial
+
+
+def test_stale_temporary_files_are_removed_and_live_ones_kept(tmp_path):
+    from keras_gen.utils import atomic_path
+
+    stale = tmp_path / f".tmp-model.keras-pid{DEAD}-x1.keras"
+    stale.write_text("half")
+    with atomic_path(str(tmp_path / "samples.png")) as tmp:
+        open(tmp, "w").close()
+        live = os.path.basename(tmp)
+        # Written by a live process (the parent) at the same moment: left alone.
+        other = tmp_path / f".tmp-a.png-pid{os.getppid()}-x2.png"
+        other.write_text("")
+        assert runs.remove_stale_temp_files(str(tmp_path)) == [str(stale)]
+        assert live in os.listdir(tmp_path)
+    assert sorted(os.listdir(tmp_path)) == [other.name, "samples.png"]
+
+
 def test_run_commands_never_replace_what_train_wrote(tmp_path):
     import argparse
 

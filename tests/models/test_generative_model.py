@@ -243,3 +243,25 @@ def test_verbs_check_their_inputs():
     gan = _gan()
     with pytest.raises(ValueError, match=r"Expected `noise` to hold samples of shape \(2,\)"):
         gan.generate(np.zeros((3, 4), "float32"))
+
+
+def test_fit_checks_validation_data_once_and_evaluate_checks_its_own():
+    vae = models.VAE.dense((12,), latent_dim=2, hidden_units=(6,))
+    vae.compile(optimizer="adam")
+    calls = []
+    check = vae.check_fit_data
+
+    def counting(x, y, kwargs):
+        calls.append(len(x))
+        return check(x, y, kwargs)
+
+    vae.check_fit_data = counting
+    # fit's validation pass reuses the data fit checked, not once per epoch.
+    vae.fit(BINARY, validation_data=(BINARY[:2],), batch_size=2, epochs=3, verbose=0)
+    assert calls == [len(BINARY)]
+    bad = BINARY[:2].copy()
+    bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"Expected `x` to hold finite values. Received: x"):
+        vae.evaluate(bad, verbose=0)
+    with pytest.raises(ValueError, match=r"Expected `x` to hold finite values"):
+        vae.fit(BINARY, validation_data=(bad,), epochs=1, verbose=0)

@@ -13,6 +13,7 @@ from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
+from keras_gen.utils.data_checks import output_range
 
 __all__ = ["Autoencoder"]
 
@@ -188,6 +189,30 @@ class Autoencoder(GenerativeModel):
     @property
     def metrics(self):
         return super().metrics + [self.reconstruction_tracker, self.penalty_tracker]
+
+    # ----- data checks ------------------------------------------------------
+    def check_fit_data(self, x, y, kwargs):
+        """Checks `x` (and the targets `y`, or `x` itself) before training:
+        shape, dtype, finite values, and the range of the decoder's output."""
+        x, y = self._check_pair(x, y)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, (tuple, list)) and validation:
+            checked = self._check_pair(validation[0], validation[1] if len(validation) > 1 else None)
+            kwargs["validation_data"] = (checked[0],) if len(validation) == 1 else (
+                *checked, *validation[2:])
+        return super().check_fit_data(x, y, kwargs)
+
+    def _check_pair(self, x, y):
+        reach = output_range(self.decoder)
+        reason = "the range of the decoder's output activation"
+        x = self.check_samples("x", x, self.data_shape,
+                               value_range=reach if y is None else None, reason=reason)
+        if y is not None:
+            y = self.check_samples("y", y, self.data_shape, value_range=reach, reason=reason)
+        return x, y
+
+    def check_predict_data(self, x):
+        return self.check_samples("x", x, self.data_shape)
 
     # ----- the shared interface --------------------------------------------
     def _codes(self, x):

@@ -203,8 +203,7 @@ class CycleGAN(AdversarialModel):
         `g_loss` of the current networks in inference mode, without updating
         them. The discriminators see this batch's fakes, not the history pools
         (which evaluation neither reads nor fills)."""
-        self._check_pairs(x, y)
-        return super().evaluate(x, y, *args, **kwargs)
+        return super().evaluate(x, y, *args, **kwargs)  # checked by check_fit_data
 
     def _generator_loss(self, real_a, real_b, translated_b, translated_a, training):
         adversarial = _least_squares(

@@ -10,6 +10,8 @@ from keras_gen.models.gan.gan import GAN
 from keras_gen.models.gan.network_checks import network_shape
 from keras_gen.utils import check_positive_int
 from keras_gen.utils import check_seed
+from keras_gen.utils.data_checks import check_data
+from keras_gen.utils.data_checks import is_array_like
 from keras_gen.utils.deprecation import old_positional_order
 
 
@@ -102,18 +104,26 @@ class ConditionalGAN(GAN):
 
     def _check_samples_and_noise(self, x, y):
         images = x[0] if isinstance(x, (tuple, list)) else x
-        if not isinstance(images, np.ndarray):
-            return  # a dataset or generator yields (images, labels) itself
+        if not is_array_like(images):
+            return x, y  # a dataset or generator yields (images, labels) itself
         if y is None:
             raise ValueError(
                 "Expected class labels `y` for a ConditionalGAN: call fit(images, labels). "
                 "Received: y=None"
             )
-        super()._check_samples_and_noise(x, y)
-        self._check_labels(y, len(images))
+        x, _ = super()._check_samples_and_noise(x, y)
+        images = x[0] if isinstance(x, (tuple, list)) else x
+        return x, self._check_labels(y, len(images))
+
+    def check_predict_data(self, x):
+        # `predict` maps [noise, labels] to samples, like `generate`.
+        if isinstance(x, (tuple, list)) and len(x) == 2:
+            noise = self.check_samples("x", x[0], (self.latent_dim,))
+            return [noise, self._check_labels(x[1], len(noise))]
+        return x
 
     def _check_labels(self, labels, count):
-        labels = np.asarray(labels)
+        labels = check_data("y", labels, allow_empty=True, dtype=None)
         if labels.ndim > 1 and labels.shape[1:] != (1,) or labels.shape[:1] != (count,):
             raise ValueError(
                 f"Expected `y` to hold {count} integer labels. Received: y with shape "

@@ -310,34 +310,33 @@ class GAN(AdversarialModel):
     def check_fit_data(self, x, y, kwargs):
         if not getattr(self, "compiled", False):
             raise ValueError("Expected a compiled GAN: call compile() before fit().")
-        self._check_samples_and_noise(x, y)
+        x, y = self._check_samples_and_noise(x, y)
         return super().check_fit_data(x, y, kwargs)
 
+    def check_predict_data(self, x):
+        # `predict` maps noise to samples, like `generate`.
+        return self.check_samples("x", x, (self.latent_dim,))
+
     def _check_samples_and_noise(self, x, y):
-        images = x[0] if isinstance(x, (tuple, list)) else x
-        if not isinstance(images, np.ndarray):
-            return  # datasets and generators are checked by their shapes at trace time
-        if tuple(images.shape[1:]) != self.sample_shape:
+        """The training images (and given noise) checked: `(x, y)` to train on."""
+        pair = isinstance(x, (tuple, list))
+        images = x[0] if pair else x
+        value_range = None
+        if self.data_range is not None:  # a little slack for rounding, e.g. x / 127.5 - 1
+            value_range = (self.data_range[0] - 1e-6, self.data_range[1] + 1e-6)
+        images = self.check_samples(
+            "x", images, self.sample_shape, value_range=value_range,
+            reason="the range of the generator's output activation; rescale the data, e.g. "
+                   "x / 127.5 - 1 for tanh")
+        if not pair:
+            return images, y
+        noise = self.check_samples("noise", x[1], (self.latent_dim,))
+        if len(noise) != len(images):
             raise ValueError(
-                f"Expected `x` to hold samples of shape {self.sample_shape} (the "
-                f"discriminator's input). Received: x with shape {images.shape}"
+                f"Expected the noise in `x` to have shape ({len(images)}, "
+                f"{self.latent_dim}). Received: noise with shape {noise.shape}"
             )
-        if self.data_range is not None and images.size:
-            low, high = self.data_range
-            amin, amax = float(images.min()), float(images.max())
-            if amin < low - 1e-6 or amax > high + 1e-6:
-                raise ValueError(
-                    f"Expected `x` to lie in [{low:g}, {high:g}], the range of the generator's "
-                    f"output activation. Received: x with values in [{amin:g}, {amax:g}] "
-                    "(rescale the data, e.g. x / 127.5 - 1 for tanh)"
-                )
-        if isinstance(x, (tuple, list)):
-            noise = np.asarray(x[1])
-            if noise.shape != (len(images), self.latent_dim):
-                raise ValueError(
-                    f"Expected the noise in `x` to have shape ({len(images)}, "
-                    f"{self.latent_dim}). Received: noise with shape {noise.shape}"
-                )
+        return (images, noise), y
 
     def export_parts(self):
         """The generator as a plain functional model in inference mode.

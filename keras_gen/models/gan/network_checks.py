@@ -1,21 +1,12 @@
 """Reading what a GAN's networks produce: output range and shapes, checked before training."""
 
-import keras
-
-_ACTIVATION_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "hard_sigmoid": (0.0, 1.0)}
+from keras_gen.utils.data_checks import output_range
 
 
 def activation_range(model):
-    """Range of a network's outputs read from its last activation, or None."""
-    for layer in reversed(getattr(model, "layers", [])):
-        if isinstance(layer, keras.Model):
-            return activation_range(layer)
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            return _ACTIVATION_RANGES.get(getattr(activation, "__name__", None))
-        if layer.weights:
-            return None
-    return None
+    """Range of a network's outputs read from its last activation, or None
+    (`keras_gen.utils.data_checks.output_range`, shared by every family)."""
+    return output_range(model)
 
 
 def network_shape(model, name, index=None):

@@ -152,8 +152,7 @@ class Pix2Pix(AdversarialModel):
         """`keras.Model.evaluate` on `(source, target)` pairs: `d_loss`, `g_loss`
         and `l1_loss` of the current networks in inference mode (no dropout),
         without updating them."""
-        self._check_pairs(x, y)
-        return super().evaluate(x, y, *args, **kwargs)
+        return super().evaluate(x, y, *args, **kwargs)  # checked by check_fit_data
 
     def _discriminator_loss(self, source, target, fake, training):
         ops = keras.ops

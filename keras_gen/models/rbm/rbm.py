@@ -233,10 +233,6 @@ class RBM(GibbsSampling, GenerativeModel):
             kwargs["validation_data"] = self._check_training_data(validation, None)[0]
         return super().check_fit_data(x, y, kwargs)
 
-    def evaluate(self, x=None, y=None, *args, **kwargs):
-        x, y = self._check_training_data(x, y)
-        return super().evaluate(x, y, *args, **kwargs)
-
     def _check_training_data(self, x, y, *rest):
         if x is not None and _is_array_like(x):
             x = self._visible_input("x", x, numpy=True, data=True, keep_integer=True)

@@ -172,20 +172,32 @@ def tfp_gaussian_kl(mean, log_var):
     return tfd.kl_divergence(posterior, prior)
 
 
-def check_support(likelihood, x, name, binarized=False):
+# Largest |x| a Gaussian decoder takes, in observation scales.
+GAUSSIAN_REACH = 100.0
+
+
+def check_support(likelihood, x, name, binarized=False, observation_scale=1.0):
     """Raises a `ValueError` naming `name` if NumPy data `x` lies outside the support of p(x|z).
 
-    Gaussian decoders take any real data; the Bernoulli family needs [0, 1],
-    and the plain Bernoulli exactly 0/1 unless the model binarizes grey
-    data itself (`binarized=True`).
+    Gaussian decoders take real data within `GAUSSIAN_REACH` observation
+    scales of 0 (raw 0-255 pixels against a scale of 1 overflow the loss);
+    the Bernoulli family needs [0, 1], and the plain Bernoulli exactly 0/1
+    unless the model binarizes grey data itself (`binarized=True`).
 
     Example:
 
     >>> check_support("bernoulli", np.array([[0.0, 0.5]]), "x", binarized=True)
     """
-    if likelihood == "gaussian":
-        return
     low, high = float(x.min()), float(x.max())
+    if likelihood == "gaussian":
+        scale = 1.0 if observation_scale == "learned" else float(observation_scale)
+        if max(abs(low), abs(high)) > GAUSSIAN_REACH * scale:
+            raise ValueError(
+                f"Expected `{name}` scaled to |values| <= {GAUSSIAN_REACH * scale:g} "
+                f"({GAUSSIAN_REACH:g} observation scales of {scale:g}) for a Gaussian decoder; "
+                f"rescale or standardize it. Received: {name} with values in [{low:g}, {high:g}]"
+            )
+        return
     if low < 0 or high > 1:
         raise ValueError(
             f"Expected `{name}` to lie in [0, 1] for a {likelihood} decoder. "

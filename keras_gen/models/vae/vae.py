@@ -230,22 +230,22 @@ class VAE(GenerativeModel):
 
     # ----- data checks ------------------------------------------------------
     def _check_data(self, x, name="x"):
-        if not isinstance(x, np.ndarray):
-            return  # datasets and generators are not scanned up front
-        if tuple(x.shape[1:]) != self.data_shape:
-            raise ValueError(
-                f"Expected `{name}` to have samples of shape {self.data_shape}. "
-                f"Received: {name} with shape {x.shape}"
-            )
-        likelihoods.check_support(self.likelihood, x, name, binarized=self.binarize)
+        """Shape, dtype, finite values, and the support of p(x|z) (NumPy data)."""
+        x = self.check_samples(name, x, self.data_shape)
+        if isinstance(x, np.ndarray):
+            likelihoods.check_support(self.likelihood, x, name, binarized=self.binarize,
+                                      observation_scale=self.observation_scale)
+        return x
 
     def check_fit_data(self, x, y, kwargs):
-        self._check_data(x)
+        x = self._check_data(x)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, (tuple, list)) and validation:
+            kwargs["validation_data"] = (self._check_data(validation[0]), *validation[1:])
         return super().check_fit_data(x, y, kwargs)
 
-    def evaluate(self, x=None, y=None, **kwargs):
-        self._check_data(x)
-        return super().evaluate(x, y, **kwargs)
+    def check_predict_data(self, x):
+        return self.check_samples("x", x, self.data_shape)
 
     # ----- the shared interface --------------------------------------------
     @old_positional_order(old=("sample", "seed"), new=("batch_size",),
