@@ -21,6 +21,7 @@ from keras_gen.data.image_to_image import resize_images
 from keras_gen.data.keras_datasets import KERAS_DATASETS
 from keras_gen.data.keras_datasets import load_keras_dataset
 from keras_gen.data.keras_datasets import local_copy
+from keras_gen.data.moving_digits import moving_digits
 from keras_gen.data.npz import load_npz
 from keras_gen.data.npz import npz_layout
 from keras_gen.data.paired_image_dataset import PairedImageDataset
@@ -49,6 +50,7 @@ __all__ = [
     "load_paired",
     "load_unpaired",
     "local_copy",
+    "moving_digits",
     "npz_layout",
     "random_jitter",
     "rescale",

@@ -1,0 +1,140 @@
+"""The sequential generator of Vid2Vid: one frame from maps and the previous frames."""
+
+import keras
+
+from keras_gen.layers.normalization import NORMALIZATIONS
+from keras_gen.layers.normalization import normalization_layer
+from keras_gen.models.vid2vid.flow_warp import FlowWarp
+from keras_gen.utils import check_in
+from keras_gen.utils import check_positive_int
+
+__all__ = ["GENERATOR_OUTPUTS", "check_generator_size", "sequential_generator"]
+
+# Outputs of the generator, in order: the frame, and the three heads it blends.
+GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
+# Stride-2 stages of the encoders (the residual blocks run at 1/8 scale).
+DOWNSAMPLINGS = 3
+
+
+def check_generator_size(image_size):
+    """Raises `ValueError` unless `image_size` halves `DOWNSAMPLINGS` times."""
+    image_size = check_positive_int("image_size", image_size)
+    if image_size % (2**DOWNSAMPLINGS) != 0:
+        raise ValueError(
+            f"Expected `image_size` divisible by {2**DOWNSAMPLINGS} (the generator halves it "
+            f"{DOWNSAMPLINGS} times). Received: image_size={image_size}"
+        )
+    return image_size
+
+
+def _block(x, filters, normalization, name, strides=2, transpose=False):
+    layer = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+    x = layer(filters, 4 if strides == 2 else 3, strides=strides, padding="same",
+              name=f"{name}_conv")(x)
+    x = normalization_layer(normalization, f"{name}_norm")(x)
+    return keras.layers.ReLU(name=f"{name}_act")(x)
+
+
+def _encoder(x, filters, normalization, name):
+    """Features at 1/2, 1/4 and 1/8 scale (filters doubling)."""
+    features = []
+    for level in range(DOWNSAMPLINGS):
+        features.append(_block(x if level == 0 else features[-1], filters * 2**level,
+                               normalization, f"{name}{level}"))
+    return features
+
+
+def _head(x, filters, activation, name):
+    # float32 under mixed precision: frames and flows leave at full precision.
+    return keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same",
+                                        activation=activation, name=name, dtype="float32")(x)
+
+
+def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, filters=16,
+                         blocks=3, normalization="instance", name="generator"):
+    """Builds Vid2Vid's per-frame generator: flow, occlusion-mask and hallucination heads.
+
+    Two encoders of stride-2 convolutions, one for the semantic maps (the
+    current one and the `history` previous ones) and one for the `history`
+    previous frames, are summed and refined by residual blocks at 1/8
+    scale. A decoder with skips from the map encoder (as a U-Net) leads to
+    three heads: one hallucinates the frame from scratch (`tanh`), one
+    estimates the backward optical flow to the previous frame and one an
+    occlusion mask `m` in [0, 1]. The previous frame warped by the flow is
+    blended with the hallucination:
+    `frame = m * hallucinated + (1 - m) * warp(previous_frame, flow)`,
+    so content seen before is carried along and only what appears is drawn
+    anew. The first frame of a video is generated with blank history (all
+    previous maps background, previous frames black), where the mask must
+    hallucinate everything.
+
+    Args:
+        image_size: side of the square frames; divisible by 8.
+        num_classes: classes of the semantic maps (one-hot channels).
+        channels: channels of the frames.
+        history: previous maps and frames the generator sees (L).
+        filters: filters of the first (1/2 scale) convolutions, doubling per
+            downsampling.
+        blocks: residual blocks at 1/8 scale.
+        normalization: "instance" (default; the same in training and
+            inference, export-safe), "batch" or "none".
+        name: model name.
+
+    Returns:
+        A functional `keras.Model` with inputs `map` `(S, S, num_classes)`,
+        `previous_maps` `(S, S, history * num_classes)` and
+        `previous_frames` `(S, S, history * channels)` (oldest first, each
+        one-hot map or frame in turn), and outputs `frame` `(S, S, channels)`
+        in [-1, 1], `flow` `(S, S, 2)` in pixels `(dx, dy)`, `mask`
+        `(S, S, 1)` and `hallucinated` `(S, S, channels)`.
+
+    Example:
+
+    >>> model = sequential_generator(image_size=16, num_classes=3, filters=4, blocks=1)
+    >>> [tuple(tensor.shape) for tensor in model.outputs]
+    [(None, 16, 16, 1), (None, 16, 16, 2), (None, 16, 16, 1), (None, 16, 16, 1)]
+
+    Reference: Wang et al., "Video-to-Video Synthesis", NeurIPS 2018
+    (section 3, the sequential generator and its flow/mask/hallucination
+    decomposition, Eq. 4).
+    """
+    image_size = check_generator_size(image_size)
+    num_classes = check_positive_int("num_classes", num_classes, minimum=2)
+    channels = check_positive_int("channels", channels)
+    history = check_positive_int("history", history)
+    filters = check_positive_int("filters", filters)
+    blocks = check_positive_int("blocks", blocks, minimum=0)
+    check_in("normalization", normalization, NORMALIZATIONS)
+
+    shape = (image_size, image_size)
+    current = keras.Input(shape + (num_classes,), name="map")
+    previous_maps = keras.Input(shape + (history * num_classes,), name="previous_maps")
+    previous_frames = keras.Input(shape + (history * channels,), name="previous_frames")
+
+    maps = keras.layers.Concatenate(name="maps")([previous_maps, current])
+    semantic = _encoder(maps, filters, normalization, "maps")
+    frames = _encoder(previous_frames, filters, normalization, "frames")
+    x = keras.layers.Add(name="encoders")([semantic[-1], frames[-1]])
+    width = filters * 2 ** (DOWNSAMPLINGS - 1)
+    for block in range(blocks):
+        y = _block(x, width, normalization, f"res{block}a", strides=1)
+        y = keras.layers.Conv2D(width, 3, padding="same", name=f"res{block}b_conv")(y)
+        y = normalization_layer(normalization, f"res{block}b_norm")(y)
+        x = keras.layers.Add(name=f"res{block}")([x, y])
+    # Up to 1/2 scale with the map encoder's features of each scale (U-Net
+    # skips: they place box edges precisely), then one transposed
+    # convolution per head to full scale.
+    for level in reversed(range(DOWNSAMPLINGS - 1)):
+        x = _block(x, filters * 2**level, normalization, f"up{level}", transpose=True)
+        x = keras.layers.Concatenate(name=f"up{level}_skip")([x, semantic[level]])
+    hallucinated = _head(x, channels, "tanh", "hallucinated")
+    flow = _head(x, 2, None, "flow")
+    mask = _head(x, 1, "sigmoid", "mask")
+
+    latest = previous_frames[..., (history - 1) * channels :]
+    warped = FlowWarp(name="warp", dtype="float32")([latest, flow])
+    frame = keras.layers.Add(name="frame", dtype="float32")(
+        [keras.layers.Multiply(name="new", dtype="float32")([mask, hallucinated]),
+         keras.layers.Multiply(name="kept", dtype="float32")([1.0 - mask, warped])])
+    return keras.Model([current, previous_maps, previous_frames],
+                       [frame, flow, mask, hallucinated], name=name)
