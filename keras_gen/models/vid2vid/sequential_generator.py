@@ -8,7 +8,7 @@ from keras_gen.models.vid2vid.flow_warp import FlowWarp
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 
-__all__ = ["GENERATOR_OUTPUTS", "check_generator_size", "sequential_generator"]
+__all__ = ["GENERATOR_OUTPUTS", "check_generator_size", "export_generator", "sequential_generator"]
 
 # Outputs of the generator, in order: the frame, and the three heads it blends.
 GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
@@ -138,3 +138,38 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
          keras.layers.Multiply(name="kept", dtype="float32")([1.0 - mask, warped])])
     return keras.Model([current, previous_maps, previous_frames],
                        [frame, flow, mask, hallucinated], name=name)
+
+
+def export_generator(generator, history):
+    """The exportable part of a `sequential_generator`: its frame output, and metadata.
+
+    Args:
+        generator: a model built by `sequential_generator`.
+        history: its number of previous maps and frames.
+
+    Returns:
+        `(model, metadata)`: a functional model from `map`, `previous_maps`
+        and `previous_frames` to the frame, sharing the generator's layers,
+        and the input description `keras_gen.export` writes to the sidecar.
+
+    Example:
+
+    >>> model, metadata = export_generator(sequential_generator(16, 3, filters=2, blocks=0), 2)
+    >>> model.output_shape, sorted(metadata["inputs"])
+    ((None, 16, 16, 1), ['map', 'previous_frames', 'previous_maps'])
+    """
+    model = keras.Model(generator.inputs, generator.outputs[0], name="frame_generator")
+    label = {"distribution": "label", "range": [0.0, 1.0]}
+    before = "oldest first, on channels, "
+    metadata = {
+        "inputs": {
+            "map": dict(label, description="one-hot label map of the frame, NHWC"),
+            "previous_maps": dict(label, description=(
+                f"the {history} previous one-hot maps, {before}background before the first")),
+            "previous_frames": {"range": [-1.0, 1.0], "distribution": "image", "description": (
+                f"the {history} previous generated frames in [-1, 1], {before}black (-1) "
+                "before the first")},
+        },
+        "output_range": [-1.0, 1.0],
+    }
+    return model, metadata

@@ -5,7 +5,7 @@ import keras
 from keras_gen.models.vid2vid.multiscale_discriminator import multiscale_discriminator
 from keras_gen.utils import check_positive_int
 
-__all__ = ["temporal_discriminator"]
+__all__ = ["temporal_clips", "temporal_discriminator"]
 
 
 def temporal_discriminator(image_size=64, channels=1, frames=3, filters=16, layers=None,
@@ -57,3 +57,39 @@ def temporal_discriminator(image_size=64, channels=1, frames=3, filters=16, laye
                                     layers, scales, normalization, name=f"{name}_body")
     joined = keras.layers.Concatenate(name="clip_and_flows")([clip, flows])
     return keras.Model([clip, flows], body(joined), name=name)
+
+
+def temporal_clips(frames, flow, frames_per_clip):
+    """The temporal discriminator's inputs for every run of `frames_per_clip` frames.
+
+    Args:
+        frames: time-major frames `(T, B, S, S, C)`.
+        flow: time-major backward flow `(T - 1, B, S, S, 2)` (`flow[t - 1]` maps
+            frame `t` to `t - 1`), or `None` for videos without flow, whose
+            clips get zero flows.
+        frames_per_clip: K.
+
+    Returns:
+        `[clips, flows]`: `((T - K + 1) * B, S, S, K * C)` and
+        `((T - K + 1) * B, S, S, 2 * (K - 1))`, clip by clip on the batch axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> clips, flows = temporal_clips(np.zeros((4, 2, 8, 8, 1)), np.zeros((3, 2, 8, 8, 2)), 3)
+    >>> tuple(clips.shape), tuple(flows.shape)
+    ((4, 8, 8, 3), (4, 8, 8, 4))
+    """
+    ops = keras.ops
+    frames = ops.convert_to_tensor(frames)
+    starts = range(frames.shape[0] - frames_per_clip + 1)
+    clips = ops.concatenate(
+        [ops.concatenate([frames[s + i] for i in range(frames_per_clip)], -1) for s in starts], 0)
+    if flow is None:
+        flows = ops.repeat(ops.zeros_like(clips[..., :1]), 2 * (frames_per_clip - 1), axis=-1)
+    else:
+        flow = ops.convert_to_tensor(flow)
+        flows = ops.concatenate(
+            [ops.concatenate([flow[s + i] for i in range(frames_per_clip - 1)], -1)
+             for s in starts], 0)
+    return [clips, flows]

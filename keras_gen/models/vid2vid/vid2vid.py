@@ -10,7 +10,9 @@ from keras_gen.models.vid2vid.flow_warp import flow_warp
 from keras_gen.models.vid2vid.multiscale_discriminator import multiscale_discriminator
 from keras_gen.models.vid2vid.rollout import rollout_video
 from keras_gen.models.vid2vid.sequential_generator import check_generator_size
+from keras_gen.models.vid2vid.sequential_generator import export_generator
 from keras_gen.models.vid2vid.sequential_generator import sequential_generator
+from keras_gen.models.vid2vid.temporal_discriminator import temporal_clips
 from keras_gen.models.vid2vid.temporal_discriminator import temporal_discriminator
 from keras_gen.models.vid2vid.video_losses import discriminator_loss
 from keras_gen.models.vid2vid.video_losses import generator_adversarial_losses
@@ -102,14 +104,15 @@ class Vid2Vid(AdversarialModel):
 
     >>> from keras_gen.data import moving_digits
     >>> from keras_gen.data import load_digits
-    >>> data = moving_digits(count=4, frames=3, size=16, source=load_digits(), seed=0)
-    >>> model = Vid2Vid(image_size=16, generator_filters=4, generator_blocks=1,
-    ...                 discriminator_filters=4)
+    >>> data = moving_digits(count=2, frames=2, size=16, source=load_digits(), seed=0)
+    >>> model = Vid2Vid(image_size=16, history_frames=1, temporal_frames=2,
+    ...                 generator_filters=2, generator_blocks=0, discriminator_filters=2,
+    ...                 discriminator_scales=1)  # tiny, to run fast
     >>> model.compile()
     >>> x = {key: data[key] for key in ("maps", "flow", "visible")}
     >>> history = model.fit(x, data["frames"], batch_size=2, epochs=1, verbose=0)
     >>> model.translate_video(data["maps"]).shape
-    (4, 3, 16, 16, 1)
+    (2, 2, 16, 16, 1)
 
     Reference: Wang, Liu, Zhu, Liu, Tao, Kautz and Catanzaro,
     "Video-to-Video Synthesis", NeurIPS 2018.
@@ -184,8 +187,10 @@ class Vid2Vid(AdversarialModel):
         )
 
     def _checked(self, x, y):
+        reason = (f"the generator's history of {self.history_frames} frames and the current "
+                  f"one, and the temporal discriminator's {self.temporal_frames} frames")
         checked = video_checks.check_video_data(x, y, self.image_size, self.num_classes,
-                                                self.channels, self.min_frames)
+                                                self.channels, self.min_frames, reason)
         return (x, y) if checked is None else checked
 
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -248,32 +253,23 @@ class Vid2Vid(AdversarialModel):
         return [keras.ops.reshape(o, (steps, -1) + tuple(o.shape[1:])) for o in outputs[:2]]
 
     def _clips(self, frames, flow):
-        """Every run of `temporal_frames` frames, with its flows, stacked on the batch axis."""
-        ops = keras.ops
-        k = self.temporal_frames
-        starts = range(frames.shape[0] - k + 1)
-        clips = ops.concatenate(
-            [ops.concatenate([frames[s + i] for i in range(k)], -1) for s in starts], 0)
-        if flow is None:  # videos without flow: the same zeros for real and generated clips
-            flows = ops.repeat(ops.zeros_like(clips[..., :1]), 2 * (k - 1), axis=-1)
-        else:
-            flows = ops.concatenate(
-                [ops.concatenate([flow[s + i] for i in range(k - 1)], -1) for s in starts], 0)
-        return [clips, flows]
+        return temporal_clips(frames, flow, self.temporal_frames)
 
     def _pairs(self, maps, frames):
         return _flat(keras.ops.concatenate([maps, frames], -1))
 
-    def _discriminator_losses(self, maps, real, fake, flow, training):
-        scales = self.discriminator_scales
-        image = discriminator_loss(
+    def _image_loss(self, maps, real, fake, training):
+        return discriminator_loss(
             self.adversarial, self.discriminator(self._pairs(maps, real), training=training),
-            self.discriminator(self._pairs(maps, fake), training=training), scales)
-        temporal = discriminator_loss(
+            self.discriminator(self._pairs(maps, fake), training=training),
+            self.discriminator_scales)
+
+    def _temporal_loss(self, real, fake, flow, training):
+        return discriminator_loss(
             self.adversarial,
             self.temporal_discriminator(self._clips(real, flow), training=training),
-            self.temporal_discriminator(self._clips(fake, flow), training=training), scales)
-        return image, temporal
+            self.temporal_discriminator(self._clips(fake, flow), training=training),
+            self.discriminator_scales)
 
     def _motion_losses(self, frames, estimated_flow, history, flow, visible):
         """Flow error and warping error of generated frames, against the true flow."""
@@ -311,13 +307,11 @@ class Vid2Vid(AdversarialModel):
     def adversarial_step(self, data):
         maps, real, flow, visible, blanks = self._unpack(data)
         fake, fake_flow = self._rollout(maps, blanks, training=True)
-        d_loss = minimize(
-            lambda: self._discriminator_losses(maps, real, fake, flow, True)[0],
-            self.discriminator.trainable_variables, self.optimizer["discriminator"])
-        d_temporal_loss = minimize(
-            lambda: self._discriminator_losses(maps, real, fake, flow, True)[1],
-            self.temporal_discriminator.trainable_variables,
-            self.optimizer["temporal_discriminator"])
+        d_loss = minimize(lambda: self._image_loss(maps, real, fake, True),
+                          self.discriminator.trainable_variables, self.optimizer["discriminator"])
+        d_temporal_loss = minimize(lambda: self._temporal_loss(real, fake, flow, True),
+                                   self.temporal_discriminator.trainable_variables,
+                                   self.optimizer["temporal_discriminator"])
         g_loss = minimize(
             lambda: self._generator_loss(maps, real, fake, flow, visible, blanks, True),
             self.generator.trainable_variables, self.optimizer["generator"])
@@ -331,8 +325,8 @@ class Vid2Vid(AdversarialModel):
     def evaluation_step(self, data):
         maps, real, flow, visible, blanks = self._unpack(data)
         fake, fake_flow = self._rollout(maps, blanks, training=False)
-        d_loss, d_temporal_loss = self._discriminator_losses(maps, real, fake, flow, False)
-        losses = {"d_loss": d_loss, "d_temporal_loss": d_temporal_loss,
+        losses = {"d_loss": self._image_loss(maps, real, fake, False),
+                  "d_temporal_loss": self._temporal_loss(real, fake, flow, False),
                   "g_loss": self._generator_loss(maps, real, fake, flow, visible, blanks, False)}
         if flow is not None:
             losses.update(zip(("flow_loss", "warp_loss"),
@@ -358,8 +352,9 @@ class Vid2Vid(AdversarialModel):
             channels)` for one video).
         """
         single = np.ndim(maps) == 3
-        maps = video_checks.check_maps(maps, self.image_size, self.num_classes,
-                                       max(2, self.history_frames))
+        maps = video_checks.check_maps(
+            maps, self.image_size, self.num_classes, max(2, self.history_frames),
+            f"the generator's history of {self.history_frames} frames")
         batch_size = check_positive_int("batch_size", batch_size)
 
         def step(current, previous_maps, previous_frames):
@@ -367,8 +362,8 @@ class Vid2Vid(AdversarialModel):
             return keras.ops.convert_to_numpy(outputs[0])
 
         videos = np.concatenate([
-            rollout_video(step, maps[start : start + batch_size], self.num_classes, self.history_frames,
-                          self.channels)
+            rollout_video(step, maps[start : start + batch_size], self.num_classes,
+                          self.history_frames, self.channels)
             for start in range(0, len(maps), batch_size)])
         return videos[0] if single else videos
 
@@ -379,23 +374,7 @@ class Vid2Vid(AdversarialModel):
         maps, frames in [-1, 1]) and its output is the frame; roll it out
         with `keras_gen.models.vid2vid.rollout_video`.
         """
-        generator = keras.Model(self.generator.inputs, self.generator.outputs[0],
-                                name="frame_generator")
-        label = {"distribution": "label", "range": [0.0, 1.0]}
-        metadata = {
-            "inputs": {
-                "map": dict(label, description="one-hot label map of the frame, NHWC"),
-                "previous_maps": dict(label, description=(
-                    f"the {self.history_frames} previous one-hot maps, oldest first, on channels "
-                    "(background before the first frame)")),
-                "previous_frames": {"range": [-1.0, 1.0], "distribution": "image",
-                                    "description": (
-                    f"the {self.history_frames} previous generated frames, oldest first, on channels "
-                    "(black, -1, before the first frame)")},
-            },
-            "output_range": [-1.0, 1.0],
-        }
-        return {"generator": (generator, metadata)}
+        return {"generator": export_generator(self.generator, self.history_frames)}
 
     def get_config(self):
         config = super().get_config()

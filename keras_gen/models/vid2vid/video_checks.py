@@ -17,7 +17,7 @@ def _array(name, value):
     return array
 
 
-def check_maps(maps, image_size, num_classes, min_frames, name="maps"):
+def check_maps(maps, image_size, num_classes, min_frames, reason="", name="maps"):
     """Integer label maps `(N, T, S, S)` (or one video `(T, S, S)`) as int32 `(N, T, S, S)`."""
     maps = _array(name, maps)
     if maps.ndim == 3:
@@ -35,9 +35,8 @@ def check_maps(maps, image_size, num_classes, min_frames, name="maps"):
         )
     if maps.shape[1] < min_frames:
         raise ValueError(
-            f"Expected `{name}` to have at least {min_frames} frames (the generator's history "
-            f"plus the current frame, and the temporal discriminator's clip). Received: {name} "
-            f"with shape {maps.shape}"
+            f"Expected `{name}` to have at least {min_frames} frames ({reason}). Received: "
+            f"{name} with shape {maps.shape}"
         )
     if not np.issubdtype(maps.dtype, np.integer):
         if maps.dtype == bool or not np.array_equal(maps, np.round(maps)):
@@ -103,7 +102,7 @@ def check_visible(visible, maps_shape, name="visible"):
     return (visible > 0).astype("float32")
 
 
-def check_video_data(x, y, image_size, num_classes, channels, min_frames):
+def check_video_data(x, y, image_size, num_classes, channels, min_frames, reason=""):
     """Checks `fit`/`evaluate` arrays: `x` maps or a dict of `VIDEO_KEYS`, `y` frames.
 
     Returns `(x, y)` converted (maps int32, frames/flow/visible float32), or
@@ -124,7 +123,7 @@ def check_video_data(x, y, image_size, num_classes, channels, min_frames):
         return None
     if y is None:
         raise ValueError("Expected `y`, the frames of the videos of `x`. Received: y=None")
-    maps = check_maps(data["maps"], image_size, num_classes, min_frames)
+    maps = check_maps(data["maps"], image_size, num_classes, min_frames, reason)
     checked = {"maps": maps}
     if "flow" in data:
         checked["flow"] = check_flow(data["flow"], maps.shape)
