@@ -26,16 +26,14 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common
+
+ROOT = _common.ROOT
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from _image_to_image_metrics import machine  # noqa: E402
 from keras_gen.data import moving_digits  # noqa: E402
 from keras_gen.data.moving_digits import digit_classes  # noqa: E402
 from keras_gen.export import export_part  # noqa: E402
@@ -46,12 +44,11 @@ from keras_gen.models.pix2pix import Pix2Pix  # noqa: E402
 from keras_gen.models.vid2vid import Vid2Vid  # noqa: E402
 from keras_gen.models.vid2vid import one_hot_maps  # noqa: E402
 from keras_gen.models.vid2vid import rollout_video  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 from keras_gen.utils.video_gif import color_maps  # noqa: E402
 from keras_gen.utils.video_gif import save_video_gif  # noqa: E402
 
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+RESULTS = _common.RESULTS
 NAME = "vid2vid_vs_pix2pix"
 CLASSES = digit_classes()
 
@@ -68,12 +65,18 @@ def parse():
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--learning-rate", type=float, default=2e-4,
+                        help="Adam learning rate of every network of both models")
     parser.add_argument("--jit", type=int, default=1, help="jit_compile (XLA) for both models")
     parser.add_argument("--tag", default="", help="suffix of the result files")
     args = parser.parse_args()
     if args.quick:
         args.size, args.train_videos, args.test_videos, args.epochs, args.filters = 32, 16, 4, 1, 8
     return args
+
+
+def adam(args):
+    return keras.optimizers.Adam(args.learning_rate, beta_1=0.5)
 
 
 def timed(function):
@@ -131,7 +134,7 @@ def main():
     keras.utils.set_random_seed(args.seed)
     vid2vid = Vid2Vid(image_size=args.size, generator_filters=args.filters,
                       discriminator_filters=args.filters)
-    vid2vid.compile(jit_compile=bool(args.jit))
+    vid2vid.compile(*(adam(args) for _ in range(3)), jit_compile=bool(args.jit))
     x = {key: train[key] for key in ("maps", "flow", "visible")}
     history, seconds = timed(lambda: vid2vid.fit(x, train["frames"], batch_size=args.batch_size,
                                                  epochs=args.epochs, verbose=2))
@@ -143,7 +146,7 @@ def main():
     keras.utils.set_random_seed(args.seed)
     pix2pix = Pix2Pix(image_size=args.size, input_channels=CLASSES, output_channels=1,
                       generator_filters=args.filters, discriminator_filters=args.filters)
-    pix2pix.compile(jit_compile=bool(args.jit))
+    pix2pix.compile(adam(args), adam(args), jit_compile=bool(args.jit))
     source = one_hot_maps(train["maps"], CLASSES).reshape((-1, args.size, args.size, CLASSES))
     target = train["frames"].reshape((-1, args.size, args.size, 1))
     # Shuffled frames, the same count per step as Vid2Vid's clips hold.
@@ -204,18 +207,13 @@ def main():
                                if k not in ("name", "trainable", "dtype")},
             "pix2pix_config": {k: v for k, v in pix2pix.get_config().items()
                                if k not in ("name", "trainable", "dtype")},
-            "optimizers": "Adam(2e-4, beta_1=0.5) for every player",
+            "optimizers": f"Adam({args.learning_rate:g}, beta_1=0.5) for every network",
         },
         "pictures": {"gif": os.path.relpath(gif, ROOT), "png": os.path.relpath(png, ROOT),
                      "layout": "rows: 4 test videos; columns: maps | real | Vid2Vid | Pix2Pix "
                                "(PNG: every third frame, 2 videos x 4 rows)"},
-        "machine": machine(),
     }
-    path = os.path.join(RESULTS, f"{NAME}{suffix}.json")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(report, handle, indent=2, default=float)
-            handle.write("\n")
+    _common.write_result(f"{NAME}{suffix}", report)
     print(json.dumps({k: report[k] for k in (
         "warping_error_ratio_vid2vid_over_pix2pix", "crop_fid_ratio_vid2vid_over_pix2pix",
         "vid2vid_digit_accuracy", "export_rollout_max_abs_diff", "passed",

@@ -1,9 +1,10 @@
 """The embedded default: small models trained on first run, then cached.
 
 `keras-gen demo` with no run folders must work on a fresh machine with no
-download. The first launch trains a DCGAN, a conditional DCGAN, a VAE, an RBM and
-a DBN on scikit-learn's embedded 8x8 digits (Keras progress bars; a
-few minutes on a laptop CPU), and a small Pix2Pix and CycleGAN on the
+download. The first launch trains a DCGAN, a conditional DCGAN, a VAE, an
+RBM, a DBN and a Vid2Vid (the digits moving on a canvas) on scikit-learn's
+embedded 8x8 digits (Keras progress bars; a few minutes on a laptop CPU),
+and a small Pix2Pix and CycleGAN on the
 facades when the shared data folder is there. Each is written as an ordinary run folder
 (`model.keras` + `run.json`) into the cache, then exported like any user
 run. Later launches reuse the cache.
@@ -44,6 +45,9 @@ RECIPES = {
     "cyclegan": {"title": "CycleGAN (facades, unpaired)", "model": "cyclegan", "side": 64, "filters": 8,
                  "residual_blocks": 3, "epochs": 4, "quick_epochs": 1, "limit": 200, "quick_limit": 4,
                  "quick_side": 32},
+    "vid2vid": {"title": "Vid2Vid (moving digits)", "model": "vid2vid", "side": 32, "filters": 8,
+                "videos": 512, "frames": 4, "epochs": 8, "quick_epochs": 1, "quick_videos": 4,
+                "quick_side": 16},
 }
 # Recipes that need the shared facades data.
 FACADES = ("pix2pix", "cyclegan")
@@ -176,6 +180,19 @@ def _train(name, recipe, quick):
         model.compile()
         _fit(model, a, b, recipe, quick, 1)
         extra["data"] = path
+    elif name == "vid2vid":
+        from keras_gen.data import load_digits
+        from keras_gen.data import moving_digits
+        from keras_gen.models.vid2vid import Vid2Vid
+
+        side = recipe["quick_side"] if quick else recipe["side"]
+        videos = moving_digits(recipe["quick_videos"] if quick else recipe["videos"],
+                               recipe["frames"], side, source=load_digits(split="all"), seed=0)
+        model = Vid2Vid(image_size=side, generator_filters=recipe["filters"],
+                        discriminator_filters=recipe["filters"])
+        model.compile()
+        x = {key: videos[key] for key in ("maps", "flow", "visible")}
+        _fit(model, x, videos["frames"], recipe, quick, 4)
     else:
         raise ValueError(f"Expected one of {sorted(RECIPES)}. Received: name={name!r}")
     return model, extra

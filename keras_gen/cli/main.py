@@ -43,6 +43,7 @@ MODELS = {
     "cgan": "gan",
     "pix2pix": "pix2pix",
     "cyclegan": "cyclegan",
+    "vid2vid": "vid2vid",
 }
 MODEL_HELP = {
     "rbm": "restricted Boltzmann machine (CD-k / PCD; Bernoulli or Gaussian visible units)",
@@ -60,12 +61,13 @@ MODEL_HELP = {
     "cgan": "class-conditional DCGAN",
     "pix2pix": "paired image-to-image translation (U-Net + PatchGAN)",
     "cyclegan": "unpaired image-to-image translation",
+    "vid2vid": "label-map video to video, consistent over time (flow-warping generator)",
 }
 RUN_COMMANDS = {
     "sample": "draw samples from a trained run; writes a PNG grid",
     "evaluate": "compute a run's test metrics; updates its metrics.json",
     "interpolate": "walk a generator's latent space; writes a strip PNG and a GIF",
-    "translate": "translate images with a Pix2Pix or CycleGAN run",
+    "translate": "translate images with a Pix2Pix or CycleGAN run, or videos with a Vid2Vid run",
 }
 
 
@@ -162,6 +164,11 @@ def _add_run_parsers(commands):
         sub.add_argument("--options", type=arguments.json_object, default={},
                          help="extra options as a JSON object; the keys each model family "
                               "accepts are listed in the README's command-line section")
+        if name == "translate":
+            sub.add_argument("--video", default=None,
+                             help="Vid2Vid: label-map video(s) to translate, a folder holding "
+                                  "maps/ or an .npz with 'maps' (default: test videos of the "
+                                  "run's data); writes a GIF and an .npz of the frames")
         if name == "evaluate":
             sub.add_argument("--fid", action="store_true",
                              help="also compute FID/KID against the data (image models)")
@@ -238,6 +245,8 @@ def _family(model_name):
         from keras_gen.cli import gan as module
     elif family == "pix2pix":
         from keras_gen.cli import pix2pix as module
+    elif family == "vid2vid":
+        from keras_gen.cli import vid2vid as module
     else:
         from keras_gen.cli import cyclegan as module
     return module
@@ -278,6 +287,9 @@ def _cmd_run(args):
         raise ValueError(f"Expected a run of one of {sorted(MODELS)}. Received: run={args.run!r} "
                          f"of model {record.get('model')!r}")
     module = _family(record["model"])
+    if getattr(args, "video", None) and MODELS[record["model"]] != "vid2vid":
+        raise ValueError(f"Expected a Vid2Vid run with `--video`. Received: run={args.run!r} of "
+                         f"model {record['model']!r}")
     if not hasattr(module, name):
         raise ValueError(f"Expected a run whose model supports `{name}`. Received: run={args.run!r} "
                          f"of model {record['model']!r}")

@@ -26,7 +26,7 @@ from keras_gen.utils import check_positive_int
 __all__ = ["Vid2Vid"]
 
 PLAYERS = ("generator", "discriminator", "temporal_discriminator")
-LOSS_NAMES = ("d_loss", "d_temporal_loss", "g_loss", "flow_loss", "warp_loss")
+LOSS_NAMES = ("d_loss", "d_temporal_loss", "g_loss", "l1_loss", "flow_loss", "warp_loss")
 
 
 def default_optimizer():
@@ -58,7 +58,8 @@ class Vid2Vid(AdversarialModel):
     `temporal_frames` consecutive frames with the true flow between them.
     The generator minimises their adversarial losses (least squares by
     default, as in the paper) plus `feature_matching_weight` times the
-    discriminators' feature matching, `flow_weight` times the L1 error of its
+    discriminators' feature matching, `l1_weight` times the L1 distance of
+    its frames to the real ones, `flow_weight` times the L1 error of its
     flow against the data's flow, and `warp_weight` times two warping
     losses: the real previous frame warped by its flow against the real
     frame, and its frame against its previous frame warped by the true flow
@@ -94,6 +95,9 @@ class Vid2Vid(AdversarialModel):
         flow_weight: weight of the flow loss (10).
         warp_weight: weight of the warping losses (10).
         temporal_weight: weight of the temporal adversarial loss (1).
+        l1_weight: weight of the L1 distance of each generated frame to the
+            real one (Pix2Pix's lambda, 100), which stands in for the paper's
+            VGG perceptual loss (no pretrained network is downloaded here).
         **kwargs: base `keras.Model` arguments (`name`).
 
     Returns:
@@ -123,7 +127,7 @@ class Vid2Vid(AdversarialModel):
                  generator_filters=16, generator_blocks=3, discriminator_filters=16,
                  discriminator_layers=None, discriminator_scales=2, normalization="instance",
                  gan_loss="least_squares", feature_matching_weight=10.0, flow_weight=10.0,
-                 warp_weight=10.0, temporal_weight=1.0, **kwargs):
+                 warp_weight=10.0, temporal_weight=1.0, l1_weight=100.0, **kwargs):
         super().__init__(**kwargs)
         self.image_size = check_generator_size(image_size)
         self.num_classes = check_positive_int("num_classes", num_classes, minimum=2)
@@ -138,6 +142,7 @@ class Vid2Vid(AdversarialModel):
         self.flow_weight = check_non_negative("flow_weight", flow_weight)
         self.warp_weight = check_non_negative("warp_weight", warp_weight)
         self.temporal_weight = check_non_negative("temporal_weight", temporal_weight)
+        self.l1_weight = check_non_negative("l1_weight", l1_weight)
         self.generator_filters = generator_filters
         self.generator_blocks = generator_blocks
         self.discriminator_filters = discriminator_filters
@@ -296,6 +301,7 @@ class Vid2Vid(AdversarialModel):
             flow_loss, warp_loss = self._motion_losses(frames, estimated_flow, history, flow,
                                                        visible)
             loss = loss + self.flow_weight * flow_loss + self.warp_weight * warp_loss
+        loss = loss + self.l1_weight * masked_l1(frames, real)
         return (loss + image_adversarial + self.temporal_weight * temporal_adversarial
                 + self.feature_matching_weight * (image_matching + temporal_matching) / 2.0)
 
@@ -315,7 +321,8 @@ class Vid2Vid(AdversarialModel):
         g_loss = minimize(
             lambda: self._generator_loss(maps, real, fake, flow, visible, blanks, True),
             self.generator.trainable_variables, self.optimizer["generator"])
-        losses = {"d_loss": d_loss, "d_temporal_loss": d_temporal_loss, "g_loss": g_loss}
+        losses = {"d_loss": d_loss, "d_temporal_loss": d_temporal_loss, "g_loss": g_loss,
+                  "l1_loss": masked_l1(fake, real)}
         if flow is not None:
             # Of this step's rollout, before the generator update (as the losses are).
             losses.update(zip(("flow_loss", "warp_loss"),
@@ -327,7 +334,8 @@ class Vid2Vid(AdversarialModel):
         fake, fake_flow = self._rollout(maps, blanks, training=False)
         losses = {"d_loss": self._image_loss(maps, real, fake, False),
                   "d_temporal_loss": self._temporal_loss(real, fake, flow, False),
-                  "g_loss": self._generator_loss(maps, real, fake, flow, visible, blanks, False)}
+                  "g_loss": self._generator_loss(maps, real, fake, flow, visible, blanks, False),
+                  "l1_loss": masked_l1(fake, real)}
         if flow is not None:
             losses.update(zip(("flow_loss", "warp_loss"),
                               self._motion_losses(fake, fake_flow, fake, flow, visible)))
@@ -358,8 +366,8 @@ class Vid2Vid(AdversarialModel):
         batch_size = check_positive_int("batch_size", batch_size)
 
         def step(current, previous_maps, previous_frames):
-            outputs = self.generator([current, previous_maps, previous_frames], training=False)
-            return keras.ops.convert_to_numpy(outputs[0])
+            # A compiled inference call: a rollout calls the generator once per frame.
+            return self.generator.predict_on_batch([current, previous_maps, previous_frames])[0]
 
         videos = np.concatenate([
             rollout_video(step, maps[start : start + batch_size], self.num_classes,
@@ -383,6 +391,7 @@ class Vid2Vid(AdversarialModel):
                 "image_size", "num_classes", "channels", "history_frames", "temporal_frames",
                 "generator_filters", "generator_blocks", "discriminator_filters",
                 "discriminator_layers", "discriminator_scales", "normalization", "gan_loss",
-                "feature_matching_weight", "flow_weight", "warp_weight", "temporal_weight")
+                "feature_matching_weight", "flow_weight", "warp_weight", "temporal_weight",
+                "l1_weight")
         })
         return config

@@ -38,8 +38,8 @@ def test_fit_and_translate(backend):
                  discriminator_filters=2, discriminator_scales=1)
     model.compile()
     history = model.fit(inputs(data), data["frames"], batch_size=2, epochs=1, verbose=0)
-    assert set(history.history) == {"d_loss", "d_temporal_loss", "g_loss", "flow_loss",
-                                    "warp_loss"}
+    assert set(history.history) == {"d_loss", "d_temporal_loss", "g_loss", "l1_loss",
+                                    "flow_loss", "warp_loss"}
     assert all(np.isfinite(v[0]) for v in history.history.values())
     assert iterations(model) == {"generator": 1, "discriminator": 1, "temporal_discriminator": 1}
     video = model.translate_video(data["maps"][0])
