@@ -109,7 +109,8 @@ class VideoDemo:
             raise gr.Error("This model was not trained on moving digits (11 map classes): "
                            "upload a map sequence instead.")
         chosen = [part for part in str(text or "").replace(",", " ").split() if part]
-        if not chosen or len(chosen) > MAX_DIGITS or not all(len(p) == 1 and p.isdigit() for p in chosen):
+        single = all(len(part) == 1 and part.isdigit() for part in chosen)
+        if not chosen or len(chosen) > MAX_DIGITS or not single:
             raise gr.Error(f"Digits must be 1 to {MAX_DIGITS} single digits such as '3 7'; "
                            f"received {str(text)[:40]!r}.")
         frames = parse_int(frames, "Frames", max(2, self.history), MAX_FRAMES)

@@ -12,17 +12,36 @@ __all__ = ["GENERATOR_OUTPUTS", "check_generator_size", "export_generator", "seq
 
 # Outputs of the generator, in order: the frame, and the three heads it blends.
 GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
-# Stride-2 stages of the encoders (the residual blocks run at 1/8 scale).
-DOWNSAMPLINGS = 3
+# Most stride-2 stages of the encoders: the residual blocks run at 1/16
+# scale when the image allows it, never below 4x4 (where instance
+# normalization would be degenerate).
+MAX_DOWNSAMPLINGS = 4
+SMALLEST = 4
+
+
+def downsamplings(image_size):
+    """Stride-2 stages for `image_size`: as many as halve it exactly down to >= 4 px, at most 4.
+
+    Example:
+
+    >>> downsamplings(64), downsamplings(32), downsamplings(16), downsamplings(48)
+    (4, 3, 2, 3)
+    """
+    levels = 0
+    while (levels < MAX_DOWNSAMPLINGS and image_size % 2 ** (levels + 1) == 0
+           and image_size // 2 ** (levels + 1) >= SMALLEST):
+        levels += 1
+    return levels
 
 
 def check_generator_size(image_size):
-    """Raises `ValueError` unless `image_size` halves `DOWNSAMPLINGS` times."""
+    """Raises `ValueError` unless `image_size` halves at least twice down to >= 4 px."""
     image_size = check_positive_int("image_size", image_size)
-    if image_size % (2**DOWNSAMPLINGS) != 0:
+    if downsamplings(image_size) < 2:
         raise ValueError(
-            f"Expected `image_size` divisible by {2**DOWNSAMPLINGS} (the generator halves it "
-            f"{DOWNSAMPLINGS} times). Received: image_size={image_size}"
+            f"Expected `image_size` divisible by 4 and at least {4 * SMALLEST} (the generator "
+            f"halves it at least twice, down to {SMALLEST} px or more). Received: "
+            f"image_size={image_size}"
         )
     return image_size
 
@@ -35,10 +54,10 @@ def _block(x, filters, normalization, name, strides=2, transpose=False):
     return keras.layers.ReLU(name=f"{name}_act")(x)
 
 
-def _encoder(x, filters, normalization, name):
-    """Features at 1/2, 1/4 and 1/8 scale (filters doubling)."""
+def _encoder(x, filters, levels, normalization, name):
+    """Features at 1/2, 1/4, ... 1/2**levels scale (filters doubling)."""
     features = []
-    for level in range(DOWNSAMPLINGS):
+    for level in range(levels):
         features.append(_block(x if level == 0 else features[-1], filters * 2**level,
                                normalization, f"{name}{level}"))
     return features
@@ -56,8 +75,8 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
 
     Two encoders of stride-2 convolutions, one for the semantic maps (the
     current one and the `history` previous ones) and one for the `history`
-    previous frames, are summed and refined by residual blocks at 1/8
-    scale. A decoder with skips from the map encoder (as a U-Net) leads to
+    previous frames, are summed and refined by residual blocks at 1/16
+    scale (1/8 or 1/4 for small frames, never below 4x4). A decoder with skips from the map encoder (as a U-Net) leads to
     three heads: one hallucinates the frame from scratch (`tanh`), one
     estimates the backward optical flow to the previous frame and one an
     occlusion mask `m` in [0, 1]. The previous frame warped by the flow is
@@ -69,13 +88,13 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     hallucinate everything.
 
     Args:
-        image_size: side of the square frames; divisible by 8.
+        image_size: side of the square frames; divisible by 4, at least 16.
         num_classes: classes of the semantic maps (one-hot channels).
         channels: channels of the frames.
         history: previous maps and frames the generator sees (L).
         filters: filters of the first (1/2 scale) convolutions, doubling per
             downsampling.
-        blocks: residual blocks at 1/8 scale.
+        blocks: residual blocks at the smallest scale.
         normalization: "instance" (default; the same in training and
             inference, export-safe), "batch" or "none".
         name: model name.
@@ -112,10 +131,11 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     previous_frames = keras.Input(shape + (history * channels,), name="previous_frames")
 
     maps = keras.layers.Concatenate(name="maps")([previous_maps, current])
-    semantic = _encoder(maps, filters, normalization, "maps")
-    frames = _encoder(previous_frames, filters, normalization, "frames")
+    levels = downsamplings(image_size)
+    semantic = _encoder(maps, filters, levels, normalization, "maps")
+    frames = _encoder(previous_frames, filters, levels, normalization, "frames")
     x = keras.layers.Add(name="encoders")([semantic[-1], frames[-1]])
-    width = filters * 2 ** (DOWNSAMPLINGS - 1)
+    width = filters * 2 ** (levels - 1)
     for block in range(blocks):
         y = _block(x, width, normalization, f"res{block}a", strides=1)
         y = keras.layers.Conv2D(width, 3, padding="same", name=f"res{block}b_conv")(y)
@@ -124,7 +144,7 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     # Up to 1/2 scale with the map encoder's features of each scale (U-Net
     # skips: they place box edges precisely), then one transposed
     # convolution per head to full scale.
-    for level in reversed(range(DOWNSAMPLINGS - 1)):
+    for level in reversed(range(levels - 1)):
         x = _block(x, filters * 2**level, normalization, f"up{level}", transpose=True)
         x = keras.layers.Concatenate(name=f"up{level}_skip")([x, semantic[level]])
     hallucinated = _head(x, channels, "tanh", "hallucinated")

@@ -16,6 +16,9 @@ from keras_gen.models.vid2vid.temporal_discriminator import temporal_clips
 from keras_gen.models.vid2vid.temporal_discriminator import temporal_discriminator
 from keras_gen.models.vid2vid.video_losses import discriminator_loss
 from keras_gen.models.vid2vid.video_losses import generator_adversarial_losses
+from keras_gen.models.vid2vid.video_batches import flat
+from keras_gen.models.vid2vid.video_batches import generator_inputs
+from keras_gen.models.vid2vid.video_batches import unpack_video_batch
 from keras_gen.models.vid2vid.video_losses import masked_l1
 from keras_gen.trainers import AdversarialModel
 from keras_gen.trainers import minimize
@@ -34,16 +37,6 @@ def default_optimizer():
     return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
 
 
-def _time_major(x):
-    """`(B, T, ...)` -> `(T, B, ...)`."""
-    return keras.ops.moveaxis(x, 1, 0)
-
-
-def _flat(x):
-    """`(T, B, ...)` -> `(T * B, ...)`."""
-    return keras.ops.reshape(x, (-1,) + tuple(x.shape[2:]))
-
-
 @keras.saving.register_keras_serializable(package="keras_gen")
 class Vid2Vid(AdversarialModel):
     """Vid2Vid: semantic-map videos to frame videos that stay consistent over time.
@@ -57,9 +50,10 @@ class Vid2Vid(AdversarialModel):
     (Pix2Pix's) on (map, frame) pairs, and a temporal one on
     `temporal_frames` consecutive frames with the true flow between them.
     The generator minimises their adversarial losses (least squares by
-    default, as in the paper) plus `feature_matching_weight` times the
-    discriminators' feature matching, `l1_weight` times the L1 distance of
-    its frames to the real ones, `flow_weight` times the L1 error of its
+    default, as in the paper; the image one on its frames and on its raw
+    hallucinations) plus `feature_matching_weight` times the discriminators'
+    feature matching, `l1_weight` times the L1 distance of its frames and
+    hallucinations to the real ones, `flow_weight` times the L1 error of its
     flow against the data's flow, and `warp_weight` times two warping
     losses: the real previous frame warped by its flow against the real
     frame, and its frame against its previous frame warped by the true flow
@@ -76,7 +70,7 @@ class Vid2Vid(AdversarialModel):
     generated frames.
 
     Args:
-        image_size: side of the square frames (divisible by 8).
+        image_size: side of the square frames (divisible by 4, at least 16).
         num_classes: classes of the label maps (11 for moving digits:
             background and 10 digits).
         channels: channels of the frames.
@@ -213,30 +207,8 @@ class Vid2Vid(AdversarialModel):
 
     # The step, written once against minimize() for every backend.
 
-    def _unpack(self, data):
-        """Time-major one-hot maps, frames, flow and visibility, and the blank history."""
-        x, frames, _ = keras.utils.unpack_x_y_sample_weight(data)
-        ops = keras.ops
-        maps, flow, visible = (x["maps"], x.get("flow"), x.get("visible")) if isinstance(
-            x, dict) else (x, None, None)
-        maps = ops.cast(maps, "int32")
-        frames = ops.cast(frames, "float32")
-        if flow is not None:
-            flow = _time_major(ops.cast(flow, "float32"))
-            visible = _time_major(ops.cast(visible, "float32"))[..., None]
-        # Before the first frame: background maps and black frames.
-        blanks = (ops.one_hot(ops.zeros_like(maps[:, 0]), self.num_classes),
-                  -ops.ones_like(frames[:, 0]))
-        maps = _time_major(ops.one_hot(maps, self.num_classes))
-        return maps, _time_major(frames), flow, visible, blanks
-
     def _generator_inputs(self, maps, frames, t, blanks):
-        """Inputs of frame `t`: its map, and the maps and generated frames before it."""
-        concatenate = keras.ops.concatenate
-        previous = range(t - self.history_frames, t)
-        return [maps[t],
-                concatenate([maps[i] if i >= 0 else blanks[0] for i in previous], -1),
-                concatenate([frames[i] if i >= 0 else blanks[1] for i in previous], -1)]
+        return generator_inputs(maps, frames, t, blanks, self.history_frames)
 
     def _rollout(self, maps, blanks, training):
         """Frames `(T, B, S, S, C)` each generated from the ones before, and their flows
@@ -254,14 +226,15 @@ class Vid2Vid(AdversarialModel):
         steps = maps.shape[0]
         inputs = [self._generator_inputs(maps, history, t, blanks) for t in range(steps)]
         batched = [keras.ops.concatenate([frame[i] for frame in inputs], 0) for i in range(3)]
-        outputs = self.generator(batched, training=training)
-        return [keras.ops.reshape(o, (steps, -1) + tuple(o.shape[1:])) for o in outputs[:2]]
+        frame, flow, _, hallucinated = self.generator(batched, training=training)
+        return [keras.ops.reshape(o, (steps, -1) + tuple(o.shape[1:]))
+                for o in (frame, flow, hallucinated)]
 
     def _clips(self, frames, flow):
         return temporal_clips(frames, flow, self.temporal_frames)
 
     def _pairs(self, maps, frames):
-        return _flat(keras.ops.concatenate([maps, frames], -1))
+        return flat(keras.ops.concatenate([maps, frames], -1))
 
     def _image_loss(self, maps, real, fake, training):
         return discriminator_loss(
@@ -280,30 +253,38 @@ class Vid2Vid(AdversarialModel):
         """Flow error and warping error of generated frames, against the true flow."""
         flow_loss = masked_l1(estimated_flow[1:], flow, visible)
         # The generated frame must follow its previous frame along the true flow.
-        target = keras.ops.stop_gradient(flow_warp(_flat(history[:-1]), _flat(flow)))
-        return flow_loss, masked_l1(_flat(frames[1:]), target, _flat(visible))
+        target = keras.ops.stop_gradient(flow_warp(flat(history[:-1]), flat(flow)))
+        return flow_loss, masked_l1(flat(frames[1:]), target, flat(visible))
 
     def _generator_loss(self, maps, real, history, flow, visible, blanks, training):
         scales = self.discriminator_scales
-        frames, estimated_flow = self._generate(maps, history, blanks, training)
+        frames, estimated_flow, hallucinated = self._generate(maps, history, blanks, training)
+        real_outputs = self.discriminator(self._pairs(maps, real), training=training)
+        # The frames, and the hallucinations alone (as in the paper): every frame
+        # teaches the hallucination head, not only where the mask lets it through.
         image_adversarial, image_matching = generator_adversarial_losses(
-            self.adversarial, self.discriminator(self._pairs(maps, real), training=training),
+            self.adversarial, real_outputs,
             self.discriminator(self._pairs(maps, frames), training=training), scales)
+        raw_adversarial, raw_matching = generator_adversarial_losses(
+            self.adversarial, real_outputs,
+            self.discriminator(self._pairs(maps, hallucinated), training=training), scales)
         temporal_adversarial, temporal_matching = generator_adversarial_losses(
             self.adversarial,
             self.temporal_discriminator(self._clips(real, flow), training=training),
             self.temporal_discriminator(self._clips(frames, flow), training=training), scales)
         # The real previous frame warped by the estimated flow must give the real frame.
         loss = self.warp_weight * masked_l1(
-            flow_warp(_flat(real[:-1]), _flat(estimated_flow[1:])), _flat(real[1:]),
-            None if visible is None else _flat(visible))
+            flow_warp(flat(real[:-1]), flat(estimated_flow[1:])), flat(real[1:]),
+            None if visible is None else flat(visible))
         if flow is not None:
             flow_loss, warp_loss = self._motion_losses(frames, estimated_flow, history, flow,
                                                        visible)
             loss = loss + self.flow_weight * flow_loss + self.warp_weight * warp_loss
-        loss = loss + self.l1_weight * masked_l1(frames, real)
-        return (loss + image_adversarial + self.temporal_weight * temporal_adversarial
-                + self.feature_matching_weight * (image_matching + temporal_matching) / 2.0)
+        loss = loss + self.l1_weight * (masked_l1(frames, real) + masked_l1(hallucinated, real))
+        matching = (image_matching + raw_matching + temporal_matching) / 3.0
+        return (loss + image_adversarial + raw_adversarial
+                + self.temporal_weight * temporal_adversarial
+                + self.feature_matching_weight * matching)
 
     def _logs(self, losses):
         for name, value in losses.items():
@@ -311,7 +292,7 @@ class Vid2Vid(AdversarialModel):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def adversarial_step(self, data):
-        maps, real, flow, visible, blanks = self._unpack(data)
+        maps, real, flow, visible, blanks = unpack_video_batch(data, self.num_classes)
         fake, fake_flow = self._rollout(maps, blanks, training=True)
         d_loss = minimize(lambda: self._image_loss(maps, real, fake, True),
                           self.discriminator.trainable_variables, self.optimizer["discriminator"])
@@ -330,7 +311,7 @@ class Vid2Vid(AdversarialModel):
         return self._logs(losses)
 
     def evaluation_step(self, data):
-        maps, real, flow, visible, blanks = self._unpack(data)
+        maps, real, flow, visible, blanks = unpack_video_batch(data, self.num_classes)
         fake, fake_flow = self._rollout(maps, blanks, training=False)
         losses = {"d_loss": self._image_loss(maps, real, fake, False),
                   "d_temporal_loss": self._temporal_loss(real, fake, flow, False),

@@ -40,7 +40,8 @@ def test_each_input_matters():
 
 
 @pytest.mark.parametrize("kwargs,name", [
-    ({"image_size": 20}, "image_size"), ({"num_classes": 1}, "num_classes"),
+    ({"image_size": 18}, "image_size"), ({"image_size": 12}, "image_size"),
+    ({"num_classes": 1}, "num_classes"),
     ({"history": 0}, "history"), ({"normalization": "layer"}, "normalization"),
 ])
 def test_bad_arguments(kwargs, name):

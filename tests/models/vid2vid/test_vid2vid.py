@@ -143,7 +143,7 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="at least 3 frames .the generator's history"):
         tiny(history_frames=3).translate_video(data["maps"][:, :2])
     assert iterations(model) == {"generator": 0, "discriminator": 0, "temporal_discriminator": 0}
-    for kwargs, name in [({"image_size": 20}, "image_size"), ({"temporal_frames": 1},
+    for kwargs, name in [({"image_size": 18}, "image_size"), ({"temporal_frames": 1},
                          "temporal_frames"), ({"gan_loss": "wasserstein_gp"}, "gan_loss"),
                          ({"flow_weight": -1.0}, "flow_weight")]:
         with pytest.raises(ValueError, match=name):
