@@ -47,18 +47,25 @@ def flow_warp(images, flow):
     images = ops.convert_to_tensor(images)
     flow = ops.cast(ops.convert_to_tensor(flow), images.dtype)
     height, width, channels = (int(d) for d in images.shape[1:])
-    x = ops.arange(width, dtype=images.dtype)[None, None, :] + flow[..., 0]
-    y = ops.arange(height, dtype=images.dtype)[None, :, None] + flow[..., 1]
-    x = ops.clip(x, 0.0, width - 1.0)
-    y = ops.clip(y, 0.0, height - 1.0)
-    x0, y0 = ops.floor(x), ops.floor(y)
-    wx, wy = (x - x0)[..., None], (y - y0)[..., None]
+    # The interpolation weights come from the flow alone, never from the
+    # absolute coordinate `x + flow`: at x ~ 60 a float32 coordinate is only
+    # good to ~4e-6, so a flow that differs by 1e-7 between two runtimes
+    # (Keras, ONNX, TFLite) would round to weights 4e-6 apart, and a rollout
+    # that warps its own frames adds that up frame after frame. The integer
+    # part goes to the indices, which are clamped to the image (the same as
+    # clamping the coordinate, for bilinear sampling).
+    dx0, dy0 = ops.floor(flow[..., 0]), ops.floor(flow[..., 1])
+    wx, wy = (flow[..., 0] - dx0)[..., None], (flow[..., 1] - dy0)[..., None]
+    # Beyond one image side every index clamps alike; this keeps the int32 cast in range.
+    dx0, dy0 = ops.clip(dx0, -width, width), ops.clip(dy0, -height, height)
+    x0 = ops.arange(width, dtype="int32")[None, None, :] + ops.cast(dx0, "int32")
+    y0 = ops.arange(height, dtype="int32")[None, :, None] + ops.cast(dy0, "int32")
+    x0, x1 = ops.clip(x0, 0, width - 1), ops.clip(x0 + 1, 0, width - 1)
+    y0, y1 = ops.clip(y0, 0, height - 1), ops.clip(y0 + 1, 0, height - 1)
     # Row offsets of each image in the flattened batch, built from a tensor so
     # that the batch may be dynamic (exported artifacts with batch=None).
     first = ops.ones_like(flow[:, :1, :1, 0], dtype="int32")
     offset = (ops.cumsum(first, axis=0) - 1) * (height * width)
-    x0, y0 = ops.cast(x0, "int32"), ops.cast(y0, "int32")
-    x1, y1 = ops.minimum(x0 + 1, width - 1), ops.minimum(y0 + 1, height - 1)
     flat = ops.reshape(images, (-1, channels))
 
     def sample(row, col):

@@ -53,3 +53,24 @@ def test_layer_in_a_functional_model_with_dynamic_batch():
     shift[..., 1] = 1.0
     out = numpy(model([x, shift]))
     np.testing.assert_array_equal(out[:, :3], x[:, 1:])
+
+
+def test_weights_come_from_the_flow_not_the_coordinate():
+    # Far from the origin a float32 coordinate `x + flow` keeps ~1e-4 of a
+    # 0.3 flow's fraction at x ~ 2000; the weights must not lose it (an
+    # exported rollout would add that error up frame after frame).
+    width = 2048
+    images = np.zeros((1, 1, width, 1), "float32")
+    images[0, 0, 1::2, 0] = 1.0  # 0, 1, 0, 1, ...: each sample is the weight itself
+    flow = np.zeros((1, 1, width, 2), "float32")
+    flow[..., 0] = 0.3
+    warped = numpy(flow_warp(images, flow))[0, 0, :-1, 0]
+    expected = np.where(np.arange(width - 1) % 2 == 0, np.float32(0.3), np.float32(0.7))
+    np.testing.assert_allclose(warped, expected, atol=1e-6)
+
+
+def test_far_flows_clamp_to_the_edge():
+    images = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    flow = np.zeros((1, 4, 4, 2), "float32")
+    flow[..., 0], flow[..., 1] = 1e9, -1e9  # beyond the top-right corner
+    np.testing.assert_array_equal(numpy(flow_warp(images, flow)), np.full((1, 4, 4, 1), 3.0))
