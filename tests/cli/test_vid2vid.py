@@ -10,18 +10,24 @@ from keras_gen.data import load_digits
 from keras_gen.data import moving_digits
 
 
-def train_tiny(run, *extra):
+def train_tiny(run):
     return cli.main([
         "train", "vid2vid", "--data", "digits", "--image-size", "16", "--videos", "4",
         "--clip-frames", "3", "--epochs", "1", "--batch-size", "2", "--generator-filters", "2",
-        "--discriminator-filters", "2", "--output", run, "--verbose", "0", *extra,
+        "--discriminator-filters", "2", "--output", run, "--verbose", "0",
     ])
 
 
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """One tiny run (Vid2Vid and the per-frame Pix2Pix) shared by the slow tests."""
+    folder = str(tmp_path_factory.mktemp("vid2vid") / "run")
+    assert train_tiny(folder) == 0
+    return folder
+
+
 @pytest.mark.slow
-def test_train_and_translate_a_video(tmp_path):
-    run = str(tmp_path / "run")
-    assert train_tiny(run) == 0
+def test_train_and_translate_a_video(run, tmp_path):
     with open(os.path.join(run, "metrics.json")) as handle:
         metrics = json.load(handle)
     assert metrics["test_warping_error"] >= 0 and metrics["pix2pix_test_warping_error"] >= 0
@@ -37,15 +43,14 @@ def test_train_and_translate_a_video(tmp_path):
     with np.load(str(tmp_path / "out.npz")) as frames:
         assert frames["frames"].shape == (2, 5, 16, 16, 1)
         np.testing.assert_array_equal(frames["maps"], videos["maps"])
-    # Default: test videos of the run's data, into the run folder.
+    # Without --video and --output: test videos of the run's data, into the run folder
+    # (test_bad_videos_write_nothing compares the folder before and after itself only).
     assert cli.main(["translate", run, "--options", '{"videos": 1, "frames": 3}']) == 0
-    assert os.path.isfile(os.path.join(run, "translation.gif"))
+    assert Image.open(os.path.join(run, "translation.gif")).n_frames == 3
 
 
 @pytest.mark.slow
-def test_bad_videos_write_nothing(tmp_path, capsys):
-    run = str(tmp_path / "run")
-    assert train_tiny(run, "--no-pix2pix") == 0
+def test_bad_videos_write_nothing(run, tmp_path, capsys):
     before = sorted(os.listdir(run))
     path = str(tmp_path / "one.npz")
     for maps, message in [(np.zeros((1, 1, 16, 16), "uint8"), "frames >= 2"),

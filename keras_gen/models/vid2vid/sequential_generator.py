@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_gen.layers.instance_normalization import InstanceNormalization
 from keras_gen.layers.normalization import NORMALIZATIONS
 from keras_gen.layers.normalization import normalization_layer
 from keras_gen.models.vid2vid.flow_warp import FlowWarp
@@ -46,11 +47,20 @@ def check_generator_size(image_size):
     return image_size
 
 
+def _normalization(kind, name):
+    # InstanceNormalization rather than GroupNormalization(groups=-1): the same
+    # math, with statistics that round alike in Keras and the exported
+    # artifacts, which a rollout feeding back its own frames needs.
+    if kind == "instance":
+        return InstanceNormalization(name=name)
+    return normalization_layer(kind, name)
+
+
 def _block(x, filters, normalization, name, strides=2, transpose=False):
     layer = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
     x = layer(filters, 4 if strides == 2 else 3, strides=strides, padding="same",
               name=f"{name}_conv")(x)
-    x = normalization_layer(normalization, f"{name}_norm")(x)
+    x = _normalization(normalization, f"{name}_norm")(x)
     return keras.layers.ReLU(name=f"{name}_act")(x)
 
 
@@ -139,7 +149,7 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     for block in range(blocks):
         y = _block(x, width, normalization, f"res{block}a", strides=1)
         y = keras.layers.Conv2D(width, 3, padding="same", name=f"res{block}b_conv")(y)
-        y = normalization_layer(normalization, f"res{block}b_norm")(y)
+        y = _normalization(normalization, f"res{block}b_norm")(y)
         x = keras.layers.Add(name=f"res{block}")([x, y])
     # Up to 1/2 scale with the map encoder's features of each scale (U-Net
     # skips: they place box edges precisely), then one transposed
