@@ -15,7 +15,7 @@ Pix2Pix on the frames of the same clips, `--batch-size * --clip-frames`
 frames a step. Settings, wall times and the machine go into the JSON; the
 side-by-side GIF (maps | real | Vid2Vid | per-frame Pix2Pix) next to it.
 
-    nice -n 10 python benchmarks/vid2vid_vs_pix2pix.py           # full run
+    nice -n 10 python benchmarks/vid2vid_vs_pix2pix.py           # full run (~35 min, 2 cores)
     python benchmarks/vid2vid_vs_pix2pix.py --quick               # smoke run
 """
 
@@ -57,18 +57,22 @@ def parse():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--size", type=int, default=64)
-    parser.add_argument("--train-videos", type=int, default=2400)
+    parser.add_argument("--train-videos", type=int, default=1600)
     parser.add_argument("--clip-frames", type=int, default=4)
     parser.add_argument("--test-videos", type=int, default=64)
     parser.add_argument("--test-frames", type=int, default=16)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--filters", type=int, default=16)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--learning-rate", type=float, default=2e-4,
+    parser.add_argument("--learning-rate", type=float, default=1e-3,
                         help="Adam learning rate of every network of both models")
-    parser.add_argument("--jit", type=int, default=1, help="jit_compile (XLA) for both models")
+    parser.add_argument("--warp-weight", type=float, default=40.0,
+                        help="Vid2Vid's weight of the warping losses")
+    parser.add_argument("--jit", type=int, default=0, help="jit_compile (XLA) for both models")
     parser.add_argument("--tag", default="", help="suffix of the result files")
+    parser.add_argument("--save-model", default=None,
+                        help="also save the trained Vid2Vid to this .keras path")
     args = parser.parse_args()
     if args.quick:
         args.size, args.train_videos, args.test_videos, args.epochs, args.filters = 32, 16, 4, 1, 8
@@ -133,13 +137,15 @@ def main():
 
     keras.utils.set_random_seed(args.seed)
     vid2vid = Vid2Vid(image_size=args.size, generator_filters=args.filters,
-                      discriminator_filters=args.filters)
+                      discriminator_filters=args.filters, warp_weight=args.warp_weight)
     vid2vid.compile(*(adam(args) for _ in range(3)), jit_compile=bool(args.jit))
     x = {key: train[key] for key in ("maps", "flow", "visible")}
     history, seconds = timed(lambda: vid2vid.fit(x, train["frames"], batch_size=args.batch_size,
                                                  epochs=args.epochs, verbose=2))
     results["vid2vid"] = {"train_seconds": seconds, "history": {
         k: [float(v) for v in vs] for k, vs in history.history.items()}}
+    if args.save_model:
+        vid2vid.save(args.save_model)
     outputs["vid2vid"], results["vid2vid"]["translate_seconds"] = timed(
         lambda: vid2vid.translate_video(test["maps"]))
 
