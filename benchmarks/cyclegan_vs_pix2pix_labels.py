@@ -25,6 +25,12 @@ hardly. The CycleGAN paper's 70x70 PatchGAN at 128 px, `--discriminator-layers
 3` for both models, gave 0.264 vs 0.419, ratio 0.63. `--tag` names a
 replicate's files.)
 
+Both models first train `--trial-epochs` epochs; with `--budget-minutes`
+the second of them times an epoch of each, and the run trains as many of
+`--epochs` as the budget leaves (the same count for both; CycleGAN's decay
+then spans the second half of that count). `benchmarks/gpu/cyclegan_paper_scale.py`
+runs it at the paper's scale on a GPU (64 filters, 70x70 PatchGAN, bf16).
+
     python benchmarks/cyclegan_vs_pix2pix_labels.py           # ~30 min on 2 cores
     python benchmarks/cyclegan_vs_pix2pix_labels.py --quick   # smoke run
 """
@@ -49,6 +55,7 @@ from keras_gen.data import PairedImageDataset  # noqa: E402
 from keras_gen.data import UnpairedImageDataset  # noqa: E402
 from keras_gen.data import resize_images  # noqa: E402
 from keras_gen.models.cyclegan import CycleGAN  # noqa: E402
+from keras_gen.models.cyclegan import LinearDecaySchedule  # noqa: E402
 from keras_gen.models.pix2pix import Pix2Pix  # noqa: E402
 from keras_gen.models.pix2pix.patchgan_discriminator import default_patchgan_layers  # noqa: E402
 from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_receptive_field  # noqa: E402
@@ -80,6 +87,14 @@ def parse():
     parser.add_argument("--tag", default="",
                         help="suffix for the JSON and PNG names (e.g. seed1), so a replicate run "
                              "does not overwrite the default one")
+    parser.add_argument("--precision", default="float32",
+                        help="Keras dtype policy of both models, e.g. mixed_bfloat16 on a GPU")
+    parser.add_argument("--steps-per-execution", type=int, default=1)
+    parser.add_argument("--budget-minutes", type=float, default=None,
+                        help="train as many of --epochs as fit this wall-clock budget (whole run)")
+    parser.add_argument("--trial-epochs", type=int, default=2,
+                        help="epochs trained before the budget is planned (the last one is timed)")
+    parser.add_argument("--results-dir", default=_common.RESULTS, help="where the JSON and PNG go")
     parser.add_argument("--save", default=None,
                         help="folder to keep the trained models in (cyclegan.keras, pix2pix.keras), "
                              "e.g. for benchmarks/export_parity_latency.py --target")
@@ -87,6 +102,27 @@ def parse():
     if args.quick:
         args.size, args.epochs, args.filters, args.residual_blocks = 32, 1, 8, 1
     return args
+
+
+class EpochSeconds(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self.started)
+
+
+def planned_epochs(args, run_started, per_epoch, trial):
+    """`--epochs`, or as many as the budget leaves after the trial epochs."""
+    if not args.budget_minutes:
+        return args.epochs
+    left = 60 * args.budget_minutes - (time.perf_counter() - run_started)
+    # A margin for the decay's retrace and the scoring at the end.
+    return max(trial, min(args.epochs, trial + int(0.9 * left // per_epoch)))
 
 
 def signed(images):
@@ -123,40 +159,64 @@ def main():
         return keras.optimizers.Adam(rate, beta_1=0.5)
 
     results = {}
+    run_started = time.perf_counter()
+    trial = min(args.trial_epochs, args.epochs)
+    keras.mixed_precision.set_dtype_policy(args.precision)
     keras.utils.set_random_seed(args.seed)
     pix2pix = Pix2Pix(image_size=args.size, generator_filters=args.filters,
                       discriminator_filters=args.filters,
                       discriminator_layers=args.discriminator_layers)
-    pix2pix.compile(generator_optimizer=adam(), discriminator_optimizer=adam(), jit_compile=True)
+    pix2pix.compile(generator_optimizer=adam(), discriminator_optimizer=adam(), jit_compile=True,
+                    steps_per_execution=args.steps_per_execution)
+    pix2pix_data = PairedImageDataset(photos, labels, batch_size=args.batch_size, seed=args.seed)
+    pix2pix_times = EpochSeconds()
     started = time.time()
-    pix2pix.fit(PairedImageDataset(photos, labels, batch_size=args.batch_size, seed=args.seed),
-                epochs=args.epochs, verbose=2)
-    p2p_labels = pix2pix.translate(test_photos)
-    accuracy, iou = metrics.label_accuracy(p2p_labels, test_labels, palette)
-    results["pix2pix"] = {"train_seconds": time.time() - started, "label_accuracy": accuracy,
-                          "mean_class_iou": iou, "train_pairs": len(photos)}
+    pix2pix.fit(pix2pix_data, epochs=trial, verbose=2, callbacks=[pix2pix_times])
+    pix2pix_seconds = time.time() - started
 
     keras.utils.set_random_seed(args.seed)
     cyclegan = CycleGAN(image_size=args.size, generator_filters=args.filters,
                         discriminator_filters=args.filters, residual_blocks=args.residual_blocks,
                         discriminator_layers=args.discriminator_layers,
                         identity_weight=args.identity_weight, seed=args.seed)
-    total_steps = args.epochs * steps_per_epoch
-    cyclegan.compile(total_steps=total_steps)
+    cyclegan.compile(total_steps=args.epochs * steps_per_epoch, steps_per_execution=args.steps_per_execution)
+    cyclegan_data = UnpairedImageDataset(a_train, b_train, batch_size=args.batch_size, seed=args.seed)
+    cyclegan_times = EpochSeconds()
     started = time.time()
-    history = cyclegan.fit(
-        UnpairedImageDataset(a_train, b_train, batch_size=args.batch_size, seed=args.seed),
-        epochs=args.epochs, verbose=2)
-    cg_labels = cyclegan.translate(test_photos)
+    trial_history = cyclegan.fit(cyclegan_data, epochs=trial, verbose=2, callbacks=[cyclegan_times]).history
+    cyclegan_seconds = time.time() - started
+
+    epochs = planned_epochs(args, run_started, pix2pix_times.seconds[-1] + cyclegan_times.seconds[-1], trial)
+    total_steps = epochs * steps_per_epoch
+    if epochs != args.epochs:
+        # The decay spans the second half of the epochs that fit the budget;
+        # the trial epochs ran in the constant first half (when epochs >= 2 trial).
+        for member in ("generator", "discriminator"):
+            cyclegan.optimizer[member].learning_rate = LinearDecaySchedule(2e-4, total_steps)
+        cyclegan.train_function = None  # retrace with the new schedule
+    started = time.time()
+    pix2pix.fit(pix2pix_data, initial_epoch=trial, epochs=epochs, verbose=2, callbacks=[pix2pix_times])
+    pix2pix_seconds += time.time() - started
+    p2p_labels = np.asarray(pix2pix.translate(test_photos), "float32")
+    accuracy, iou = metrics.label_accuracy(p2p_labels, test_labels, palette)
+    results["pix2pix"] = {"train_seconds": pix2pix_seconds, "label_accuracy": accuracy,
+                          "mean_class_iou": iou, "train_pairs": len(photos),
+                          "epoch_seconds": pix2pix_times.seconds}
+    started = time.time()
+    history = cyclegan.fit(cyclegan_data, initial_epoch=trial, epochs=epochs, verbose=2,
+                           callbacks=[cyclegan_times])
+    cyclegan_seconds += time.time() - started
+    cg_labels = np.asarray(cyclegan.translate(test_photos), "float32")
     accuracy, iou = metrics.label_accuracy(cg_labels, test_labels, palette)
     results["cyclegan"] = {
-        "train_seconds": time.time() - started, "label_accuracy": accuracy, "mean_class_iou": iou,
-        "cycle_l1_a_to_b_to_a": metrics.l1(cyclegan.reconstruct(a_test), a_test),
-        "cycle_l1_b_to_a_to_b": metrics.l1(cyclegan.reconstruct(b_test, "b_to_a"), b_test),
+        "train_seconds": cyclegan_seconds, "label_accuracy": accuracy, "mean_class_iou": iou,
+        "cycle_l1_a_to_b_to_a": metrics.l1(np.asarray(cyclegan.cycle(a_test), "float32"), a_test),
+        "cycle_l1_b_to_a_to_b": metrics.l1(np.asarray(cyclegan.cycle(b_test, direction="b_to_a"), "float32"),
+                                           b_test),
         "final_learning_rate": float(keras.ops.convert_to_numpy(
             cyclegan.optimizer["generator"].learning_rate)),
-        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-        "train_images_per_domain": len(a_train),
+        "history": {k: [float(v) for v in vs + history.history.get(k, [])] for k, vs in trial_history.items()},
+        "train_images_per_domain": len(a_train), "epoch_seconds": cyclegan_times.seconds,
     }
     if args.save:
         os.makedirs(args.save, exist_ok=True)
@@ -167,10 +227,10 @@ def main():
                          minlength=len(palette)).max() / test_labels[..., 0].size
     ratio = results["cyclegan"]["label_accuracy"] / results["pix2pix"]["label_accuracy"]
 
-    os.makedirs(RESULTS, exist_ok=True)
+    os.makedirs(args.results_dir, exist_ok=True)
     suffix = ("_quick" if args.quick else "") + (f"_{args.tag}" if args.tag else "")
     rows = np.stack([test_photos[:6], cg_labels[:6], p2p_labels[:6], test_labels[:6]], 1)
-    picture = os.path.join(RESULTS, f"{NAME}{suffix}.png")
+    picture = os.path.join(args.results_dir, f"{NAME}{suffix}.png")
     save_image_grid(picture, rows.reshape((-1,) + rows.shape[2:]), 4, value_range=(-1, 1),
                     scale=2 if args.size < 128 else 1)
     report = {
@@ -184,7 +244,10 @@ def main():
         "results": results,
         "palette": palette.astype(int).tolist(),
         "settings": {
-            "quick": args.quick, "seed": args.seed, "image_size": args.size, "epochs": args.epochs,
+            "quick": args.quick, "seed": args.seed, "image_size": args.size, "epochs": epochs,
+            "epochs_asked": args.epochs, "budget_minutes": args.budget_minutes,
+            "trial_epochs": trial, "precision": args.precision,
+            "steps_per_execution": args.steps_per_execution, "backend": keras.backend.backend(),
             "batch_size": args.batch_size, "steps_each": total_steps,
             "generator_filters": args.filters, "discriminator_filters": args.filters,
             "cyclegan_residual_blocks": args.residual_blocks,
@@ -200,11 +263,11 @@ def main():
             "resize": "bilinear 128 -> image_size; label colours resized too, then scored "
                       "by nearest palette colour",
         },
-        "picture": os.path.relpath(picture, ROOT)
+        "picture": os.path.basename(picture)
         + " (rows: photo | CycleGAN labels | Pix2Pix labels | true labels)",
         "machine": metrics.machine(),
     }
-    _common.write_result(f"{NAME}{suffix}", report)
+    _common.write_result(f"{NAME}{suffix}", report, folder=args.results_dir)
     print(json.dumps({k: report[k] for k in ("ratio_cyclegan_over_pix2pix", "passed",
                                               "majority_class_accuracy")}))
     for name, values in results.items():

@@ -1,16 +1,21 @@
-"""Export parity and batch-1 latency of generators and decoders (ONNX, TFLite fp32/fp16/int8).
+"""Export parity, batch-1 latency and the price of int8, per model size (ONNX Runtime, LiteRT).
 
-For each model: export every format × quantization with `keras_gen.export`,
-`verify` each artifact against Keras on 64 fixed inputs (max abs diff, PSNR),
-time batch-1 calls (Keras direct call, ONNX Runtime, LiteRT; 1 CPU thread,
-median after warm-up) and record sizes, then check the issue's targets.
+For each model: export every format × quantization with `keras_gen.export`
+(default options: a dynamic batch), `verify` each artifact against Keras
+(calls of batch 1, 7 and the rest: max abs diff, PSNR), time batch-1 calls
+(Keras direct call, ONNX Runtime, LiteRT; 1 CPU thread, median after
+warm-up) and record sizes. The summary says, per model size and runtime,
+what int8 costs and gains against fp32 (size, latency, PSNR) and whether
+it pays: at most 0.3x the size, no slower, and at least 30 dB.
 
 Models: a DCGAN generator and a VAE decoder trained briefly on MNIST inside
-this script (trained-ish weights, like real runs), plus 128-px U-Net and
-ResNet generators with random weights (latency anchors). `--target RUN_OR_KERAS`
-(repeatable, with `--part`) benchmarks real runs instead.
+this script (trained-ish weights, like real runs), 128-px U-Net and ResNet
+generators with random weights (size and latency anchors), and any
+`--target RUN_OR_KERAS` (repeatable, with `--part`): real runs, fed their own
+test split for verification and their train split for int8 calibration
+(e.g. the demo's default models).
 
-    python benchmarks/export_parity_latency.py [--quick] [--target runs/dcgan --part generator]
+    python benchmarks/export_parity_latency.py [--quick] [--target RUN --part generator ...]
 """
 
 import argparse
@@ -252,35 +257,31 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="short training, no 128-px models")
     parser.add_argument("--target", action="append", default=[], help="run folder or .keras")
     parser.add_argument("--part", action="append", default=[], help="part per --target")
-    parser.add_argument("--representative-data", action="append", default=[],
-                        help="int8 calibration per --target ('latent' or .npy/.npz)")
-    parser.add_argument("--verify-data", action="append", default=[],
-                        help="verification inputs per --target: FILE.npz:KEY (uint8 images are "
-                             "scaled to [-1, 1]); default: draws from the part's metadata")
+    parser.add_argument("--with-builtin", action="store_true",
+                        help="with --target: also the script's own models")
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(0)
     steps, runs = (60, 50) if args.quick else (400, 200)
     cases = []
-    if args.target:
-        for i, target in enumerate(args.target):
-            part = args.part[i] if i < len(args.part) else None
-            parts, _ = resolve_parts(target, part)
-            part = part or next(iter(parts))
-            data = args.representative_data[i] if i < len(args.representative_data) else "latent"
-            verify = _verify_data(args.verify_data[i]) if i < len(args.verify_data) else None
-            cases.append((part, lambda p=parts[part], d=data, v=verify: (
-                *p, d, None if v is None else {next(iter(p[1]["inputs"])): v})))
-    else:
-        cases = [("dcgan_generator", lambda: train_dcgan(steps)),
-                 ("vae_decoder", lambda: train_vae_decoder(steps))]
+    for i, target in enumerate(args.target):
+        part = args.part[i] if i < len(args.part) else None
+        parts, source = resolve_parts(target, part)
+        part = part or next(iter(parts))
+        name = f"{os.path.basename(os.path.normpath(target))}_{part}"
+        cases.append((name, lambda p=part, pair=parts[part], src=source: _run_case(src, p, *pair)))
+    if not args.target or args.with_builtin:
+        cases += [("dcgan_generator", lambda: train_dcgan(steps)),
+                  ("vae_decoder", lambda: train_vae_decoder(steps))]
         if not args.quick:
             cases += [("unet_generator_128", unet_generator_128),
                       ("resnet_generator_128", resnet_generator_128)]
     report = {"benchmark": "export_parity_latency", "quick": args.quick,
-              "settings": {"verify_inputs": "64 fixed draws from the input distributions; "
-                                            "16 held-out facades (test split) for 128-px models",
-                           "latency_runs": runs, "threads": 1,
-                           "batch": 1, "training_steps": None if args.target else steps,
+              "settings": {"verify_inputs": "noise inputs: 64 fixed draws from their distributions; "
+                                            "image inputs: the test split (16 held-out facades for the "
+                                            "128-px models, the run's own data for --target runs)",
+                           "verify_batches": "calls of batch 1, 7, then the rest", "latency_runs": runs,
+                           "threads": 1, "export_batch": "dynamic (the default)", "latency_batch": 1,
+                           "training_steps": steps,
                            "variants": [f"{f} {q}" for f, q in VARIANTS]},
               "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                           "load_before": os.getloadavg()},
@@ -301,13 +302,43 @@ def main(argv=None):
             entry.pop("_inputs"), entry.pop("_artifacts")
             report["models"][name] = entry
     report["machine"]["load_after"] = os.getloadavg()
+    report["int8_by_model_size"] = int8_summary(report["models"])
     report["passed"] = all(c["passed"] for m in report["models"].values() for c in m["targets"].values()
                            if "informative" not in c["target"])
-    _write(report, "export_parity_latency_trained.json" if args.target else "export_parity_latency.json")
+    _write(report, "export_parity_latency_quick.json" if args.quick else "export_parity_latency.json")
+    for row in report["int8_by_model_size"]:
+        print(json.dumps(row))
     for name, entry in report["models"].items():
         for check, value in entry["targets"].items():
             print(f"{name:22s} {check:48s} {'PASS' if value['passed'] else 'FAIL'}  {value['value']}")
     return 0
+
+
+def _run_case(source, part, model, metadata):
+    """A run's part: verified on the run's test split, int8 calibrated on its train split."""
+    from keras_gen.export.inputs import run_data_inputs
+
+    test = run_data_inputs(source, part, model, metadata, count=64)
+    train = run_data_inputs(source, part, model, metadata, count=128, split="train")
+    return model, metadata, train[0] if train else "latent", test[0] if test else None
+
+
+def int8_summary(models):
+    """Per model (smallest first) and runtime: int8 against fp32, and whether int8 pays."""
+    rows = []
+    for name, entry in sorted(models.items(), key=lambda item: item[1]["parameters"]):
+        for runtime in ("onnxruntime", "tflite"):
+            fp32, int8 = entry["artifacts"][f"{runtime} none"], entry["artifacts"][f"{runtime} int8"]
+            size = int8["size_bytes"] / fp32["size_bytes"]
+            speed = int8["latency"]["median_ms"] / fp32["latency"]["median_ms"]
+            rows.append({
+                "model": name, "parameters": entry["parameters"], "runtime": runtime,
+                "fp32_mb": fp32["size_bytes"] / 2**20, "fp32_ms": fp32["latency"]["median_ms"],
+                "int8_size_ratio": size, "int8_latency_ratio": speed, "int8_psnr_db": int8["psnr"],
+                "fp32_max_abs_diff": fp32["max_abs_diff"], "fp32_verify_inputs": fp32.get("inputs"),
+                "int8_pays": bool(size <= 0.3 and speed <= 1.0 and int8["psnr"] >= 30.0),
+            })
+    return rows
 
 
 def _versions():
@@ -323,15 +354,6 @@ def _versions():
 def _pixels(model):
     shape = model.inputs[0].shape
     return int(np.prod(shape[1:3])) if len(shape) == 4 else 0
-
-
-def _verify_data(spec):
-    path, _, key = spec.rpartition(":")
-    with np.load(path) as archive:
-        images = archive[key][:16]
-    if images.dtype == np.uint8:
-        images = images.astype("float32") / 127.5 - 1.0
-    return images.astype("float32")
 
 
 def _write(report, name):

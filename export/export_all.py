@@ -30,7 +30,7 @@ def main(argv=None):
     parser.add_argument("--quantize", default="none,float16", help="comma-separated: none,float16,dynamic,int8")
     parser.add_argument("--representative-data", default=None,
                         help="int8 calibration: 'latent' or a .npy/.npz of real inputs")
-    parser.add_argument("--batch", default="1", help="1 or dynamic")
+    parser.add_argument("--batch", default="dynamic", help="dynamic (default: any batch) or 1")
     parser.add_argument("--output", default=None, help="existing folder (default RUN/export)")
     parser.add_argument("--latency", action="store_true", help="also time batch-1 calls")
     args = parser.parse_args(argv)

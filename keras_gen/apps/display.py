@@ -1,17 +1,20 @@
 """Turning model outputs into pictures people can see, and guarding handlers."""
 
 import functools
+import io
 import logging
-import os
-import tempfile
 
 import gradio as gr
 import numpy as np
 from PIL import Image
 
-__all__ = ["to_unit", "grid", "strip", "write_gif", "guarded", "latent_noise"]
+__all__ = ["WORKERS", "to_unit", "grid", "strip", "gif_bytes", "guarded", "latent_noise"]
 
 LOG = logging.getLogger("keras_gen.apps")
+# Every handler of every tab runs in this one pool of workers (its size is the
+# launcher's concurrency limit): Gradio's default is a pool per handler, which
+# with ~24 handlers let dozens run at once and starve the server's event loop.
+WORKERS = "models"
 # Tiles are enlarged (nearest neighbour) to at least this many pixels a side,
 # so 8x8 digits are visible.
 MIN_TILE = 64
@@ -53,14 +56,14 @@ def strip(images, value_range=None, image_shape=None, min_tile=MIN_TILE):
     return grid(images, value_range, image_shape, columns=len(images), min_tile=min_tile)
 
 
-def write_gif(images, value_range=None, image_shape=None, duration_ms=120, min_tile=128):
-    """Writes the frames as a looping GIF (there and back) and returns its path."""
+def gif_bytes(images, value_range=None, image_shape=None, duration_ms=120, min_tile=128):
+    """The frames as a looping GIF (there and back), as bytes: the `Picture` output
+    stores it once per content, so no temporary file is left behind."""
     frames = [grid(image[None], value_range, image_shape, min_tile=min_tile) for image in images]
     frames = [Image.fromarray(frame) for frame in frames + frames[-2:0:-1]]
-    handle, path = tempfile.mkstemp(suffix=".gif", prefix="keras-gen-")
-    os.close(handle)
-    frames[0].save(path, save_all=True, append_images=frames[1:], duration=duration_ms, loop=0)
-    return path
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=duration_ms, loop=0)
+    return buffer.getvalue()
 
 
 def latent_noise(seed, artifact, name):

@@ -5,11 +5,14 @@ import gradio as gr
 import numpy as np
 
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.display import latent_noise
 from keras_gen.apps.display import strip
-from keras_gen.apps.display import write_gif
-from keras_gen.apps.inputs import Number
+from keras_gen.apps.components import Number
+from keras_gen.apps.components import Slider
+from keras_gen.apps.components import picture
+from keras_gen.apps.display import gif_bytes
 from keras_gen.apps.inputs import parse_int
 from keras_gen.apps.inputs import parse_int_list
 from keras_gen.latent import interpolate
@@ -60,7 +63,7 @@ class GANDemo:
         columns = self.num_classes if self.label_name and count >= self.num_classes else None
         return self._picture(self._generate(self._noise(range(seed, seed + count))), columns)
 
-    def interpolate(self, seed_a, seed_b, steps, method, label=None):
+    def interpolate(self, seed_a, seed_b, steps, method, digit=None):
         """A strip and a GIF from seed A's latent to seed B's (slerp keeps the
         norm Gaussian latents have; lerp passes near the origin)."""
         seed_a = parse_int(seed_a, "Seed A", 0, MAX_SEED)
@@ -72,10 +75,10 @@ class GANDemo:
         noise = interpolate(a, b, steps=steps, method=method)
         labels = None
         if self.label_name:
-            labels = np.full(steps, parse_int(label, "Digit", 0, self.num_classes - 1, default=0))
+            labels = np.full(steps, parse_int(digit, "Digit", 0, self.num_classes - 1, default=0))
         images = self._generate(noise, labels)
         return (strip(images, self.generator.output_range, self.image_shape),
-                write_gif(images, self.generator.output_range, self.image_shape))
+                gif_bytes(images, self.generator.output_range, self.image_shape))
 
     def arithmetic(self, group_a, group_b, group_c):
         """Mean latent of each seed group, then a − b + c (Radford et al., 2016)."""
@@ -87,11 +90,11 @@ class GANDemo:
         images = self._generate(np.stack(means + [result]).astype("float32"))
         return strip(images, self.generator.output_range, self.image_shape)
 
-    def digit(self, label, seed, count):
+    def digit(self, digit, seed, count):
         """`count` samples of one class (conditional GAN only)."""
         if not self.label_name:
             raise gr.Error("This GAN is not conditional: it has no class input.")
-        label = parse_int(label, "Digit", 0, self.num_classes - 1)
+        label = parse_int(digit, "Digit", 0, self.num_classes - 1)
         seed = parse_int(seed, "Seed", 0, MAX_SEED - MAX_COUNT)
         count = parse_int(count, "Count", 1, MAX_COUNT)
         images = self._generate(self._noise(range(seed, seed + count)), np.full(count, label))
@@ -105,48 +108,52 @@ def build(bundle, prefix):
     `{prefix}_arithmetic` and, for a conditional GAN, `{prefix}_digit`.
     """
     demo = GANDemo(bundle)
-    gr.Markdown(f"**{bundle.name}** — `{bundle.model_class}` from `{bundle.path}`, "
-                f"served from `{demo.generator.path.rsplit('/', 1)[-1]}` with ONNX Runtime.")
+    kind = "conditional GAN: pick the digit" if demo.label_name else "GAN"
+    gr.Markdown(f"**{bundle.name}** ({kind}). Every latent vector comes from a seed, so the same seed "
+                "always draws the same picture.")
     with gr.Tab("Sample"):
         with gr.Row():
-            seed = Number(value=0, label="Seed", precision=0, minimum=0)
-            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="Count")
+            seed = Number(value=0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED - MAX_COUNT)
+            count = Slider(1, MAX_COUNT, value=16, step=1, label="Count")
             button = gr.Button("Generate", variant="primary", elem_id=f"{prefix}-sample-button")
-        output = gr.Image(label="Samples (image i comes from seed + i)", type="numpy", format="png",
-                          elem_id=f"{prefix}-sample-output")
-        button.click(guarded(demo.sample), [seed, count], output, api_name=f"{prefix}_sample")
+        output = picture("Samples (picture i comes from seed + i)", elem_id=f"{prefix}-sample-output")
+        button.click(guarded(demo.sample), [seed, count], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_sample")
     with gr.Tab("Interpolate"):
         with gr.Row():
-            seed_a = Number(value=0, label="Seed A", precision=0, minimum=0)
-            seed_b = Number(value=1, label="Seed B", precision=0, minimum=0)
-            steps = gr.Slider(2, 32, value=8, step=1, label="Steps")
-            method = gr.Radio(["slerp", "lerp"], value="slerp", label="Path")
+            seed_a = Number(value=0, label="Seed A", precision=0, minimum=0, maximum=MAX_SEED)
+            seed_b = Number(value=1, label="Seed B", precision=0, minimum=0, maximum=MAX_SEED)
+            steps = Slider(2, 32, value=8, step=1, label="Steps")
+            method = gr.Radio([("spherical (slerp)", "slerp"), ("straight line (lerp)", "lerp")],
+                              value="slerp", label="Path")
         inputs = [seed_a, seed_b, steps, method]
         if demo.label_name:
             inputs.append(gr.Dropdown(list(range(demo.num_classes)), value=0, label="Digit"))
         button = gr.Button("Interpolate", variant="primary", elem_id=f"{prefix}-interpolate-button")
         with gr.Row():
-            strip_image = gr.Image(label="Strip", type="numpy", format="png", elem_id=f"{prefix}-interpolate-output")
-            gif = gr.Image(label="Animation (GIF)", type="filepath", format="gif")
-        button.click(guarded(demo.interpolate), inputs, [strip_image, gif], api_name=f"{prefix}_interpolate")
+            strip_image = picture("From seed A to seed B", elem_id=f"{prefix}-interpolate-output")
+            gif = picture("Animation (GIF)", elem_id=f"{prefix}-interpolate-gif")
+        button.click(guarded(demo.interpolate), inputs, [strip_image, gif],
+                     concurrency_id=WORKERS, api_name=f"{prefix}_interpolate")
     with gr.Tab("Latent arithmetic"):
-        gr.Markdown("Pick seeds from the Sample grid. Each group's latents are averaged; the result "
-                    "is **A − B + C**. Shown: mean A, mean B, mean C, result.")
+        gr.Markdown("Pick seeds from the Sample grid. Each group's latent vectors are averaged; the "
+                    "result is **A − B + C**. Shown: mean A, mean B, mean C, result.")
         with gr.Row():
             group_a = gr.Textbox(value="0, 1, 2", label="Group A seeds")
             group_b = gr.Textbox(value="3, 4, 5", label="Group B seeds")
             group_c = gr.Textbox(value="6, 7, 8", label="Group C seeds")
         button = gr.Button("Compute A − B + C", variant="primary", elem_id=f"{prefix}-arithmetic-button")
-        output = gr.Image(label="A | B | C | A − B + C", type="numpy", format="png", elem_id=f"{prefix}-arithmetic-output")
+        output = picture("A | B | C | A − B + C", elem_id=f"{prefix}-arithmetic-output")
         button.click(guarded(demo.arithmetic), [group_a, group_b, group_c], output,
-                     api_name=f"{prefix}_arithmetic")
+                     concurrency_id=WORKERS, api_name=f"{prefix}_arithmetic")
     if demo.label_name:
         with gr.Tab("Digit on demand"):
             with gr.Row():
                 label = gr.Dropdown(list(range(demo.num_classes)), value=3, label="Digit")
-                seed = Number(value=0, label="Seed", precision=0, minimum=0)
-                count = gr.Slider(1, MAX_COUNT, value=8, step=1, label="Count")
+                seed = Number(value=0, label="Seed", precision=0, minimum=0, maximum=MAX_SEED - MAX_COUNT)
+                count = Slider(1, MAX_COUNT, value=8, step=1, label="Count")
                 button = gr.Button("Generate", variant="primary", elem_id=f"{prefix}-digit-button")
-            output = gr.Image(label="Samples", type="numpy", format="png", elem_id=f"{prefix}-digit-output")
-            button.click(guarded(demo.digit), [label, seed, count], output, api_name=f"{prefix}_digit")
+            output = picture("Samples of the digit", elem_id=f"{prefix}-digit-output")
+            button.click(guarded(demo.digit), [label, seed, count], output,
+                         concurrency_id=WORKERS, api_name=f"{prefix}_digit")
     return demo

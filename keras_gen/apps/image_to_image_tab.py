@@ -8,17 +8,23 @@ import gradio as gr
 import numpy as np
 from PIL import Image
 
+from keras_gen.apps.components import Number
+from keras_gen.apps.components import cache_bytes
+from keras_gen.apps.components import image_upload
+from keras_gen.apps.components import picture
 from keras_gen.apps.display import LOG
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
-from keras_gen.apps.inputs import Number
-from keras_gen.apps.inputs import ImageUpload
 from keras_gen.apps.inputs import parse_int
 from keras_gen.apps.inputs import to_model_image
 
 __all__ = ["ImageToImageDemo", "build"]
 
 EXAMPLES = 6
+# What the two domains of the shipped data sets hold (file name → (A, B)),
+# so directions read "label map → photo" rather than "domain A → domain B".
+DOMAINS = {"facades_128": ("label map", "photo"), "cyclegan_facades_128": ("photo", "label map")}
 
 
 class ImageToImageDemo:
@@ -63,9 +69,19 @@ class ImageToImageDemo:
         sources = {"generator": domain_a, "generator_reverse": domain_b}
         return {name: (sources[name], None) for name in self.directions if name in sources}
 
+    def domains(self):
+        """Names of the `(source, target)` of the `generator` direction."""
+        stem = os.path.splitext(os.path.basename(str(self.bundle.data or "")))[0]
+        default = ("domain A", "domain B") if "generator_reverse" in self.directions else ("input", "output")
+        source, target = DOMAINS.get(stem, default)
+        if (self.bundle.record.get("args") or {}).get("reverse"):
+            source, target = target, source
+        return source, target
+
     def direction_label(self, name):
-        description = next(iter(self.directions[name].inputs.values())).get("description") or ""
-        return f"{name}: {description}" if description else name
+        """"label map → photo": what `name` translates, in words."""
+        source, target = self.domains()
+        return f"{target} → {source}" if name == "generator_reverse" else f"{source} → {target}"
 
     def _artifact(self, direction):
         if direction not in self.directions:
@@ -108,15 +124,20 @@ class ImageToImageDemo:
         return grid(np.stack(shown), (-1.0, 1.0), columns=len(shown), min_tile=256)
 
     def example_files(self, direction):
-        """Test inputs of `direction` written as PNGs, for `gr.Examples` (None without data)."""
+        """Test inputs of `direction` as PNG files for `gr.Examples` (None without data).
+
+        Stored once per content under the temporary folder, so relaunches reuse them.
+        """
         if direction not in self.examples:
             return None
-        folder = tempfile.mkdtemp(prefix="keras-gen-examples-")
+        import io
+
+        folder = os.path.join(tempfile.gettempdir(), "keras-gen-examples")
         paths = []
-        for index, image in enumerate(self.examples[direction][0]):
-            path = os.path.join(folder, f"test_{index}.png")
-            Image.fromarray(((np.clip(image, -1, 1) + 1) * 127.5).round().astype("uint8")).save(path)
-            paths.append(path)
+        for image in self.examples[direction][0]:
+            buffer = io.BytesIO()
+            Image.fromarray(((np.clip(image, -1, 1) + 1) * 127.5).round().astype("uint8")).save(buffer, "PNG")
+            paths.append(cache_bytes(buffer.getvalue(), folder, ".png"))
         return paths
 
 
@@ -126,30 +147,36 @@ def build(bundle, prefix):
     Endpoints: `{prefix}_translate`, `{prefix}_example`.
     """
     demo = ImageToImageDemo(bundle)
-    gr.Markdown(f"**{bundle.name}** — `{bundle.model_class}` from `{bundle.path}`, generator served "
-                "with ONNX Runtime. Upload a facade label map (or a photo, for the reverse "
-                "direction) of any size; it is resized to the model's input.")
+    first = next(iter(demo.directions))
+    source, _ = demo.domains()
+    gr.Markdown(f"**{bundle.name}**: translates {demo.direction_label(first)}"
+                + (" and back" if len(demo.directions) > 1 else "")
+                + ". Uploads of any size are resized to the model's input.")
     direction = gr.Radio([(demo.direction_label(name), name) for name in demo.directions],
-                         value=next(iter(demo.directions)), label="Direction",
-                         visible=len(demo.directions) > 1)
+                         value=first, label="Direction", visible=len(demo.directions) > 1)
     with gr.Tab("Translate an upload"):
-        upload = ImageUpload(label="Upload",
-                          elem_id=f"{prefix}-upload")
+        named = len(demo.directions) == 1 and source != "input"
+        upload = image_upload(f"Upload a {source}" if named else "Upload an image to translate",
+                              elem_id=f"{prefix}-upload")
         button = gr.Button("Translate", variant="primary", elem_id=f"{prefix}-translate-button")
         with gr.Row():
-            seen = gr.Image(label="Input at the model's size", type="numpy", format="png")
-            output = gr.Image(label="Translation", type="numpy", format="png", elem_id=f"{prefix}-translate-output")
-        button.click(guarded(demo.translate), [upload, direction], [seen, output], api_name=f"{prefix}_translate")
-        files = demo.example_files(next(iter(demo.directions)))
+            seen = picture("Input at the model's size", elem_id=f"{prefix}-translate-input")
+            output = picture("Translation", elem_id=f"{prefix}-translate-output")
+        button.click(guarded(demo.translate), [upload, direction], [seen, output],
+                     concurrency_id=WORKERS, api_name=f"{prefix}_translate")
+        files = demo.example_files(first)
         if files:
-            gr.Examples(files, inputs=upload, label="Test-set inputs (click one, then Translate)")
+            gr.Examples(files, inputs=upload, label="Test-set inputs (click one, then Translate)",
+                        elem_id=f"{prefix}-examples")
     with gr.Tab("Test-set examples"):
         if not demo.examples:
             gr.Markdown("No test examples: the run's `.npz` data is not on this machine.")
         with gr.Row():
-            index = Number(value=0, label="Example #", precision=0, minimum=0)
+            index = Number(value=0, label="Example #", precision=0, minimum=0, maximum=EXAMPLES - 1)
             button = gr.Button("Translate test example", variant="primary", elem_id=f"{prefix}-example-button")
-        output = gr.Image(label="Input | translation | ground truth (paired data)", type="numpy", format="png",
-                          elem_id=f"{prefix}-example-output")
-        button.click(guarded(demo.example), [index, direction], output, api_name=f"{prefix}_example")
+        shown = "Input | translation | ground truth" if "generator_reverse" not in demo.directions \
+            else "Input | translation"
+        output = picture(shown, elem_id=f"{prefix}-example-output")
+        button.click(guarded(demo.example), [index, direction], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_example")
     return demo

@@ -1,14 +1,17 @@
 """Input sanitizing for the apps: every user value is converted or rejected
-with a readable `gr.Error`, never a stack trace.
+with one readable `gr.Error` naming the input, never a stack trace.
 
 Images arrive as file paths (uploads), PIL images, NumPy arrays or the dict
-of an image editor / sketchpad (`background`, `layers`, `composite`). They
-are opened lazily so that a huge upload is rejected from its header before
-its pixels are decoded.
+of an image editor / sketchpad (`background`, `layers`, `composite`). Their
+width and height are read from the file header (`image_dimensions`) before
+any pixel is decoded, so a huge upload or sketch is refused at once.
 """
 
+import io
 import math
 import os
+import struct
+import warnings
 
 import gradio as gr
 import numpy as np
@@ -17,11 +20,12 @@ from PIL import Image
 __all__ = [
     "MAX_UPLOAD_PIXELS",
     "MAX_FILE_SIZE",
-    "Number",
-    "ImageUpload",
+    "image_dimensions",
+    "check_image_source",
     "open_image",
     "to_model_image",
     "sketch_ink",
+    "parse_number",
     "parse_int",
     "parse_float",
     "parse_int_list",
@@ -32,49 +36,93 @@ __all__ = [
 MAX_UPLOAD_PIXELS = 40_000_000
 # Gradio refuses bigger uploads before they reach a handler.
 MAX_FILE_SIZE = "20mb"
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_READABLE = "PNG, JPEG, GIF, BMP, WebP..."
 
 
-class Number(gr.Number):
-    """`gr.Number` whose API preprocessing turns non-numbers into a readable error.
+def image_dimensions(source):
+    """`(width, height)` of an image file or its bytes, read from the header only.
 
-    The browser cannot send text from a number field (it sends nothing), but
-    an API client can: `float("abc")` inside Gradio would otherwise surface as
-    an opaque exception.
+    PNG (what browsers send for sketches and pastes) is read directly from its
+    IHDR chunk; other formats through PIL's lazy `Image.open`, which parses the
+    header and decodes nothing.
+
+    Args:
+        source: a file path or the file's bytes.
+
+    Returns:
+        `(width, height)`, or None when the data is not an image PIL can read.
     """
-
-    is_template = True  # reuse gr.Number's front end
-
-    def preprocess(self, payload):
-        if payload is None or (isinstance(payload, str) and not payload.strip()):
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        head = bytes(source[:24])
+        opener = lambda: io.BytesIO(bytes(source))  # noqa: E731
+    else:
+        try:
+            with open(source, "rb") as handle:
+                head = handle.read(24)
+        except OSError:
             return None
-        try:
-            value = float(payload)
-        except (TypeError, ValueError):
-            raise gr.Error(f"{self.label or 'This field'} must be a number, not {str(payload)[:40]!r}.")
-        if not math.isfinite(value):
-            raise gr.Error(f"{self.label or 'This field'} must be a finite number, not {payload!r}.")
-        return super().preprocess(value)
+        opener = lambda: source  # noqa: E731
+    if head[:8] == _PNG_SIGNATURE:
+        if head[12:16] != b"IHDR":
+            return None
+        return struct.unpack(">II", head[16:24])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(opener()) as image:
+                return image.size
+    except Image.DecompressionBombError as error:
+        # PIL refuses to even describe images over ~179 megapixels; they are far over the limit.
+        return (int(str(error).split("(")[1].split()[0]), 1) if "(" in str(error) else (MAX_UPLOAD_PIXELS + 1, 1)
+    except (Image.UnidentifiedImageError, OSError, ValueError, SyntaxError, struct.error):
+        return None
 
 
-class ImageUpload(gr.Image):
-    """`gr.Image` for uploads: hands the handler the file path untouched
-    (`open_image` checks it), and words an unreadable file as a message."""
+def check_image_source(source, name="image"):
+    """Raises `gr.Error` unless `source` (a path or bytes) is a readable image within the size limit.
 
-    is_template = True  # reuse gr.Image's front end
+    Only the header is read. Returns `(width, height)`.
+    """
+    size = image_dimensions(source)
+    if size is None:
+        raise gr.Error(f"The {name} is not an image that can be read ({_READABLE}).")
+    width, height = size
+    if width == 0 or height == 0:
+        raise gr.Error(f"The {name} is empty ({width}x{height} pixels).")
+    if width * height > MAX_UPLOAD_PIXELS:
+        shown = f"{width}x{height} pixels" if height > 1 else f"{width / 1e6:.0f} megapixels"
+        raise gr.Error(f"The {name} is {shown}; the limit is {MAX_UPLOAD_PIXELS // 1_000_000} "
+                       "megapixels. Resize it and try again.")
+    return width, height
 
-    def __init__(self, *args, **kwargs):
-        kwargs.update(type="filepath", image_mode=None)
-        kwargs.setdefault("sources", ["upload", "clipboard"])
-        super().__init__(*args, **kwargs)
 
-    def preprocess(self, payload):
-        try:
-            return super().preprocess(payload)
-        except gr.Error:
-            raise
-        except Exception:
-            raise gr.Error(f"The {self.label or 'upload'} is not an image that can be read "
-                           "(PNG, JPEG, GIF, BMP, WebP...).")
+def parse_number(value, name, low=None, high=None):
+    """Returns `value` as a finite float in [low, high]; one `gr.Error` naming `name` otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise gr.Error(f"Enter a number for {name}.")
+    if isinstance(value, bool):
+        value = int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise gr.Error(f"{name} must be a number, not {str(value)[:40]!r}.")
+    if not math.isfinite(number):
+        raise gr.Error(f"{name} must be a finite number, not {value!r}.")
+    if (low is not None and number < low) or (high is not None and number > high):
+        low, high = _shown(low), _shown(high)
+        bounds = (f"between {low} and {high}" if low is not None and high is not None
+                  else f"at least {low}" if low is not None else f"at most {high}")
+        raise gr.Error(f"{name} must be {bounds}, not {_shown(number)}.")
+    return number
+
+
+def _shown(value):
+    """A bound as people write it: 64, not 64.0 or 6.4e+01."""
+    if value is None:
+        return None
+    value = float(value)
+    return str(int(value)) if value.is_integer() else f"{value:.6g}"
 
 
 def parse_int(value, name, low=None, high=None, default=None):
@@ -91,25 +139,17 @@ def parse_int(value, name, low=None, high=None, default=None):
         raise gr.Error(f"{name} must be a whole number, not {value!r}.")
     number = int(number)
     if (low is not None and number < low) or (high is not None and number > high):
-        raise gr.Error(f"{name} must be between {low} and {high}, not {number}.")
+        bounds = (f"between {low} and {high}" if low is not None and high is not None
+                  else f"at least {low}" if low is not None else f"at most {high}")
+        raise gr.Error(f"{name} must be {bounds}, not {number}.")
     return number
 
 
 def parse_float(value, name, low=None, high=None, default=None):
-    """Returns `value` as a finite float in [low, high]; `gr.Error` otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if default is not None:
-            return float(default)
-        raise gr.Error(f"Enter a number for {name}.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise gr.Error(f"{name} must be a number, not {str(value)[:40]!r}.")
-    if not math.isfinite(number):
-        raise gr.Error(f"{name} must be a finite number, not {value!r}.")
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise gr.Error(f"{name} must be between {low} and {high}, not {number:g}.")
-    return number
+    """Returns `value` as a finite float in [low, high] (`default` when empty); `gr.Error` otherwise."""
+    if default is not None and (value is None or (isinstance(value, str) and not value.strip())):
+        return float(default)
+    return parse_number(value, name, low, high)
 
 
 def parse_int_list(text, name, low=None, high=None, max_items=16):
@@ -173,14 +213,13 @@ def open_image(value, name="image"):
             array = array[..., 0]  # grey + alpha: keep the grey
         image = Image.fromarray(array)
     elif isinstance(value, (str, os.PathLike)):
+        if not os.path.isfile(value):
+            raise gr.Error(f"The {name} file was not received; upload it again.")
+        check_image_source(os.fspath(value), name)
         try:
             image = Image.open(value)
-        except FileNotFoundError:
-            raise gr.Error(f"The {name} file was not received; upload it again.")
-        except (Image.UnidentifiedImageError, OSError, ValueError):
-            raise gr.Error(f"The {name} is not an image that can be read (PNG, JPEG, GIF, BMP, WebP...).")
-        except Image.DecompressionBombError:
-            raise gr.Error(f"The {name} is far too large to open.")
+        except (Image.UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+            raise gr.Error(f"The {name} is not an image that can be read ({_READABLE}).")
     else:
         raise gr.Error(f"Unsupported {name} input of type {type(value).__name__}.")
     width, height = image.size

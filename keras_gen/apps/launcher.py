@@ -1,8 +1,8 @@
 """`keras-gen demo [RUN_DIRS...]` / `python -m keras_gen.apps`: one Gradio app, one tab per family.
 
-With no run folders, the embedded default models are used (trained on first
-run and cached, see `keras_gen.apps.defaults`). Every request runs exported ONNX
-artifacts, never the Keras model.
+With no run folders, the shipped presets are served from the ONNX artifacts
+packed with them (see `keras_gen.apps.defaults`): nothing trains at launch.
+Every request runs exported ONNX artifacts, never the Keras model.
 
 Safe defaults: binds 127.0.0.1 (pass `--host 0.0.0.0` to share on a
 network), queues requests with a concurrency limit, limits upload size, and
@@ -31,25 +31,55 @@ FAMILY_TABS = {
     "video": ("Vid2Vid (video)", "keras_gen.apps.video_tab",
               "No Vid2Vid run given. Train one: `keras-gen train vid2vid --output runs/vid2vid`."),
 }
-DEFAULT_CONCURRENCY = 4
-DEFAULT_QUEUE_SIZE = 256
+# Serving settings for ~50 people at once on a 2-core host (docs/demo.md):
+# - handlers run at most `DEFAULT_CONCURRENCY` at a time, one per core, in one
+#   pool shared by every tab (`keras_gen.apps.display.WORKERS`); each runs its
+#   artifacts on one ONNX Runtime thread (`keras_gen.apps.runs`), so requests
+#   share the cores instead of fighting over them, and the server's event loop
+#   (which answers queue joins, status and downloads) keeps a core's share
+#   even while handlers run. More workers only add contention: a request
+#   takes milliseconds of compute;
+# - the queue holds `DEFAULT_QUEUE_SIZE` waiting requests (refused beyond, with
+#   "queue is full" rather than an unbounded wait), and tells each waiting
+#   client its place every `STATUS_EVERY_S` seconds (Gradio's default tells
+#   every waiting client whenever any request starts: 50 waiting people
+#   meant ~1,250 messages for one round of requests);
+# - gradio_client gives each HTTP call 5 s; joining the queue never waits on
+#   model work, and outputs are served as finished files, so each call
+#   answers well within that even with the queue full;
+# - the app's config and API description, which every client fetches on
+#   connecting, are answered from memory (`StaticResponseCache`);
+# - cached outputs older than `CACHE_MAX_AGE_S` are removed every
+#   `CACHE_MAX_AGE_S` seconds, and at most `SESSIONS` sessions are remembered
+#   (Gradio keeps ~350 KB per session for this app), so a long-running demo's
+#   disk and memory stay bounded.
+DEFAULT_CONCURRENCY = 2
+DEFAULT_QUEUE_SIZE = 200
+STATUS_EVERY_S = 1.0
+CACHE_MAX_AGE_S = 3600
+SESSIONS = 256
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m keras_gen.apps", description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: embedded models)")
+    parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: the shipped presets)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
-                        help="requests run at once; the rest wait in the queue")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help=f"requests run at once; the rest wait in the queue (default {DEFAULT_CONCURRENCY})")
     parser.add_argument("--max-file-size", default=None, help="upload limit, e.g. 20mb")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny one-epoch default models (tests, smoke checks)")
     return parser
 
 
-def collect_runs(runs, quick=False, log=print):
-    """Prepares the run folders (or the embedded defaults) for serving.
+def _local_data(bundle):
+    """A run's data named relative to its folder (a preset's `examples.npz`) as an absolute path."""
+    data = bundle.data
+    if data and not os.path.isabs(str(data)) and os.path.isfile(os.path.join(bundle.path, str(data))):
+        bundle.record.setdefault("args", {})["data"] = os.path.join(bundle.path, str(data))
+
+
+def collect_runs(runs, log=print):
+    """Prepares the run folders (or the shipped presets) for serving.
 
     Returns:
         `(bundles, notes)`: `RunBundle`s, and per-family messages for
@@ -61,12 +91,13 @@ def collect_runs(runs, quick=False, log=print):
 
     notes = {}
     if not runs:
-        runs, notes = default_runs(quick=quick, log=log)
+        runs, notes = default_runs(log=log)
     export_runs(runs, log=log)
     bundles = []
     for run in runs:
         log(f"preparing {run}")
         bundle = prepare_run(run, log=log)
+        _local_data(bundle)
         if bundle.family is None or not bundle.artifacts:
             log(f"  skipped: no demo for model {bundle.model_name!r} (exported parts: {sorted(bundle.artifacts)})")
             continue
@@ -83,8 +114,9 @@ def build_app(bundles, notes=None):
     import gradio as gr
 
     notes = notes or {}
-    with gr.Blocks(title="keras-gen demo", analytics_enabled=False) as app:
-        gr.Markdown("# keras-gen demo\nEvery picture here comes from an exported ONNX artifact "
+    with gr.Blocks(title="keras-gen demo", analytics_enabled=False,
+                   delete_cache=(CACHE_MAX_AGE_S, CACHE_MAX_AGE_S)) as app:
+        gr.Markdown("# keras-gen demo\nEvery picture here comes from an exported ONNX model "
                     "run with ONNX Runtime, the same file that would ship to a device.")
         for family, (title, module_name, missing) in FAMILY_TABS.items():
             members = [bundle for bundle in bundles if bundle.family == family]
@@ -110,20 +142,47 @@ def _build_tab(gr, module, bundle, prefix):
         module.build(bundle, prefix)
     except Exception as error:
         logging.getLogger("keras_gen.apps").exception("no demo for %s", bundle.path)
-        gr.Markdown(f"**No demo for {bundle.name}**: {type(error).__name__}: {error}")
+        gr.Markdown(f"**No demo for {bundle.name}**: it cannot be shown ({type(error).__name__}); "
+                    "the server log has the details.")
 
 
-def launch(app, host="127.0.0.1", port=7860, concurrency=DEFAULT_CONCURRENCY, max_file_size=None,
-           block=True):
-    """Queues and launches `app` (returns at once with `block=False`)."""
+def launch(app, host="127.0.0.1", port=7860, concurrency=None, max_file_size=None, block=True):
+    """Queues and launches `app` (returns at once with `block=False`).
+
+    Args:
+        concurrency: handlers run at once (default `DEFAULT_CONCURRENCY`).
+    """
     from keras_gen.apps.inputs import MAX_FILE_SIZE
 
-    app.queue(default_concurrency_limit=max(1, int(concurrency)), max_size=DEFAULT_QUEUE_SIZE)
+    from starlette.middleware import Middleware
+
+    from keras_gen.apps.response_cache import StaticResponseCache
+
+    concurrency = DEFAULT_CONCURRENCY if concurrency is None else max(1, int(concurrency))
+    app.queue(default_concurrency_limit=concurrency, max_size=DEFAULT_QUEUE_SIZE,
+              status_update_rate=STATUS_EVERY_S)
     app.launch(
         server_name=host, server_port=port, max_file_size=max_file_size or MAX_FILE_SIZE,
         show_error=False, prevent_thread_lock=not block, quiet=not block, inbrowser=False, share=False,
+        state_session_capacity=SESSIONS, app_kwargs={"middleware": [Middleware(StaticResponseCache)]},
     )
     return app
+
+
+def _limit_malloc_arenas(arenas=2):
+    """Caps glibc's malloc arenas for this server process.
+
+    Gradio serves each request across several worker threads; by default
+    glibc gives busy threads arenas of their own and rarely returns their
+    freed memory, so a burst of requests left the server ~11 % larger for
+    good. Two arenas keep it near its size before the burst. No-op off glibc.
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-8, int(arenas))  # -8: M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 def main(args=None):
@@ -136,16 +195,16 @@ def main(args=None):
     if args is None or isinstance(args, (list, tuple)):
         args = build_parser().parse_args(args)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    _limit_malloc_arenas()
     runs = list(getattr(args, "runs", None) or [])
     for run in runs:
         if not os.path.isfile(os.path.join(run, "model.keras")):
             print(f"keras-gen demo: {run!r} is not a run folder (no model.keras inside)", file=sys.stderr)
             return 2
-    bundles, notes = collect_runs(runs, quick=getattr(args, "quick", False))
+    bundles, notes = collect_runs(runs)
     app = build_app(bundles, notes)
     host = getattr(args, "host", "127.0.0.1")
     port = getattr(args, "port", 7860)
     print(f"keras-gen demo on http://{host}:{port} (Ctrl+C to stop)")
-    launch(app, host, port, getattr(args, "concurrency", DEFAULT_CONCURRENCY),
-           getattr(args, "max_file_size", None))
+    launch(app, host, port, getattr(args, "concurrency", None), getattr(args, "max_file_size", None))
     return 0

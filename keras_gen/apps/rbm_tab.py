@@ -11,11 +11,15 @@ every sweep.
 import gradio as gr
 import numpy as np
 
+from keras_gen.apps.components import Number
+from keras_gen.apps.components import Slider
+from keras_gen.apps.components import picture
+from keras_gen.apps.components import sketchpad
 from keras_gen.apps.display import LOG
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.display import strip
-from keras_gen.apps.inputs import Number
 from keras_gen.apps.inputs import parse_int
 from keras_gen.apps.inputs import sketch_ink
 
@@ -211,53 +215,53 @@ def build(bundle, prefix):
     `{prefix}_example`.
     """
     demo = RBMDemo(bundle)
-    gr.Markdown(f"**{bundle.name}** — `{bundle.model_class}` from `{bundle.path}`; "
-                f"{demo.visible_units} visible units, artifacts served with ONNX Runtime.")
+    layers = f"a stack of {len(demo.layers)} RBMs" if len(demo.layers) > 1 else "one RBM"
+    gr.Markdown(f"**{bundle.name}**: {layers} over {demo.visible_units} binary pixels. Draw part of a "
+                "digit and let the model fill in the rest.")
     with gr.Row():
         with gr.Column():
-            sketch = gr.Sketchpad(label="Draw a digit, or part of one (pick the brush on the left)", type="numpy", image_mode="RGBA",
-                                  canvas_size=(280, 280), elem_id=f"{prefix}-sketch")
+            sketch = sketchpad("Sketch (draw a digit, or part of one)", elem_id=f"{prefix}-sketch")
             with gr.Row():
                 example = Number(value=0, label="Test digit #", precision=0, minimum=0, maximum=99)
                 example_button = gr.Button("Load test digit", elem_id=f"{prefix}-example-button")
-            example_button.click(guarded(demo.example_sketch), example, sketch, api_name=f"{prefix}_example")
+            example_button.click(guarded(demo.example_sketch), example, sketch,
+                                 concurrency_id=WORKERS, api_name=f"{prefix}_example")
         with gr.Column():
             with gr.Tab("Gibbs completion"):
-                region = gr.Radio(list(REGIONS), value="top half", label="Known region (clamped)")
+                region = gr.Radio(list(REGIONS), value="top half", label="Known region (kept as drawn)")
                 with gr.Row():
-                    steps = gr.Slider(1, MAX_STEPS, value=50, step=1, label="Gibbs steps")
-                    seed = Number(value=0, label="Seed", precision=0, minimum=0)
+                    steps = Slider(1, MAX_STEPS, value=50, step=1, label="Gibbs steps")
+                    seed = Number(value=0, label="Seed", precision=0, minimum=0, maximum=2**31 - 1)
                 button = gr.Button("Complete", variant="primary", elem_id=f"{prefix}-complete-button")
-                current = gr.Image(label="Completion (mean of p(v | h) in the unknown region)", type="numpy", format="png",
-                                   elem_id=f"{prefix}-complete-output")
-                chain = gr.Image(label="Chain, step by step", type="numpy", format="png")
+                current = picture("Completed digit (the model's guess outside the known region)",
+                                  elem_id=f"{prefix}-complete-output")
+                chain = picture("Chain, step by step", elem_id=f"{prefix}-complete-chain")
 
-                def stream(*args):
+                def complete(sketch, known_region, steps, seed):
                     try:
-                        yield from demo.complete_steps(*args)
+                        yield from demo.complete_steps(sketch, known_region, steps, seed)
                     except gr.Error:
                         raise
                     except Exception as error:
                         LOG.exception("completion failed")
                         raise gr.Error(f"Something went wrong: {type(error).__name__}: {error}")
 
-                button.click(stream, [sketch, region, steps, seed], [current, chain],
-                             api_name=f"{prefix}_complete")
+                button.click(complete, [sketch, region, steps, seed], [current, chain],
+                             concurrency_id=WORKERS, api_name=f"{prefix}_complete")
             with gr.Tab("Retrieval"):
-                count = gr.Slider(1, 64, value=16, step=1, label="Results")
+                count = Slider(1, 64, value=16, step=1, label="Results")
                 button = gr.Button("Find nearest codes", variant="primary", elem_id=f"{prefix}-retrieve-button")
                 with gr.Row():
-                    query = gr.Image(label="Query", type="numpy", format="png")
-                    found = gr.Image(label="Nearest training images", type="numpy", format="png",
-                                     elem_id=f"{prefix}-retrieve-output")
+                    query = picture("Query", elem_id=f"{prefix}-retrieve-query")
+                    found = picture("Nearest training images", elem_id=f"{prefix}-retrieve-output")
                 summary = gr.Textbox(label="Distances")
                 button.click(guarded(demo.retrieve), [sketch, count], [query, found, summary],
-                             api_name=f"{prefix}_retrieve")
+                             concurrency_id=WORKERS, api_name=f"{prefix}_retrieve")
             with gr.Tab("Hidden-unit filters"):
                 hidden = int(np.prod(demo.visible.input_shape())) if demo.visible else 1
-                count = gr.Slider(1, min(hidden, 256), value=min(hidden, 64), step=1, label="Filters")
+                count = Slider(1, min(hidden, 256), value=min(hidden, 64), step=1, label="Filters")
                 button = gr.Button("Show filters", variant="primary", elem_id=f"{prefix}-filters-button")
-                output = gr.Image(label="Weights of each hidden unit", type="numpy", format="png",
-                                  elem_id=f"{prefix}-filters-output")
-                button.click(guarded(demo.filters), count, output, api_name=f"{prefix}_filters")
+                output = picture("Weights of each hidden unit", elem_id=f"{prefix}-filters-output")
+                button.click(guarded(demo.filters), count, output,
+                             concurrency_id=WORKERS, api_name=f"{prefix}_filters")
     return demo

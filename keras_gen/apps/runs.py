@@ -3,10 +3,15 @@
 A run folder (from `keras-gen train`, or one of the embedded defaults) holds
 `model.keras` and `run.json`. The apps never call the Keras model per
 request: each part from `export_parts()` is exported once to ONNX with
-`keras_gen.export` into `RUN/export/`, and served with ONNX Runtime. A
-manifest (`RUN/export/apps.json`) records the hash of the `.keras` file the
-artifacts came from, so a retrained model is re-exported and an unchanged
-one starts instantly.
+`keras_gen.export` into `RUN/export/`, and served with ONNX Runtime.
+
+Exports are cached and incremental. A manifest (`RUN/export/keras_gen.apps.json`)
+records, per artifact, the sha256 of the `model.keras` it came from and the
+export options (`EXPORT_OPTIONS`); the hash itself is cached against the
+file's size and modification time, so an unchanged run starts without
+reading its weights. Only missing or stale artifacts are exported, and an
+artifact already written by `keras-gen export RUN` with the same options
+(its sidecar names the same source hash) is reused as it is.
 """
 
 import hashlib
@@ -32,7 +37,9 @@ FAMILIES = {
     "vid2vid": "video", "Vid2Vid": "video",
 }
 MANIFEST = "keras_gen.apps.json"
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
+# What the demo serves: fp32 ONNX with a dynamic batch (one call per grid).
+EXPORT_OPTIONS = {"format": "onnx", "quantize": "none", "batch": "dynamic"}
 
 
 def family_of(name):
@@ -70,7 +77,10 @@ class Artifact:
 
         self.path = path
         self.sidecar = read_sidecar(path)
-        self.runner = load_runner(path)
+        # One thread per call: the server runs a couple of requests at once
+        # (see `keras_gen.apps.launcher`), and an idle thread pool per session
+        # would spin on the same cores.
+        self.runner = load_runner(path, num_threads=1)
         self.inputs = {spec["name"]: spec for spec in self.sidecar["inputs"]}
         self.output_shape = tuple(self.sidecar["outputs"][0]["shape"][1:])
         self.output_range = self.sidecar.get("output_range")
@@ -151,22 +161,80 @@ class _VisibleMeans:
         return {"visible": (self.model, metadata)}
 
 
-def _export(run_dir, model_path, export_dir, log):
+def _options_key():
+    from keras_gen.export.converters import ONNX_OPSET
+
+    return dict(EXPORT_OPTIONS, opset=ONNX_OPSET, manifest=MANIFEST_VERSION)
+
+
+def _read_manifest(export_dir):
+    try:
+        with open(os.path.join(export_dir, MANIFEST)) as handle:
+            manifest = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return manifest if manifest.get("version") == MANIFEST_VERSION else {}
+
+
+def model_hash(run_dir, manifest=None):
+    """sha256 of `RUN/model.keras`, reusing the manifest's when size and mtime are unchanged."""
+    path = os.path.join(run_dir, "model.keras")
+    stat = os.stat(path)
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    if manifest and manifest.get("model_stat") == stamp and manifest.get("model_hash"):
+        return manifest["model_hash"], stamp
+    return file_hash(path), stamp
+
+
+def _reusable(export_dir, name, record, digest):
+    """Whether artifact `name` in `export_dir` came from `digest` with the demo's options."""
+    path = os.path.join(export_dir, name)
+    if not os.path.isfile(path):
+        return False
+    if record and record.get("model_hash") == digest and record.get("options") == _options_key():
+        return True
+    from keras_gen.export import read_sidecar
+    from keras_gen.export.converters import ONNX_OPSET
+
+    try:  # an artifact written by `keras-gen export RUN` with the same options
+        sidecar = read_sidecar(path)
+    except (ValueError, OSError):
+        return False
+    return (sidecar.get("source", {}).get("hash", {}).get("value") == digest
+            and sidecar.get("format") == "onnx" and sidecar.get("quantize") == "none"
+            and sidecar.get("batch") == "dynamic" and sidecar.get("opset") == ONNX_OPSET)
+
+
+def _export(run_dir, digest, previous, log):
+    """Exports the missing or stale artifacts of one run; returns the new manifest's entries."""
+    from keras_gen.export import export_model
     from keras_gen.export import export_part
     from keras_gen.models import load_model
 
-    model = load_model(model_path, compile=False)
+    export_dir = os.path.join(run_dir, "export")
+    model = load_model(os.path.join(run_dir, "model.keras"), compile=False)
     model_class = type(model).__name__
     if not hasattr(model, "export_parts"):
         raise ValueError(f"Expected a keras-gen model with export_parts(). Received: {model_class} in {run_dir}")
-    part_names = list(model.export_parts())
     os.makedirs(export_dir, exist_ok=True)
     parts = {}
-    for part in part_names:
-        log(f"  exporting {part} of {os.path.basename(run_dir)} to ONNX")
-        result = export_part(run_dir, part, format="onnx", batch="dynamic",
-                             output=os.path.join(export_dir, f"{part}.onnx"))
-        parts[part] = os.path.basename(result["artifact"])
+    old = previous.get("parts") or {}
+
+    def entry(name):
+        return {"file": f"{name}.onnx", "model_hash": digest, "options": _options_key()}
+
+    def fresh(name):
+        if _reusable(export_dir, f"{name}.onnx", old.get(name), digest):
+            log(f"  {name}: up to date")
+            return True
+        return False
+
+    stale = [part for part in model.export_parts() if not fresh(part)]
+    if stale:
+        log(f"  exporting {', '.join(stale)} of {os.path.basename(run_dir)} to ONNX")
+        # One call: the run's model.keras is read once for all its parts.
+        export_model(run_dir, formats=("onnx",), parts=stale, batch="dynamic", output=export_dir)
+    parts.update({part: entry(part) for part in model.export_parts()})
     stack = []
     rbms = list(getattr(model, "rbms", None) or [model])
     # Plain RBMs only: a ClassificationRBM or replicated-softmax layer has no
@@ -176,31 +244,30 @@ def _export(run_dir, model_path, export_dir, log):
         # Gibbs sampling through the whole model; a lone RBM reuses its features.
         for index, rbm in enumerate(rbms):
             names = ("features", "visible") if len(rbms) == 1 else (f"layer{index}_features", f"layer{index}_visible")
-            log(f"  exporting layer {index} of {os.path.basename(run_dir)} for Gibbs sampling")
-            if names[0] not in parts:
-                result = export_part(rbm, "features", format="onnx", batch="dynamic",
-                                     output=os.path.join(export_dir, f"{names[0]}.onnx"))
-                parts[names[0]] = os.path.basename(result["artifact"])
-            result = export_part(_VisibleMeans(rbm), "visible", format="onnx", batch="dynamic",
-                                 output=os.path.join(export_dir, f"{names[1]}.onnx"))
-            parts[names[1]] = os.path.basename(result["artifact"])
+            derived = [(names[0], rbm, "features")] if names[0] not in parts else []
+            for name, target, part in derived + [(names[1], _VisibleMeans(rbm), "visible")]:
+                if not fresh(name):
+                    log(f"  exporting layer {index} {part} of {os.path.basename(run_dir)} to ONNX")
+                    export_part(target, part, format="onnx", batch="dynamic",
+                                output=os.path.join(export_dir, f"{name}.onnx"))
+                parts[name] = entry(name)
             stack.append(list(names))
     return model_class, parts, stack
 
 
 def _fresh_manifest(run_dir):
-    """The manifest of `run_dir` if its artifacts match `model.keras`, else None."""
+    """The manifest of `run_dir` if every artifact matches `model.keras`, else None."""
     export_dir = os.path.join(run_dir, "export")
-    manifest_path = os.path.join(export_dir, MANIFEST)
-    if not os.path.isfile(manifest_path):
+    manifest = _read_manifest(export_dir)
+    if not manifest.get("parts"):
         return None
-    with open(manifest_path) as handle:
-        manifest = json.load(handle)
-    fresh = (
-        manifest.get("version") == MANIFEST_VERSION
-        and manifest.get("model_hash") == file_hash(os.path.join(run_dir, "model.keras"))
-        and all(os.path.isfile(os.path.join(export_dir, name)) for name in manifest["parts"].values())
-    )
+    # The content decides, not the stamp: an installed preset has new mtimes
+    # (the stamp only spares hashing an unchanged file again).
+    digest, _ = model_hash(run_dir, manifest)
+    fresh = (manifest.get("model_hash") == digest
+             and all(entry.get("model_hash") == digest and entry.get("options") == _options_key()
+                     and os.path.isfile(os.path.join(export_dir, entry["file"]))
+                     for entry in manifest["parts"].values()))
     return manifest if fresh else None
 
 
@@ -212,21 +279,23 @@ def _check_run(run_dir):
 
 
 def export_runs(run_dirs, log=print):
-    """Exports the run folders whose artifacts are missing or stale.
+    """Exports the artifacts of the run folders that are missing or stale.
 
     The converters need TensorFlow: on JAX or torch all the exports run in
     one TensorFlow-backend process (one TensorFlow start, not one per part).
     """
-    import keras
-
     from keras_gen.utils import atomic_path
 
     stale = [run for run in map(_check_run, run_dirs) if _fresh_manifest(run) is None]
     if not stale:
         return
+    # Keras (and its backend) only when something must be exported: serving
+    # fresh artifacts, e.g. the presets', needs ONNX Runtime alone.
+    import keras
+
     if keras.backend.backend() != "tensorflow":
         log(f"exporting {len(stale)} run(s) under the TensorFlow backend")
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         path = os.pathsep.join([root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])
         completed = subprocess.run([sys.executable, "-m", "keras_gen.apps.runs", *stale],
                                    env=dict(os.environ, KERAS_BACKEND="tensorflow", PYTHONPATH=path))
@@ -234,11 +303,13 @@ def export_runs(run_dirs, log=print):
             raise ValueError(f"Export under the TensorFlow backend failed for {stale}")
         return
     for run_dir in stale:
-        model_class, parts, stack = _export(run_dir, os.path.join(run_dir, "model.keras"),
-                                            os.path.join(run_dir, "export"), log)
-        manifest = {"version": MANIFEST_VERSION, "model_hash": file_hash(os.path.join(run_dir, "model.keras")),
+        export_dir = os.path.join(run_dir, "export")
+        previous = _read_manifest(export_dir)
+        digest, stamp = model_hash(run_dir, previous)
+        model_class, parts, stack = _export(run_dir, digest, previous, log)
+        manifest = {"version": MANIFEST_VERSION, "model_hash": digest, "model_stat": stamp,
                     "model_class": model_class, "parts": parts, "stack": stack}
-        with atomic_path(os.path.join(run_dir, "export", MANIFEST)) as tmp:
+        with atomic_path(os.path.join(export_dir, MANIFEST)) as tmp:
             with open(tmp, "w") as handle:
                 json.dump(manifest, handle, indent=2, sort_keys=True)
 
@@ -261,7 +332,7 @@ def prepare_run(run_dir, log=print):
     export_runs([run_dir], log)
     manifest = _fresh_manifest(run_dir)
     export_dir = os.path.join(run_dir, "export")
-    artifacts = {part: Artifact(os.path.join(export_dir, name)) for part, name in manifest["parts"].items()}
+    artifacts = {part: Artifact(os.path.join(export_dir, entry["file"])) for part, entry in manifest["parts"].items()}
     return RunBundle(run_dir, record, manifest["model_class"], artifacts, {"stack": manifest.get("stack", [])})
 
 

@@ -1,15 +1,21 @@
 """VAE / autoencoder tab: latent sliders, the 2-D manifold, and reconstruction
 of a drawn or uploaded image, from the exported decoder and encoder."""
 
+import functools
+import inspect
 from statistics import NormalDist
 
 import gradio as gr
 import numpy as np
 
+from keras_gen.apps.components import Slider
+from keras_gen.apps.components import image_upload
+from keras_gen.apps.components import picture
+from keras_gen.apps.components import sketchpad
 from keras_gen.apps.display import grid
+from keras_gen.apps.display import WORKERS
 from keras_gen.apps.display import guarded
 from keras_gen.apps.inputs import parse_float
-from keras_gen.apps.inputs import ImageUpload
 from keras_gen.apps.inputs import parse_int
 from keras_gen.apps.inputs import sketch_ink
 from keras_gen.apps.inputs import to_model_image
@@ -46,15 +52,15 @@ class VAEDemo:
             raise gr.Error(f"Expected at most {self.latent_dim} latent values, received {len(values)}.")
         z = np.zeros((1, self.latent_dim), dtype="float32")
         for index, value in enumerate(values):
-            z[0, index] = parse_float(value, f"z[{index}]", -10.0, 10.0, default=0.0)
+            z[0, index] = parse_float(value, f"Latent {index + 1}", -10.0, 10.0, default=0.0)
         return self._picture(self._decode(z), min_tile=192)
 
-    def manifold(self, size, dim_x=0, dim_y=1):
+    def manifold(self, size, across=0, down=1):
         """A size x size grid over two latent dimensions at Gaussian quantiles
         (Kingma & Welling 2014, fig. 4); the others stay 0."""
         size = parse_int(size, "Grid size", 2, 20)
-        dim_x = parse_int(dim_x, "X dimension", 0, self.latent_dim - 1)
-        dim_y = parse_int(dim_y, "Y dimension", 0, self.latent_dim - 1)
+        dim_x = parse_int(across, "Across", 0, self.latent_dim - 1)
+        dim_y = parse_int(down, "Down", 0, self.latent_dim - 1)
         if self.latent_dim > 1 and dim_x == dim_y:
             raise gr.Error("Choose two different latent dimensions.")
         quantiles = np.array([NormalDist().inv_cdf(p) for p in np.linspace(0.05, 0.95, size)], "float32")
@@ -96,47 +102,61 @@ class VAEDemo:
             ", ".join(f"{v:+.2f}" for v in z[0, : self.latent_dim])
 
 
+def named_parameters(function, names):
+    """`function(*values)` with a signature naming each value: Gradio names an
+    endpoint's API parameters after its handler's (`*values` would give `param_0`...)."""
+
+    @functools.wraps(function)
+    def handler(*values):
+        return function(*values)
+
+    handler.__signature__ = inspect.Signature(
+        [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in names])
+    return handler
+
+
 def build(bundle, prefix):
     """Adds the VAE controls for `bundle`.
 
-    Endpoints: `{prefix}_decode`, `{prefix}_manifold`, `{prefix}_reconstruct`.
+    Endpoints: `{prefix}_decode` (parameters `latent_1`...), `{prefix}_manifold`,
+    `{prefix}_reconstruct`.
     """
     demo = VAEDemo(bundle)
-    gr.Markdown(f"**{bundle.name}** — `{bundle.model_class}` from `{bundle.path}`; "
-                f"{demo.latent_dim}-D latent, decoder and encoder served with ONNX Runtime.")
+    gr.Markdown(f"**{bundle.name}**: every picture is decoded from a {demo.latent_dim}-number latent code.")
     with gr.Tab("Latent sliders"):
         if demo.latent_dim > demo.sliders:
             gr.Markdown(f"The first {demo.sliders} of {demo.latent_dim} latent values; the rest are 0.")
         with gr.Row():
             with gr.Column():
-                sliders = [gr.Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0.0, step=0.05, label=f"z[{i}]")
+                sliders = [Slider(-SLIDER_RANGE, SLIDER_RANGE, value=0.0, step=0.05, label=f"Latent {i + 1}")
                            for i in range(demo.sliders)]
                 button = gr.Button("Decode", variant="primary", elem_id=f"{prefix}-decode-button")
-            output = gr.Image(label="Decoded", type="numpy", format="png", elem_id=f"{prefix}-decode-output")
-        button.click(guarded(demo.decode_sliders), sliders, output, api_name=f"{prefix}_decode")
+            output = picture("Decoded", elem_id=f"{prefix}-decode-output")
+        decode = guarded(named_parameters(demo.decode_sliders, [f"latent_{i + 1}" for i in range(demo.sliders)]))
+        button.click(decode, sliders, output, concurrency_id=WORKERS, api_name=f"{prefix}_decode")
         for slider in sliders:
-            slider.release(guarded(demo.decode_sliders), sliders, output, api_name=False)
+            slider.release(decode, sliders, output, concurrency_id=WORKERS, api_name=False)
     with gr.Tab("Manifold"):
         with gr.Row():
-            size = gr.Slider(2, 20, value=12, step=1, label="Grid size")
-            choices = list(range(demo.latent_dim))
-            dim_x = gr.Dropdown(choices, value=0, label="X: latent dimension")
-            dim_y = gr.Dropdown(choices, value=min(1, demo.latent_dim - 1), label="Y: latent dimension")
+            size = Slider(2, 20, value=12, step=1, label="Grid size")
+            choices = [(f"Latent {i + 1}", i) for i in range(demo.latent_dim)]
+            dim_x = gr.Dropdown(choices, value=0, label="Across: latent")
+            dim_y = gr.Dropdown(choices, value=min(1, demo.latent_dim - 1), label="Down: latent")
             button = gr.Button("Draw manifold", variant="primary", elem_id=f"{prefix}-manifold-button")
-        output = gr.Image(label="Decoded grid at Gaussian quantiles", type="numpy", format="png",
-                          elem_id=f"{prefix}-manifold-output")
-        button.click(guarded(demo.manifold), [size, dim_x, dim_y], output, api_name=f"{prefix}_manifold")
+        output = picture("Decoded grid, latents from the 5th to the 95th percentile",
+                         elem_id=f"{prefix}-manifold-output")
+        button.click(guarded(demo.manifold), [size, dim_x, dim_y], output,
+                     concurrency_id=WORKERS, api_name=f"{prefix}_manifold")
     with gr.Tab("Reconstruct"):
         gr.Markdown("Draw a digit (dark strokes) or upload an image; the upload wins when both are given.")
         with gr.Row():
-            sketch = gr.Sketchpad(label="Draw (pick the brush on the left)", type="numpy", image_mode="RGBA", canvas_size=(280, 280),
-                                  elem_id=f"{prefix}-reconstruct-sketch")
-            upload = ImageUpload(label="…or upload")
+            sketch = sketchpad("Sketch (draw with the brush)", elem_id=f"{prefix}-reconstruct-sketch")
+            upload = image_upload("Upload", elem_id=f"{prefix}-reconstruct-upload")
         button = gr.Button("Reconstruct", variant="primary", elem_id=f"{prefix}-reconstruct-button")
         with gr.Row():
-            seen = gr.Image(label="Input at the model's size", type="numpy", format="png")
-            output = gr.Image(label="Reconstruction", type="numpy", format="png", elem_id=f"{prefix}-reconstruct-output")
-        code = gr.Textbox(label="Posterior mean z")
+            seen = picture("Input at the model's size", elem_id=f"{prefix}-reconstruct-input")
+            output = picture("Reconstruction", elem_id=f"{prefix}-reconstruct-output")
+        code = gr.Textbox(label="Latent code of the input (encoder mean)")
         button.click(guarded(demo.reconstruct), [sketch, upload], [seen, output, code],
-                     api_name=f"{prefix}_reconstruct")
+                     concurrency_id=WORKERS, api_name=f"{prefix}_reconstruct")
     return demo

@@ -73,10 +73,11 @@ class SampleGrid(keras.callbacks.Callback):
         self._noise = rng.standard_normal((self.count, self.model.latent_dim)).astype("float32")
         self._epochs = self.params.get("epochs") if self.params else None
 
-    def _generate(self):
+    def generate(self):
+        """The grid's samples of the model now (the fixed noise; classes in turn)."""
         if hasattr(self.model, "num_classes"):
             labels = np.arange(self.count) % self.model.num_classes
-            return self.model.generate(self._noise, labels)
+            return self.model.generate(self._noise, labels=labels)
         return self.model.generate(self._noise)
 
     def on_epoch_end(self, epoch, logs=None):
@@ -86,6 +87,6 @@ class SampleGrid(keras.callbacks.Callback):
         value_range = self.value_range or getattr(self.model, "data_range", None) or (0.0, 1.0)
         path = os.path.join(self.directory, f"epoch_{epoch + 1:03d}.png")
         columns = getattr(self.model, "num_classes", None)
-        save_image_grid(path, self._generate(), columns=columns, value_range=value_range,
+        save_image_grid(path, self.generate(), columns=columns, value_range=value_range,
                         scale=self.scale)
         self.paths.append(path)

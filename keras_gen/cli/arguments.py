@@ -159,10 +159,16 @@ def check_options(options, defaults):
     >>> check_options({"steps": 4}, {"steps": 10, "method": "slerp"})
     {'steps': 4, 'method': 'slerp'}
     """
+    import difflib
+
     unknown = sorted(set(options) - set(defaults))
     if unknown:
+        hints = [difflib.get_close_matches(key, list(defaults), n=1, cutoff=0.5) for key in unknown]
+        hint = "".join(f" (did you mean {match[0]!r} for {key!r}?)"
+                       for key, match in zip(unknown, hints) if match)
         raise ValueError(
-            f"Expected `--options` keys among {sorted(defaults)}. Received: unknown key(s) {unknown}"
+            f"Expected `--options` keys among {sorted(defaults)}. Received: unknown key(s) "
+            f"{unknown}{hint}"
         )
     return {**defaults, **options}
 

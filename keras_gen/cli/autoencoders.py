@@ -5,8 +5,13 @@ import os
 import numpy as np
 
 from keras_gen.cli import arguments
+from keras_gen.cli import options
+from keras_gen.cli import plots
+from keras_gen.cli import quality
 from keras_gen.cli import runs
 from keras_gen.cli import training
+
+EVALUATE_OPTIONS = options.defaults("evaluate", "autoencoders")
 
 MODEL_NAMES = ("ae", "dae", "sae", "cae", "stacked-ae")
 
@@ -14,6 +19,7 @@ MODEL_NAMES = ("ae", "dae", "sae", "cae", "stacked-ae")
 def add_train_arguments(parser, model_name):
     """Adds the options of `keras-gen train <model_name>`."""
     arguments.add_network_arguments(parser)
+    parser.set_defaults(epochs=10, batch_size=128)
     parser.add_argument("--reconstruction-loss", choices=("mse", "binary_crossentropy"),
                         default="binary_crossentropy", help="per-pixel reconstruction loss")
     parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=0.0,
@@ -22,7 +28,8 @@ def add_train_arguments(parser, model_name):
         parser.add_argument("--layer-sizes", type=arguments.int_list, default=(256, 128, 32),
                             help="encoder sizes, bottom first; the last is the code")
         parser.add_argument("--pretrain-epochs", type=arguments.positive_int, default=5,
-                            help="epochs of each layer's greedy pretraining")
+                            help="epochs of each layer's greedy pretraining (--epochs counts "
+                                 "the fine-tuning of the whole autoencoder that follows)")
         parser.add_argument("--pretrain-weight-decay", type=arguments.non_negative_float, default=1e-5,
                             help="L2 penalty during pretraining")
         parser.add_argument("--sparsity-weight", type=arguments.non_negative_float, default=0.0,
@@ -86,7 +93,7 @@ def _reconstruction_mse(model, x):
     return float(np.mean(np.sum((out - x).reshape(len(x), -1) ** 2, axis=1)))
 
 
-def _pictures(model, run_dir, x, y, image_shape):
+def _pictures(model, folder, x, y, image_shape):
     import keras
 
     from keras_gen.utils.plots import plot_latent_manifold
@@ -94,16 +101,27 @@ def _pictures(model, run_dir, x, y, image_shape):
     from keras_gen.utils.plots import plot_reconstructions
 
     shown = x[:20]
-    plot_reconstructions(os.path.join(run_dir, "reconstructions.png"), shown, model.reconstruct(shown),
-                         columns=10, image_shape=image_shape)
+    scale = plots.picture_scale(image_shape)
+    plot_reconstructions(os.path.join(folder, "reconstructions.png"), shown, model.reconstruct(shown),
+                         columns=10, image_shape=image_shape, scale=scale)
     codes = keras.ops.convert_to_numpy(model.encode(x[:2000]))
     if y is not None:
-        plot_latent_scatter(os.path.join(run_dir, "latent_scatter.png"), codes, y[:2000],
+        plot_latent_scatter(os.path.join(folder, "latent_scatter.png"), codes, y[:2000],
                             title=f"{type(model).__name__} codes")
     if codes.shape[1] == 2:
         low, high = np.quantile(codes, [0.02, 0.98])
-        plot_latent_manifold(os.path.join(run_dir, "latent_manifold.png"), model.decode,
-                             latent_range=(float(low), float(high)), image_shape=image_shape)
+        plot_latent_manifold(os.path.join(folder, "latent_manifold.png"), model.decode,
+                             latent_range=(float(low), float(high)), image_shape=image_shape,
+                             scale=max(1, scale // 2))
+
+
+def _reconstruction_rows(model, x, image_shape):
+    """Eight test images above their reconstructions (TensorBoard's picture)."""
+    import keras
+
+    shown = x[:8]
+    rows = np.concatenate([shown, keras.ops.convert_to_numpy(model.reconstruct(shown))])
+    return rows.reshape((len(rows),) + tuple(image_shape))
 
 
 def train(args, run_dir):
@@ -116,14 +134,17 @@ def train(args, run_dir):
     x_test, y_test, _ = load_split(args.data, "test", args.architecture)
     model = _build(args, x.shape[1:])
     metrics = {}
+    pictures = {"images": lambda _: _reconstruction_rows(model, x_test, image_shape),
+                "columns": 8, "image_shape": image_shape, "image_tag": "reconstructions"}
+    callbacks = training.training_callbacks(args, run_dir, model, pictures)
     if args.model == "stacked-ae":
         losses = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size,
-                                learning_rate=args.learning_rate, verbose=args.verbose)
+                                learning_rate=args.learning_rate, verbose=args.verbose,
+                                callbacks=callbacks)
         metrics["pretrain_losses"] = losses
     model.compile(optimizer=keras.optimizers.Adam(args.learning_rate))
     history = model.fit(x, epochs=epochs, batch_size=batch_size, shuffle=True,
-                        callbacks=training.training_callbacks(args, run_dir, model),
-                        validation_data=(x_test,), verbose=args.verbose)
+                        callbacks=callbacks, validation_data=(x_test,), verbose=args.verbose)
     runs.save_model(model, run_dir)
     runs.write_data_record(run_dir, {"image_shape": image_shape})
     _pictures(model, run_dir, x_test, y_test, image_shape)
@@ -137,10 +158,17 @@ def train(args, run_dir):
 
 
 def evaluate(args, run_dir, model):
-    """Test squared reconstruction error (sum over pixels, mean over images)."""
+    """Test squared reconstruction error (sum over pixels, mean over images); pictures in
+    RUN/evaluation/."""
+    arguments.check_options(args.options, EVALUATE_OPTIONS)
+    if args.fid:
+        raise quality.no_images(args, run_dir, "reconstructs its inputs but draws no new "
+                                "images (--fid compares generated images: train a vae or gan)")
     record = runs.read_run(run_dir)
     data = args.data or record["args"]["data"]
     architecture = record["args"].get("architecture", "dense")
     x, y, image_shape = load_split(data, "test", architecture)
-    _pictures(model, run_dir, x, y, runs.image_shape(run_dir, image_shape))
+    folder = os.path.join(run_dir, runs.EVALUATION_FOLDER)
+    os.makedirs(folder, exist_ok=True)
+    _pictures(model, folder, x, y, runs.image_shape(run_dir, image_shape))
     return {"test_squared_error": _reconstruction_mse(model, x)}

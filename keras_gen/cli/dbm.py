@@ -4,20 +4,23 @@ import os
 
 from keras_gen.cli import arguments
 from keras_gen.cli import features
+from keras_gen.cli import options
 from keras_gen.cli import plots
 from keras_gen.cli import runs
 from keras_gen.cli import training
 
-SAMPLE_OPTIONS = {"gibbs_steps": 1000}
-EVALUATE_OPTIONS = features.EVALUATE_OPTIONS
+SAMPLE_OPTIONS = options.defaults("sample", "dbm")
+EVALUATE_OPTIONS = options.defaults("evaluate", "dbm")
 
 
 def add_train_arguments(parser, model_name):
     """Adds the options of `keras-gen train dbm`."""
+    parser.set_defaults(epochs=10, batch_size=100)
     parser.add_argument("--hidden-units", type=arguments.int_list, default=(256, 64),
                         help="sizes of h1,h2, e.g. 500,1000")
     parser.add_argument("--pretrain-epochs", type=arguments.positive_int, default=5,
-                        help="epochs of each pretraining RBM")
+                        help="epochs of each pretraining RBM (--epochs counts the joint "
+                             "training that follows)")
     parser.add_argument("--mean-field-steps", type=arguments.positive_int, default=10,
                         help="mean-field updates of the positive phase")
     parser.add_argument("--gibbs-steps", type=arguments.positive_int, default=1,
@@ -45,10 +48,16 @@ def train(args, run_dir):
     batch_size = args.batch_size or 100
     model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
                 persistent_chains=args.persistent_chains, seed=args.seed)
-    pretraining = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size, verbose=args.verbose)
+    pictures = {"images": lambda _: model.sample(64, gibbs_steps=features.PROGRESS_GIBBS_STEPS,
+                                                 seed=args.seed).reshape((64,) + tuple(image_shape)),
+                "image_shape": image_shape}
+    # Pretraining and joint training share the callbacks: one record of both.
+    callbacks = training.training_callbacks(args, run_dir, model, pictures)
+    pretraining = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size,
+                                 verbose=args.verbose, callbacks=callbacks)
     model.compile(optimizer=keras.optimizers.SGD(args.learning_rate, momentum=0.9))
     history = model.fit(x, batch_size=batch_size, epochs=args.epochs or 10, verbose=args.verbose,
-                        callbacks=training.training_callbacks(args, run_dir, model))
+                        callbacks=callbacks)
     runs.save_model(model, run_dir)
     runs.write_data_record(run_dir, {"image_shape": image_shape})
     _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, args.seed)
@@ -67,13 +76,16 @@ def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
-    path = args.output or os.path.join(run_dir, "samples.png")
-    _samples_png(model, path, runs.image_shape(run_dir), args.count, args.seed,
-                 arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"])
+    steps = arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"]
+    path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
+    _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, steps)
     print(f"samples: {path}")
     return path
 
 
 def evaluate(args, run_dir, model):
-    """k-means NMI of q(h2) vs PCA, retrieval mAP of thresholded q(h2) vs sign-of-PCA, fine-tuned error."""
-    return features.evaluate_run(args, run_dir, model)
+    """k-means NMI of q(h2) vs PCA, retrieval mAP of thresholded q(h2) vs sign-of-PCA,
+    fine-tuned error; `--fid`."""
+    return features.evaluate_run(args, run_dir, model, EVALUATE_OPTIONS,
+                                 lambda count, steps, seed: model.sample(count, gibbs_steps=steps,
+                                                                         seed=seed))

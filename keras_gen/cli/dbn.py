@@ -4,16 +4,18 @@ import os
 
 from keras_gen.cli import arguments
 from keras_gen.cli import features
+from keras_gen.cli import options
 from keras_gen.cli import plots
 from keras_gen.cli import runs
 from keras_gen.cli import training
 
-SAMPLE_OPTIONS = {"gibbs_steps": 1000}
-EVALUATE_OPTIONS = features.EVALUATE_OPTIONS
+SAMPLE_OPTIONS = options.defaults("sample", "dbn")
+EVALUATE_OPTIONS = options.defaults("evaluate", "dbn")
 
 
 def add_train_arguments(parser, model_name):
     """Adds the options of `keras-gen train dbn`."""
+    parser.set_defaults(epochs=10, batch_size=100)
     parser.add_argument("--hidden-units", type=arguments.int_list, default=(256, 64),
                         help="hidden sizes bottom to top, e.g. 500,500,2000 (the top size is the code length)")
     parser.add_argument("--visible-type", choices=("bernoulli", "gaussian"), default="bernoulli",
@@ -46,8 +48,11 @@ def train(args, run_dir):
                 persistent=args.persistent, propagate=args.propagate, seed=args.seed)
     learning_rate = args.learning_rate if args.visible_type == "bernoulli" else args.learning_rate / 10
     model.compile(optimizer=keras.optimizers.SGD(learning_rate, momentum=args.momentum))
+    # Layer by layer: the same callbacks follow every layer's fit, one record.
+    pictures = {"images": lambda _: _pixels(model, run_dir, 64, features.PROGRESS_GIBBS_STEPS,
+                                            args.seed, image_shape), "image_shape": image_shape}
     history = model.fit(x, batch_size=args.batch_size or 100, epochs=args.epochs or 10, verbose=args.verbose,
-                        callbacks=training.training_callbacks(args, run_dir, model))
+                        callbacks=training.training_callbacks(args, run_dir, model, pictures))
     runs.save_model(model, run_dir)
     runs.write_data_record(run_dir, {"image_shape": image_shape})
     _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, seed=args.seed)
@@ -55,6 +60,11 @@ def train(args, run_dir):
     if args.fine_tune_epochs and y is not None:
         metrics.update(features.fine_tune(model, args, run_dir, x, y, x_test, y_test))
     return metrics
+
+
+def _pixels(model, run_dir, count, gibbs_steps, seed, image_shape):
+    images = features.unstandardize(run_dir, model.generate(count, gibbs_steps=gibbs_steps, seed=seed))
+    return images.reshape((count,) + tuple(image_shape))
 
 
 def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
@@ -66,14 +76,16 @@ def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
-    path = args.output or os.path.join(run_dir, "samples.png")
     steps = arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"]
-    _samples_png(model, path, runs.image_shape(run_dir), args.count, args.seed, steps)
+    path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
+    _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, steps)
     print(f"samples: {path}")
     return path
 
 
 def evaluate(args, run_dir, model):
     """k-means NMI of the top features vs PCA, retrieval mAP of the binary codes vs
-    sign-of-PCA (database = train, queries = test), fine-tuned test error."""
-    return features.evaluate_run(args, run_dir, model)
+    sign-of-PCA (database = train, queries = test), fine-tuned test error; `--fid`."""
+    return features.evaluate_run(args, run_dir, model, EVALUATE_OPTIONS,
+                                 lambda count, steps, seed: model.generate(count, gibbs_steps=steps,
+                                                                           seed=seed))

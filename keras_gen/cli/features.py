@@ -5,10 +5,12 @@ import os
 import numpy as np
 
 from keras_gen.cli import arguments
+from keras_gen.cli import quality
 from keras_gen.cli import runs
 from keras_gen.utils import atomic_path
 
-EVALUATE_OPTIONS = {"limit": None}
+# Gibbs sweeps of the samples TensorBoard shows during training (cheaper than 1000).
+PROGRESS_GIBBS_STEPS = 200
 
 
 def add_fine_tuning_arguments(parser):
@@ -31,6 +33,15 @@ def standardize(run_dir, x, fit=False):
         return x
     with np.load(path) as stored:
         return ((x - stored["mean"]) / stored["std"]).astype("float32")
+
+
+def unstandardize(run_dir, x):
+    """Gaussian visible units: back from standardized values to pixels, clipped to [0, 1]."""
+    path = os.path.join(run_dir, "standardization.npz")
+    if not os.path.isfile(path):
+        return x
+    with np.load(path) as stored:
+        return np.clip(x * stored["std"] + stored["mean"], 0.0, 1.0).astype("float32")
 
 
 def fine_tune(model, args, run_dir, x, y, x_test, y_test):
@@ -80,13 +91,17 @@ def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_t
     return metrics
 
 
-def evaluate_run(args, run_dir, model):
-    """Shared by DBN and DBM: clustering, retrieval and (if fine-tuned) test error."""
+def evaluate_run(args, run_dir, model, defaults, draw):
+    """Shared by DBN and DBM: clustering, retrieval, (if fine-tuned) test error, `--fid`.
+
+    `draw(count, gibbs_steps, seed)` returns samples in the model's units.
+    """
     import keras
 
     record = runs.read_run(run_dir)
     data = args.data or record["args"]["data"]
-    limit = arguments.check_options(args.options, EVALUATE_OPTIONS)["limit"]
+    options = arguments.check_options(args.options, defaults)
+    limit = options["limit"]
     x, y, _ = runs.load_split(data, "train", limit=limit, seed=args.seed)
     x_test, y_test, _ = runs.load_split(data, "test")
     x, x_test = standardize(run_dir, x), standardize(run_dir, x_test)
@@ -96,6 +111,11 @@ def evaluate_run(args, run_dir, model):
     classifier_path = os.path.join(run_dir, "classifier.keras")
     if os.path.isfile(classifier_path):
         metrics.update(classifier_error(model, keras.models.load_model(classifier_path), x_test, y_test))
+    if args.fid:
+        shape = quality.run_image_shape(args, run_dir)
+        real, _ = quality.real_test_images(args, run_dir, options["fid_samples"], shape)
+        generated = unstandardize(run_dir, draw(len(real), options["gibbs_steps"], args.seed))
+        metrics.update(quality.fid_metrics(args, run_dir, real, generated.reshape(real.shape)))
     return metrics
 
 

@@ -7,20 +7,23 @@ import keras
 import numpy as np
 
 from keras_gen.cli import arguments
+from keras_gen.cli import options
 from keras_gen.cli import plots
+from keras_gen.cli import quality
 from keras_gen.cli import runs
 from keras_gen.cli import training
 
 _DEFAULT_EPOCHS = {"gan": 20, "dcgan": 5, "cgan": 5}
-SAMPLE_OPTIONS = {"labels": None}
-INTERPOLATE_OPTIONS = {"steps": 10, "method": "slerp", "label": 0}
-EVALUATE_OPTIONS = {"samples": 2000}
+SAMPLE_OPTIONS = options.defaults("sample", "gan")
+INTERPOLATE_OPTIONS = options.defaults("interpolate", "gan")
+EVALUATE_OPTIONS = options.defaults("evaluate", "gan")
 
 
 def add_train_arguments(parser, model_name):
     """Adds the GAN options to `keras-gen train gan|dcgan|cgan`."""
     from keras_gen.losses.adversarial import ADVERSARIAL_LOSSES
 
+    parser.set_defaults(epochs=_DEFAULT_EPOCHS[model_name], batch_size=64)
     parser.add_argument("--loss", default="non_saturating", choices=ADVERSARIAL_LOSSES,
                         help="adversarial loss")
     parser.add_argument("--latent-dim", type=arguments.positive_int,
@@ -106,8 +109,11 @@ def train(args, run_dir):
         discriminator_optimizer=keras.optimizers.Adam(args.learning_rate, beta_1=args.beta_1),
         steps_per_execution=steps,
     )
-    callbacks = [SampleGrid(os.path.join(run_dir, "samples")),
-                 *training.training_callbacks(args, run_dir, model)]
+    grid = SampleGrid(os.path.join(run_dir, runs.PROGRESS_FOLDER), every=args.picture_every,
+                      seed=args.seed, scale=plots.picture_scale(x.shape[1:]))
+    pictures = {"images": lambda _: grid.generate(), "value_range": model.data_range or (-1, 1),
+                "columns": getattr(model, "num_classes", None), "image_shape": x.shape[1:]}
+    callbacks = [grid, *training.training_callbacks(args, run_dir, model, pictures)]
     guard = next(callback for callback in callbacks if isinstance(callback, DivergenceGuard))
     ema = GeneratorEMA(args.ema, update_every=steps, apply_on_train_end=True) if args.ema else None
     if ema:
@@ -139,9 +145,9 @@ def _sample_png(model, path, count, seed, labels=None):
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` samples (`--options '{"labels": [...]}'` for cgan)."""
-    path = args.output or os.path.join(run_dir, "samples.png")
     labels = arguments.check_options(args.options, SAMPLE_OPTIONS)["labels"]
-    _sample_png(model, path, args.count, args.seed, labels)
+    path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
+    _sample_png(model, path, args.count or 64, args.seed, labels)
     print(f"samples: {path}")
     return path
 
@@ -156,6 +162,9 @@ def interpolate(args, run_dir, model):
     from keras_gen.latent import save_interpolation_strip
 
     options = arguments.check_options(args.options, INTERPOLATE_OPTIONS)
+    strip = runs.output_path(args, run_dir, f"interpolation-seed{args.seed}.png")
+    gif = os.path.splitext(strip)[0] + ".gif"
+    runs.check_replaceable(args, run_dir, gif)
     rng = np.random.default_rng(args.seed)
     z0, z1 = rng.standard_normal((2, model.latent_dim))
     path = latent_path(z0, z1, options["steps"], options["method"])
@@ -163,46 +172,30 @@ def interpolate(args, run_dir, model):
         frames = model.generate(path, np.full(len(path), options["label"]))
     else:
         frames = model.generate(path)
-    strip = args.output or os.path.join(run_dir, "interpolation.png")
     value_range = model.data_range or (-1, 1)
-    save_interpolation_strip(strip, frames, value_range=value_range)
-    gif = os.path.splitext(strip)[0] + ".gif"
-    save_interpolation_gif(gif, frames, value_range=value_range)
+    scale = plots.picture_scale(frames.shape[1:])
+    save_interpolation_strip(strip, frames, value_range=value_range, scale=scale)
+    save_interpolation_gif(gif, frames, value_range=value_range, scale=2 * scale)
     print(f"interpolation: {strip} and {gif}")
     return strip
 
 
 def evaluate(args, run_dir, model):
-    """With `--fid`: FID, KID and precision/recall of samples against the
-    test split on the shipped classifier's features (28×28 grey data only).
-    `--options '{"samples": 2000}'` sets the number of images compared."""
-    from keras_gen.metrics.frechet_distance import frechet_distance
-    from keras_gen.metrics.feature_extractor import extract_features
-    from keras_gen.metrics.kernel_inception_distance import kernel_distance
-    from keras_gen.metrics.precision_recall import precision_recall
-
+    """With `--fid`: FID, KID and precision/recall of samples against the test
+    images, on the features of `--feature-model` (any image shape).
+    `--options '{"fid_samples": 2000}'` sets the number of images compared."""
     if not args.fid:
-        raise ValueError("Expected --fid for `keras-gen evaluate` of a GAN. Received: no --fid")
-    data = args.data or runs.read_run(run_dir)["args"]["data"]
-    if tuple(model.sample_shape) != (28, 28, 1):
-        raise ValueError(
-            "Expected 28x28 greyscale samples for the shipped feature classifier. "
-            f"Received: a model of sample shape {model.sample_shape}"
-        )
-    count = arguments.check_options(args.options, EVALUATE_OPTIONS)["samples"]
-    try:
-        real, labels = _load(data, "test", count, args.seed)
-    except ValueError:
-        real, labels = _load(data, "train", count, args.seed)
-    domain = "fashion_mnist" if "fashion" in str(data).lower() else "mnist"
+        raise ValueError("Expected --fid for `keras-gen evaluate` of a GAN (its only test "
+                         "metric). Received: no --fid")
+    count = arguments.check_options(args.options, EVALUATE_OPTIONS)["fid_samples"]
+    shape = tuple(model.sample_shape)
+    if len(shape) < 2:
+        raise quality.no_images(args, run_dir, f"makes vectors of shape {shape}, not images")
+    real, labels = quality.real_test_images(args, run_dir, count, shape)
     if hasattr(model, "num_classes"):
         generated = model.sample(len(real), labels=labels, seed=args.seed)
     else:
         generated = model.sample(len(real), seed=args.seed)
-    real_f = extract_features(domain, real, value_range=(-1, 1))
-    fake_f = extract_features(domain, generated, value_range=(-1, 1))
-    kid, kid_std = kernel_distance(real_f, fake_f, subset_size=min(1000, len(real)))
-    scores = precision_recall(real_f, fake_f)
-    return {"fid": frechet_distance(real_f, fake_f), "kid": kid, "kid_std": kid_std,
-            "precision": scores["precision"], "recall": scores["recall"],
-            "fid_samples": len(real), "fid_features": f"keras_gen {domain} classifier"}
+    low, high = model.data_range or (-1.0, 1.0)
+    generated = (np.asarray(generated, "float32") - low) / (high - low)
+    return quality.fid_metrics(args, run_dir, real, generated.reshape(real.shape))

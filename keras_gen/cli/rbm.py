@@ -7,16 +7,21 @@ import keras
 import numpy as np
 
 from keras_gen.cli import arguments
+from keras_gen.cli import options
 from keras_gen.cli import plots
+from keras_gen.cli import quality
 from keras_gen.cli import runs
 from keras_gen.cli import training
 
-SAMPLE_OPTIONS = {"gibbs_steps": 1000, "labels": None}
-EVALUATE_OPTIONS = {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test"}
+SAMPLE_OPTIONS = options.defaults("sample", "rbm")
+EVALUATE_OPTIONS = options.defaults("evaluate", "rbm")
+# Gibbs sweeps of the samples TensorBoard shows during training (cheaper than 1000).
+PROGRESS_GIBBS_STEPS = 200
 
 
 def add_train_arguments(parser, model_name):
     """Adds the RBM options to `keras-gen train rbm|crbm`."""
+    parser.set_defaults(epochs=10)
     parser.add_argument("--hidden-units", type=arguments.positive_int, default=100,
                         help="binary hidden units")
     parser.add_argument("--cd-steps", type=arguments.positive_int, default=1, help="Gibbs sweeps k of CD-k")
@@ -103,10 +108,12 @@ def train(args, run_dir):
         steps_per_execution=1 if torch else args.steps_per_execution,
     )  # jit_compile "auto": XLA on JAX; TensorFlow's graph mode beat its XLA on CPU
     batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
+    pictures = {"images": lambda _: _samples(model, record, 64, PROGRESS_GIBBS_STEPS, args.seed),
+                "image_shape": image_shape}
     started = time.perf_counter()
     history = model.fit(x, y if args.model == "crbm" else None, batch_size=batch_size,
                         epochs=args.epochs or 10, verbose=args.verbose,
-                        callbacks=training.training_callbacks(args, run_dir, model))
+                        callbacks=training.training_callbacks(args, run_dir, model, pictures))
     metrics = {"train_seconds": time.perf_counter() - started, "epochs": args.epochs or 10,
                "batch_size": batch_size}
     metrics.update({f"train_{k}": float(v[-1]) for k, v in history.history.items()})
@@ -132,17 +139,21 @@ def train(args, run_dir):
     return metrics
 
 
-def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
+def _samples(model, record, count, gibbs_steps, seed, labels=None):
+    """`count` samples as images in [0, 1] (Gaussian units: back to pixels, clipped)."""
     if labels is not None:
-        samples = model.sample(count, gibbs_steps, seed=seed, labels=labels)
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps, labels=labels)
     else:
-        samples = model.sample(count, gibbs_steps, seed=seed)[:, : model.data_units]
-    value_range = (0.0, 1.0)
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps)[:, : model.data_units]
     if "standardize" in record:
         stats = record["standardize"]
-        samples = samples * np.asarray(stats["std"]) + np.asarray(stats["mean"])
-    image_shape = record["image_shape"]
-    return plots.save_grid(path, samples, image_shape=image_shape, value_range=value_range)
+        samples = np.clip(samples * np.asarray(stats["std"]) + np.asarray(stats["mean"]), 0.0, 1.0)
+    return np.asarray(samples, "float32").reshape((count,) + tuple(record["image_shape"]))
+
+
+def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
+    samples = _samples(model, record, count, gibbs_steps, seed, labels)
+    return plots.save_grid(path, samples, image_shape=record["image_shape"], value_range=(0.0, 1.0))
 
 
 def sample(args, run_dir, model):
@@ -150,12 +161,13 @@ def sample(args, run_dir, model):
     options = arguments.check_options(args.options, SAMPLE_OPTIONS)
     record = runs.read_data_record(run_dir)
     labels = options["labels"]
+    count = args.count or 64
     if labels is not None and not hasattr(model, "num_classes"):
         raise ValueError("Expected `labels` only for a crbm run. Received: labels for an rbm run")
     if isinstance(labels, int):
-        labels = [labels] * args.count
-    path = args.output or os.path.join(run_dir, f"samples-seed{args.seed}.png")
-    _save_samples(model, record, path, args.count, options["gibbs_steps"], args.seed, labels)
+        labels = [labels] * count
+    path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
+    _save_samples(model, record, path, count, options["gibbs_steps"], args.seed, labels)
     print(f"samples: {path}")
     return path
 
@@ -164,7 +176,8 @@ def evaluate(args, run_dir, model):
     """Test metrics: reconstruction error, pseudo-likelihood, AIS log-likelihood, accuracy.
 
     `--options` JSON keys: `ais` (bool, default true for Bernoulli RBMs),
-    `ais_runs` (100), `ais_betas` (14500), `split` ("test").
+    `ais_runs` (100), `ais_betas` (14500), `split` ("test"); with `--fid`,
+    FID/KID of `fid_samples` samples of `gibbs_steps` sweeps against test images.
     """
     from keras_gen.models.rbm.ais import ais_log_likelihood
     from keras_gen.models.rbm.pseudo_likelihood import pseudo_log_likelihood
@@ -176,6 +189,8 @@ def evaluate(args, run_dir, model):
     if "standardize" in record:
         x = _standardize(x, record["standardize"])
     results = {"test_reconstruction_error": float(np.mean((model.reconstruct(x) - x) ** 2))}
+    if args.fid:
+        results.update(_fid(args, run_dir, model, record, options))
     if hasattr(model, "num_classes"):
         results["test_accuracy"] = float(np.mean(model.predict(x) == y))
         return results
@@ -184,6 +199,18 @@ def evaluate(args, run_dir, model):
         if options["ais"]:
             train_x = _load(data, "train", record["scale"], None, args.seed)[0]
             ais = ais_log_likelihood(model, x, data=train_x, num_runs=options["ais_runs"],
-                                     betas=options["ais_betas"], seed=args.seed)
+                                     betas=options["ais_betas"], seed=args.seed,
+                                     verbose=args.verbose)
             results.update({f"test_ais_{key}": value for key, value in ais.items()})
     return results
+
+
+def _fid(args, run_dir, model, record, options):
+    shape = quality.run_image_shape(args, run_dir)
+    # Compare with the data as the model saw it (thresholded for scale="binary");
+    # Gaussian units model standardized grey values, mapped back to pixels.
+    scale = "unit" if "standardize" in record else record.get("scale", "unit")
+    real, labels = quality.real_test_images(args, run_dir, options["fid_samples"], shape, scale)
+    generated = _samples(model, record, len(real), options["gibbs_steps"], args.seed,
+                         labels if hasattr(model, "num_classes") else None)
+    return quality.fid_metrics(args, run_dir, real, generated.reshape(real.shape))

@@ -1,8 +1,18 @@
 """Run folders made by `keras-gen train`: one copy of each helper every family uses.
 
-A run folder holds `model.keras`, `run.json` (what was trained, how),
-`data.json` (what the data looked like: image shape, scaling),
-`metrics.json` and the pictures. `keras-gen train` builds it in a hidden
+Every family's run folder has one layout:
+
+- `model.keras`, `run.json` (what was trained, how, and the files `train`
+  wrote), `data.json` (what the data looked like: image shape, scaling),
+  `metrics.json`;
+- `history.csv` (every epoch's metrics), `curves.png`, `tensorboard/`;
+- `samples.png` (or `translations.png`, `reconstructions.png`) after
+  training, `progress/` with the pictures made during training, and the
+  family's own pictures (`filters.png`, `latent_scatter.png`, ...).
+
+`sample`, `interpolate`, `translate` and `evaluate` add their own files
+(`samples-seed0.png`, `evaluation/`, ...) and never replace one that `train`
+wrote unless asked (`--overwrite`). `keras-gen train` builds the folder in a hidden
 sibling folder and renames it into place only when training succeeded, so a
 failed or killed run never leaves a half-described folder, and an existing
 run is replaced only when asked (`--overwrite`).
@@ -20,7 +30,10 @@ __all__ = [
     "METRICS_FILE",
     "MODEL_FILE",
     "RUN_FILE",
+    "PROGRESS_FOLDER",
+    "list_files",
     "load_run_model",
+    "output_path",
     "load_split",
     "new_run_folder",
     "read_data_record",
@@ -38,6 +51,8 @@ DATA_FILE = "data.json"
 MODEL_FILE = "model.keras"
 # Runs written before the record was unified kept the image shape here.
 _LEGACY_DATA_FILE = "data_info.json"
+PROGRESS_FOLDER = "progress"
+EVALUATION_FOLDER = "evaluation"
 _PARTIAL = ".partial-"
 
 
@@ -121,6 +136,48 @@ def update_metrics(run_dir, result):
     previous = read_json(path, "metrics.json") if os.path.isfile(path) else {}
     previous.update(result)
     return write_json(path, previous)
+
+
+def list_files(folder):
+    """Paths of every file under `folder`, relative to it, sorted."""
+    found = []
+    for root, _, names in os.walk(folder):
+        found.extend(os.path.relpath(os.path.join(root, name), folder) for name in names)
+    return sorted(found)
+
+
+def _written_by_train(run_dir, path):
+    path = os.path.abspath(path)
+    root = os.path.abspath(run_dir)
+    if os.path.commonpath([root, path]) != root:
+        return False
+    recorded = read_run(run_dir).get("files") if os.path.isfile(os.path.join(run_dir, RUN_FILE)) \
+        else None
+    if recorded is None:  # a run from before the record: every file counts as train's
+        return True
+    return os.path.relpath(path, root) in set(recorded)
+
+
+def output_path(args, run_dir, name):
+    """Where a run command writes: `--output`, else `RUN/name`.
+
+    Refuses (before any work) to replace a file that `keras-gen train`
+    wrote unless `--overwrite` was given; the folder is created if needed.
+    """
+    path = getattr(args, "output", None) or os.path.join(run_dir, name)
+    check_replaceable(args, run_dir, path)
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    return path
+
+
+def check_replaceable(args, run_dir, path):
+    """Raises unless `path` is new, was not written by `train`, or `--overwrite` was given."""
+    if os.path.exists(path) and not getattr(args, "overwrite", False) and _written_by_train(run_dir, path):
+        raise ValueError(
+            f"Expected an output that `keras-gen train` did not write. Received: {path!r} "
+            "(pass --overwrite to replace it, or choose another --output)"
+        )
 
 
 def load_split(data, split, flatten=True, scale="unit", limit=None, seed=0):

@@ -6,6 +6,7 @@ from keras_gen.data.loader_checks import check_limit
 from keras_gen.data.loader_checks import check_scale
 from keras_gen.data.loader_checks import check_seed
 from keras_gen.data.loader_checks import check_split
+from keras_gen.data.loader_checks import resolve_path
 from keras_gen.data.digits import load_digits
 from keras_gen.data.image_folder import load_image_folder
 from keras_gen.data.keras_datasets import KERAS_DATASETS
@@ -31,6 +32,11 @@ def load_dataset(name_or_path, split="train", scale="unit", flatten=False, limit
     - a path to an `.npz` archive: MNIST-like (`x_train`, `y_train`, ...),
       paired (`inputs_*`, `targets_*`) or unpaired (`a_*`, `b_*`);
     - a path to a folder of images (class labels from subfolders).
+
+    A relative path that does not exist is looked up in `$KERAS_GEN_DATA`.
+    Data without a split of its own (a folder without `train/`/`test/`, an
+    archive with only `x`) is split 80/20 by a fixed permutation, and a
+    `UserWarning` says so.
 
     Images come back NHWC, `(N, H, W, C)` (greyscale gets `C = 1`), or as
     `(N, H*W*C)` rows with `flatten=True`.
@@ -80,7 +86,7 @@ def load_dataset(name_or_path, split="train", scale="unit", flatten=False, limit
     if not isinstance(name_or_path, (str, os.PathLike)):
         raise ValueError(f"Expected `name_or_path` to be one of {DATASET_NAMES} or a path. "
                          f"Received: name_or_path={name_or_path!r}")
-    path = os.fspath(name_or_path)
+    path = resolve_path(name_or_path)
     if os.path.isdir(path):
         return load_image_folder(path, image_size=image_size, color_mode=color_mode, **options)
     if os.path.isfile(path):

@@ -9,7 +9,9 @@ from keras_gen.data.loader_checks import check_scale
 from keras_gen.data.loader_checks import check_seed
 from keras_gen.data.loader_checks import check_split
 from keras_gen.data.loader_checks import finish
+from keras_gen.data.loader_checks import resolve_path
 from keras_gen.data.loader_checks import subset_indices
+from keras_gen.data.loader_checks import warn_split
 
 __all__ = ["IMAGE_EXTENSIONS", "load_image_folder"]
 
@@ -75,13 +77,15 @@ def load_image_folder(path, image_size=None, color_mode="rgb", split="all", scal
     directly in `path`, there are no labels.
 
     Args:
-        path: the folder.
+        path: the folder (a relative path may also be found under
+            `$KERAS_GEN_DATA`).
         image_size: `(height, width)` (or one integer) to resize every image
             to, bilinearly; `None` requires all images to share one size.
         color_mode: `"grayscale"`, `"rgb"` or `"rgba"`.
         split: `"all"`, `"train"` or `"test"`. When `path` has `train/` (and
             `test/`) subfolders they are the splits; otherwise `"train"` and
-            `"test"` are a fixed 80/20 split of the images.
+            `"test"` are a fixed 80/20 split of the images, and a
+            `UserWarning` says so.
         scale: `"unit"`, `"signed"`, `"binary"`, `"stochastic_binary"` or `None`
             (0..255 values).
         flatten: return (N, features) rows instead of (N, H, W, C) images.
@@ -109,9 +113,10 @@ def load_image_folder(path, image_size=None, color_mode="rgb", split="all", scal
     """
     from PIL import Image
 
-    if not isinstance(path, (str, os.PathLike)) or not os.path.isdir(path):
+    if isinstance(path, (str, os.PathLike)):
+        path = resolve_path(path)
+    if not isinstance(path, str) or not os.path.isdir(path):
         raise ValueError(f"Expected `path` to be an existing folder. Received: path={path!r}")
-    path = os.fspath(path)
     size = _check_image_size(image_size)
     if color_mode not in COLOR_MODES:
         raise ValueError(f"Expected `color_mode` to be one of {tuple(COLOR_MODES)}. "
@@ -141,6 +146,7 @@ def load_image_folder(path, image_size=None, color_mode="rgb", split="all", scal
         order = np.random.default_rng(0).permutation(len(files))
         cut = len(files) - int(round(len(files) * TEST_FRACTION))
         rows = np.sort(order[:cut] if split == "train" else order[cut:])
+        warn_split(repr(path), split, len(rows), len(files), TEST_FRACTION)
         files = [files[i] for i in rows]
         if not files:
             raise ValueError(f"Expected images in split={split!r} of {path!r}. Received: none "

@@ -4,8 +4,11 @@ import os
 
 import numpy as np
 
+from keras_gen.data import image_pair_folders
 from keras_gen.data.loader_checks import check_limit
 from keras_gen.data.loader_checks import check_seed
+from keras_gen.data.loader_checks import resolve_path
+from keras_gen.data.loader_checks import subset_indices
 from keras_gen.data.npz import _check_path
 from keras_gen.data.npz import _read
 from keras_gen.data.npz import load_arrays
@@ -18,9 +21,15 @@ __all__ = ["load_paired", "load_unpaired", "random_jitter", "resize_images"]
 JITTER_RATIO = 286 / 256
 
 
-def _load_two(path, layout, limit, seed):
+def _load_two(path, layout, limit, seed, image_size, crop, resample):
     check_limit(limit)
     check_seed(seed)
+    try:
+        resolved = resolve_path(path)
+    except TypeError:
+        resolved = path
+    if isinstance(resolved, str) and os.path.isdir(resolved):
+        return _folder(resolved, layout, limit, seed, image_size, crop, resample)
     path = _check_path(path)
     arrays = _read(path)
     found = npz_layout(arrays)
@@ -33,24 +42,73 @@ def _load_two(path, layout, limit, seed):
             f"use `{loaders[found]}` for it"
         )
     source = repr(os.path.basename(path))
-    return [load_arrays(arrays, source, split=split, scale="signed", limit=limit, seed=seed)
-            for split in ("train", "test")]
+    splits = [load_arrays(arrays, source, split=split, scale="signed", limit=limit, seed=seed)
+              for split in ("train", "test")]
+    if image_size is not None or crop:
+        splits = [tuple(_crop_and_resize(images, image_size, crop) for images in pair)
+                  for pair in splits]
+    return splits
 
 
-def load_paired(path, reverse=False, limit=None, seed=0):
-    """Loads a paired image-to-image archive (Pix2Pix) with images in [-1, 1].
+def _crop_and_resize(images, image_size, crop):
+    if crop:
+        height, width = images.shape[1:3]
+        side = min(height, width)
+        top, left = (height - side) // 2, (width - side) // 2
+        images = images[:, top : top + side, left : left + side]
+    if image_size is not None and _check_size("image_size", image_size) != images.shape[1:3]:
+        images = resize_images(images, image_size)
+    return images
 
-    The archive holds `inputs_train`, `targets_train`, `inputs_test` and
-    `targets_test` (N, H, W, C) arrays, `inputs[i]` paired with
-    `targets[i]`, like `facades_128.npz` (label map -> photo). Both sides
-    must share height, width and channels.
+
+def _signed(images, limit, seed):
+    rows = subset_indices(len(images), limit, seed)
+    images = images if rows is None else images[rows]
+    return (images.astype("float32") / 127.5 - 1.0).astype("float32")
+
+
+def _folder(folder, layout, limit, seed, image_size, crop, resample):
+    splits = []
+    for split in ("train", "test"):
+        if layout == "paired":
+            a, b, _ = image_pair_folders.read_paired_folder(folder, split, image_size, crop, resample)
+            rows = subset_indices(len(a), limit, seed)
+            a, b = (a, b) if rows is None else (a[rows], b[rows])
+            splits.append((_signed(a, None, seed), _signed(b, None, seed)))
+        else:
+            a, b, _, _ = image_pair_folders.read_unpaired_folder(folder, split, image_size, crop,
+                                                                 resample)
+            splits.append((_signed(a, limit, seed), _signed(b, limit, seed + 1)))
+    return splits
+
+
+def load_paired(path, reverse=False, limit=None, seed=0, image_size=None, crop=False,
+                resample="bicubic"):
+    """Loads paired image-to-image data (Pix2Pix) with images in [-1, 1].
+
+    `path` is an `.npz` archive or a folder. The archive holds
+    `inputs_train`, `targets_train`, `inputs_test` and `targets_test`
+    (N, H, W, C) arrays, `inputs[i]` paired with `targets[i]`, like
+    `facades_128.npz` (label map -> photo). A folder holds `train/` and
+    `test/` of aligned `AB` images (A left, B right: the inputs are the left
+    halves), as in Pix2Pix's downloads, or two parallel folders `A/` and
+    `B/` (each with `train/` and `test/`) whose files pair by name; see
+    `keras_gen.data.image_pair_folders`. Both sides must share height,
+    width and channels. A relative path may also be found under
+    `$KERAS_GEN_DATA`.
 
     Args:
-        path: the `.npz` file.
+        path: the `.npz` file or the folder.
         reverse: translate the other way (targets -> inputs, e.g. photo ->
-            label map).
+            label map; Pix2Pix's "BtoA").
         limit: keep a seeded random subset of at most this many pairs per split.
         seed: seed of that subset.
+        image_size: `(height, width)` or one integer to resize to; a folder
+            of images of several sizes needs one.
+        crop: centre-crop to a square before resizing.
+        resample: folders: `"nearest"`, `"bilinear"`, `"bicubic"` or
+            `"lanczos"`, or a pair for the A and B sides (arrays are resized
+            bilinearly).
 
     Returns:
         `((inputs_train, targets_train), (inputs_test, targets_test))`,
@@ -74,25 +132,31 @@ def load_paired(path, reverse=False, limit=None, seed=0):
         Isola et al., "Image-to-Image Translation with Conditional
         Adversarial Networks", CVPR 2017.
     """
-    train, test = _load_two(path, "paired", limit, seed)
+    train, test = _load_two(path, "paired", limit, seed, image_size, crop, resample)
     if reverse:
         train, test = train[::-1], test[::-1]
     return tuple(train), tuple(test)
 
 
-def load_unpaired(path, limit=None, seed=0):
-    """Loads an unpaired two-domain archive (CycleGAN) with images in [-1, 1].
+def load_unpaired(path, limit=None, seed=0, image_size=None, crop=False, resample="bicubic"):
+    """Loads unpaired two-domain data (CycleGAN) with images in [-1, 1].
 
-    The archive holds `a_train`, `b_train`, `a_test` and `b_test` (N, H, W, C)
-    arrays, like `cyclegan_facades_128.npz` (photos <-> label maps). The two
-    domains may hold different numbers of images but must share height,
-    width and channels.
+    `path` is an `.npz` archive holding `a_train`, `b_train`, `a_test` and
+    `b_test` (N, H, W, C) arrays, like `cyclegan_facades_128.npz` (photos
+    <-> label maps), or a folder with `trainA/`, `trainB/`, `testA/` and
+    `testB/`, as in CycleGAN's downloads (without the test folders, a fixed
+    80/20 split, with a warning). The two domains may hold different
+    numbers of images but must share height, width and channels. A relative
+    path may also be found under `$KERAS_GEN_DATA`.
 
     Args:
-        path: the `.npz` file.
+        path: the `.npz` file or the folder.
         limit: keep a seeded random subset of at most this many images per
             domain and split.
         seed: seed of that subset.
+        image_size: `(height, width)` or one integer to resize to.
+        crop: centre-crop to a square before resizing.
+        resample: folders: the resampling filter, or a pair for A and B.
 
     Returns:
         `((a_train, b_train), (a_test, b_test))`, float32 NHWC arrays in [-1, 1].
@@ -111,7 +175,7 @@ def load_unpaired(path, limit=None, seed=0):
         Zhu et al., "Unpaired Image-to-Image Translation using
         Cycle-Consistent Adversarial Networks", ICCV 2017.
     """
-    train, test = _load_two(path, "unpaired", limit, seed)
+    train, test = _load_two(path, "unpaired", limit, seed, image_size, crop, resample)
     return tuple(train), tuple(test)
 
 

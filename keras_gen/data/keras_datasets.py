@@ -5,6 +5,7 @@ import os
 from keras_gen.data.loader_checks import check_limit
 from keras_gen.data.loader_checks import check_scale
 from keras_gen.data.loader_checks import check_seed
+from keras_gen.data.loader_checks import DATA_DIR_VARIABLE
 from keras_gen.data.loader_checks import check_split
 from keras_gen.data.npz import load_arrays
 from keras_gen.data.npz import load_npz
@@ -12,7 +13,6 @@ from keras_gen.data.npz import load_npz
 __all__ = ["KERAS_DATASETS", "load_keras_dataset", "local_copy"]
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10", "cifar100")
-DATA_DIR_VARIABLE = "KERAS_GEN_DATA"
 
 
 def _check_name(name):

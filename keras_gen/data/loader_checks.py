@@ -1,5 +1,8 @@
 """Checks and finishing steps shared by every loader."""
 
+import os
+import warnings
+
 import numpy as np
 
 from keras_gen.data.scaling import SCALES
@@ -7,6 +10,30 @@ from keras_gen.data.scaling import check_numeric
 from keras_gen.data.scaling import rescale
 
 SPLITS = ("train", "test", "all")
+DATA_DIR_VARIABLE = "KERAS_GEN_DATA"
+
+
+def resolve_path(path):
+    """`path`, or `$KERAS_GEN_DATA/path` for a relative path found only there.
+
+    Every loader looks up files and folders this way, so `facades_128.npz`
+    or `my_pictures/` resolve alike whether given as a name in the shared
+    data folder or as a path.
+    """
+    path = os.fspath(path)
+    if os.path.exists(path) or os.path.isabs(path):
+        return path
+    folder = os.environ.get(DATA_DIR_VARIABLE)
+    candidate = os.path.join(folder, path) if folder else None
+    return candidate if candidate and os.path.exists(candidate) else path
+
+
+def warn_split(source, split, kept, total, test_fraction):
+    """Says that `split` is a fixed share of data that has no split of its own."""
+    share = 100 - round(100 * test_fraction) if split == "train" else round(100 * test_fraction)
+    warnings.warn(f"{source} has no separate test set: split {split!r} is a fixed {share} % of "
+                  f"its {total} samples ({kept}). Give train/test parts to choose the split.",
+                  UserWarning, stacklevel=4)
 
 
 def check_split(split):

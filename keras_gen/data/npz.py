@@ -12,7 +12,9 @@ from keras_gen.data.loader_checks import check_scale
 from keras_gen.data.loader_checks import check_seed
 from keras_gen.data.loader_checks import check_split
 from keras_gen.data.loader_checks import finish
+from keras_gen.data.loader_checks import resolve_path
 from keras_gen.data.loader_checks import subset_indices
+from keras_gen.data.loader_checks import warn_split
 
 __all__ = ["load_npz", "npz_layout"]
 
@@ -27,7 +29,7 @@ TEST_FRACTION = 0.2
 
 def _check_path(path):
     try:
-        path = os.fspath(path)
+        path = resolve_path(path)
     except TypeError:
         raise ValueError(f"Expected `path` to be a file path. Received: path={path!r}") from None
     if not os.path.isfile(path):
@@ -99,6 +101,7 @@ def _labeled(arrays, split, source):
         y = None if y is None else check_labels("y", y, len(x), source)
         if split != "all":
             rows = _fixed_split(len(x), split)
+            warn_split(source, split, len(rows), len(x), TEST_FRACTION)
             x, y = x[rows], None if y is None else y[rows]
         return x, y
     parts = ("train", "test") if split == "all" else (split,)

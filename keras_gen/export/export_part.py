@@ -9,10 +9,15 @@ import tempfile
 
 import numpy as np
 
-__all__ = ["FORMATS", "QUANTIZATIONS", "export_part", "export_model"]
+__all__ = ["DEFAULT_BATCH", "FORMATS", "QUANTIZATIONS", "export_part", "export_model"]
 
 FORMATS = {"onnx": ".onnx", "tflite": ".tflite"}
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
+# Artifacts take any batch unless a fixed batch of 1 is asked for: a runtime
+# that needs static shapes gets `batch=1`. A dynamic TFLite signature is also
+# what lets LiteRT run convolutional models at another batch (resizing a
+# batch-1 model fails in its XNNPack delegate).
+DEFAULT_BATCH = "dynamic"
 
 
 def _check_options(format, quantize, representative_data, batch, output):
@@ -20,7 +25,7 @@ def _check_options(format, quantize, representative_data, batch, output):
 
     check_in("format", format, tuple(FORMATS))
     check_in("quantize", quantize, QUANTIZATIONS)
-    if str(batch) not in ("1", "dynamic", "None"):
+    if batch is not None and str(batch) not in ("1", "dynamic"):
         raise ValueError(f"Expected `batch` to be 1 or 'dynamic'. Received: batch={batch!r}")
     if quantize == "int8" and representative_data is None:
         raise ValueError(
@@ -42,7 +47,7 @@ def _check_options(format, quantize, representative_data, batch, output):
                     f"Expected `output` to end with {FORMATS[format]!r} for format={format!r}. "
                     f"Received: output={output!r}"
                 )
-    return None if str(batch) in ("dynamic", "None") else 1
+    return None if batch is None or str(batch) == "dynamic" else 1
 
 
 def _output_path(output, target, part, format, quantize):
@@ -184,7 +189,7 @@ def _write_all(plans):
 
 
 def export_part(target, part=None, format="onnx", quantize="none", representative_data=None,
-                batch=1, output=None, opset=None):
+                batch=DEFAULT_BATCH, output=None, opset=None):
     """Exports one part of a model to ONNX or TFLite, with a JSON sidecar.
 
     The artifact and its `*.json` sidecar are written to temporary files and
@@ -193,8 +198,8 @@ def export_part(target, part=None, format="onnx", quantize="none", representativ
     loads the model's `.keras` file.
 
     Args:
-        target: a `keras.Model`, an object with `export_parts()`, a `.keras`
-            file or a run folder.
+        target: a `keras_gen.models.GenerativeModel` (its `export_parts()`),
+            a plain `keras.Model`, a `.keras` file or a run folder.
         part: `generator`, `decoder`, `encoder`, `features` or
             `binary_codes` (default: the model's first part).
         format: `"onnx"` or `"tflite"`.
@@ -203,7 +208,8 @@ def export_part(target, part=None, format="onnx", quantize="none", representativ
         representative_data: calibration inputs for `"int8"`: `"latent"`
             (drawn from the inputs' distributions), a `.npy`/`.npz` path, an
             array or a dict of arrays.
-        batch: `1` (static, fastest) or `"dynamic"`.
+        batch: `"dynamic"` (any batch size, the default) or `1` (a fixed
+            batch of one, for runtimes that need static shapes).
         output: the artifact path or an existing folder (default: next to
             the `.keras` file, or `RUN/export/` for a run folder).
         opset: ONNX opset (default `ONNX_OPSET`).
@@ -225,7 +231,7 @@ def export_part(target, part=None, format="onnx", quantize="none", representativ
 
 
 def export_model(target, formats=("onnx", "tflite"), quantizations=("none",), parts=None,
-                 representative_data=None, batch=1, output=None):
+                 representative_data=None, batch=DEFAULT_BATCH, output=None):
     """Exports every part (or `parts`) of `target` in every format × quantization.
 
     Args:
@@ -235,7 +241,7 @@ def export_model(target, formats=("onnx", "tflite"), quantizations=("none",), pa
         parts: part names (default: all of the model's parts).
         representative_data: calibration inputs for `"int8"` (`"latent"` or a
             dict `{part: data}`).
-        batch: `1` or `"dynamic"`.
+        batch: `"dynamic"` (default) or `1`.
         output: an existing folder (default as in `export_part`).
 
     Returns:

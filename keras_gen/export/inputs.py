@@ -4,12 +4,16 @@ import os
 
 import numpy as np
 
-__all__ = ["input_specs", "sample_inputs", "load_representative"]
+__all__ = ["input_specs", "sample_inputs", "run_data_inputs", "load_representative"]
 
 # Default value ranges per input distribution when the metadata gives none.
 _DEFAULT_RANGES = {"uniform": (-1.0, 1.0), "image": (0.0, 1.0), "binary": (0.0, 1.0)}
 # Calibration draws: enough for stable int8 ranges, few enough to convert fast.
 REPRESENTATIVE_COUNT = 128
+# Inputs that are data (images, binary pixels) rather than noise: `verify`
+# feeds them the run's own test split when it can, since random pixels miss
+# what real pictures do to the activations (large flat areas, saturation).
+DATA_DISTRIBUTIONS = ("image", "binary")
 
 
 def input_specs(model, batch=1):
@@ -94,6 +98,88 @@ def sample_inputs(model, metadata, count=64, seed=0):
         spec[0]: _sample(spec, metadata["inputs"].get(spec[0], {}), count, rng)
         for spec in input_specs(model)
     }
+
+
+def _run_record(source_path):
+    """`run.json`'s training arguments of the run folder holding `source_path` ({} if none)."""
+    import json
+
+    if not source_path:
+        return {}
+    path = os.path.join(os.path.dirname(os.path.abspath(source_path)), "run.json")
+    try:
+        with open(path) as handle:
+            return (json.load(handle) or {}).get("args") or {}
+    except (OSError, ValueError):
+        return {}
+
+
+def run_data_inputs(source_path, part, model, metadata, count=64, split="test"):
+    """Real inputs for a data-driven part: the test split of the data its run was trained on.
+
+    Used by `verify` for parts whose inputs are images or binary pixels
+    (encoders, feature extractors, image-to-image generators) when the part
+    came from a run folder whose `run.json` names its `--data`. The second
+    array of a paired or unpaired archive feeds `generator_reverse` (and a
+    Pix2Pix trained with `--reverse`).
+
+    Args:
+        source_path: the `.keras` file the part came from (a run's `model.keras`).
+        part: the part's name.
+        model: the part's Keras model (one input).
+        metadata: the part's metadata.
+        count: at most this many samples.
+        split: `"test"` (what `verify` feeds) or `"train"` (int8 calibration).
+
+    Returns:
+        `(inputs, description)`, or None when the part is noise-driven, the
+        run names no data, or the data cannot be read here.
+
+    Example:
+
+    >>> import keras
+    >>> x = keras.Input((64,), name="x")
+    >>> encoder = keras.Model(x, keras.layers.Dense(2)(x))
+    >>> run_data_inputs(None, "encoder", encoder, {"inputs": {"x": {"distribution": "image"}}}) is None
+    True
+    """
+    specs = input_specs(model)
+    if len(specs) != 1:
+        return None
+    name, shape, dtype = specs[0]
+    info = metadata["inputs"].get(name, {})
+    args = _run_record(source_path)
+    data = args.get("data")
+    if info.get("distribution") not in DATA_DISTRIBUTIONS or not data:
+        return None
+    value_range = tuple(info.get("range") or (0.0, 1.0))
+    scale = "binary" if info.get("distribution") == "binary" else {(0.0, 1.0): "unit", (-1.0, 1.0): "signed"}.get(
+        tuple(float(v) for v in value_range))
+    if scale is None:
+        return None
+    from keras_gen.data import load_dataset
+    from keras_gen.data import resize_images
+
+    try:
+        x, y = load_dataset(data, split=split, scale=scale, limit=count, seed=0, download=False)
+    except Exception:  # data not on this machine: random draws instead
+        return None
+    second = (part == "generator_reverse" or (part == "generator" and bool(args.get("reverse")))) \
+        and y is not None and np.ndim(y) == np.ndim(x)
+    images = y if second else x
+    target = tuple(shape[1:])
+    if images.ndim == 4 and len(target) == 3:
+        if images.shape[-1] != target[-1]:
+            return None
+        if images.shape[1:3] != target[:2]:
+            images = resize_images(images, target[:2])
+    images = np.asarray(images, dtype="float32")
+    if int(np.prod(images.shape[1:])) != int(np.prod(target)):
+        return None
+    images = images.reshape((len(images),) + target).astype(dtype)
+    description = (f"{split} split of {os.path.basename(str(data))}{' (second domain)' if second else ''}, "
+                   f"{len(images)} samples")
+    return {name: images}, description
 
 
 def _read_arrays(path, names):

@@ -16,7 +16,9 @@ class _OnnxRunner:
         self.session = onnxruntime.InferenceSession(
             path, options, providers=["CPUExecutionProvider"]
         )
-        self.batch = self.session.get_inputs()[0].shape[0]
+        # A dynamic batch is a symbolic name (or None) in ONNX Runtime's shapes.
+        batch = self.session.get_inputs()[0].shape[0]
+        self.batch = batch if isinstance(batch, int) else None
 
     def prepare(self, inputs):
         return {name: np.ascontiguousarray(value) for name, value in inputs.items()}
@@ -40,6 +42,13 @@ class _TFLiteRunner:
 
     def prepare(self, inputs):
         shapes = {name: tuple(value.shape) for name, value in inputs.items()}
+        if self.batch is not None and any(shape[0] != self.batch for shape in shapes.values()):
+            # Resizing a fixed-batch model fails in LiteRT's XNNPack delegate
+            # for convolutions: say what to do instead.
+            raise ValueError(
+                f"Expected a batch of {self.batch} for this fixed-batch artifact (export it with "
+                f"batch='dynamic' for other sizes). Received: shapes {shapes}"
+            )
         if shapes != self._shapes:
             for name, value in inputs.items():
                 self.interpreter.resize_tensor_input(self.inputs[name], value.shape)
@@ -58,8 +67,9 @@ class Runner:
     """Runs one artifact on dicts of named input arrays.
 
     `prepare(inputs)` then `invoke(prepared)` run one call (what latency
-    times); `__call__` runs any number of samples, one at a time when the
-    artifact has a fixed batch of 1.
+    times); `__call__` runs any number of samples, in one call for a
+    dynamic-batch artifact and one at a time for a fixed batch of 1.
+    `batch` is that fixed batch, or None.
     """
 
     def __init__(self, path, num_threads=None):
@@ -71,6 +81,7 @@ class Runner:
             raise ValueError(f"Expected an .onnx or .tflite artifact. Received: path={path!r}")
         self.prepare = self._runner.prepare
         self.invoke = self._runner.invoke
+        self.batch = self._runner.batch
 
     def __call__(self, inputs):
         count = len(next(iter(inputs.values())))

@@ -12,6 +12,9 @@ TOLERANCES = {"none": 1e-4, "float16": 1e-2}
 # usual "visually indistinguishable" bar) or, for binary codes, on bit errors.
 MIN_PSNR = 30.0
 MAX_BIT_ERROR_RATE = 0.05
+# A dynamic-batch artifact is run in calls of these sizes (the rest of the
+# inputs in one last call), so one verify checks batch 1, 7 and a large batch.
+BATCH_SIZES = (1, 7)
 
 
 def _psnr(reference, value, peak):
@@ -29,22 +32,42 @@ def _keras_outputs(model, inputs):
     return [keras.ops.convert_to_numpy(output) for output in outputs]
 
 
+def _run_in_batches(runner, inputs, sizes):
+    """Outputs of `inputs` run in consecutive calls of `sizes` samples, then one call for the rest."""
+    count = len(next(iter(inputs.values())))
+    bounds, start = [], 0
+    for size in sizes:
+        if start + size <= count:
+            bounds.append((start, start + size))
+            start += size
+    if start < count:
+        bounds.append((start, count))
+    results = [runner.invoke(runner.prepare({k: v[a:b] for k, v in inputs.items()})) for a, b in bounds]
+    return [np.concatenate(parts) for parts in zip(*results)], [b - a for a, b in bounds]
+
+
 def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
     """Compares an `.onnx`/`.tflite` artifact with its Keras part on fixed inputs.
+
+    Inputs that are data (images, binary pixels) come from the test split of
+    the data the part's run was trained on when the artifact came from a run
+    folder and that data is on this machine (`run_data_inputs`); noise inputs,
+    and parts without such a run, get seeded draws from their distributions.
+    A dynamic-batch artifact is run at batch 1, then 7, then the rest at once;
+    a fixed-batch one sample at a time.
 
     Args:
         artifact: path of the artifact (its `*.json` sidecar must be next to it).
         model: the part's Keras model (default: loaded from the sidecar's
             source `.keras` file).
         metadata: the part's metadata (default: from the sidecar).
-        inputs: dict of input arrays (default: `count` draws from the
-            inputs' distributions with `seed`).
-        count: number of fixed inputs drawn when `inputs` is None.
-        seed: seed of those draws.
+        inputs: dict of input arrays (default: as above).
+        count: number of inputs when `inputs` is None.
+        seed: seed of the random draws.
 
     Returns:
-        A dict: `artifact`, `format`, `quantize`, `max_abs_diff`,
-        `mean_abs_diff`, `psnr`
+        A dict: `artifact`, `format`, `quantize`, `inputs` (what was fed),
+        `batch_sizes` (the calls made), `max_abs_diff`, `mean_abs_diff`, `psnr`
         (dB, peak = width of the output range), `bit_error_rate` (binary
         outputs), `flex_ops` (TFLite), `tolerance` and `passed`. A TFLite
         artifact with Flex ops never passes.
@@ -76,8 +99,11 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
     >>> row = verify(path, model)
     >>> row["passed"], row["tolerance"], row["max_abs_diff"] < 1e-6
     (True, 'max_abs_diff <= 0.0001', True)
+    >>> row["inputs"], row["batch_sizes"][:3]
+    ('random draws (seed 0), 64 samples', [1, 1, 1])
     """
     from keras_gen.export.converters import tflite_operators
+    from keras_gen.export.inputs import run_data_inputs
     from keras_gen.export.inputs import sample_inputs
     from keras_gen.export.runtime import load_runner
     from keras_gen.export.sidecar import read_sidecar
@@ -106,9 +132,21 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
         return dict(row, max_abs_diff=nan, mean_abs_diff=nan, psnr=nan, passed=False,
                     tolerance="no Flex ops")
     if inputs is None:
-        inputs = sample_inputs(model, metadata, count, seed)
+        real = run_data_inputs(record["source"].get("path"), record["part"], model, metadata, count)
+        if real is not None:
+            inputs, row["inputs"] = real
+        else:
+            inputs = sample_inputs(model, metadata, count, seed)
+            row["inputs"] = f"random draws (seed {seed}), {count} samples"
+    else:
+        row["inputs"] = f"given, {len(next(iter(inputs.values())))} samples"
     reference = _keras_outputs(model, inputs)
-    produced = load_runner(str(artifact))(inputs)
+    runner = load_runner(str(artifact))
+    if runner.batch is None:
+        produced, row["batch_sizes"] = _run_in_batches(runner, inputs, BATCH_SIZES)
+    else:
+        produced = runner(inputs)
+        row["batch_sizes"] = [runner.batch] * len(next(iter(inputs.values())))
     scale = max(1.0, max(float(np.abs(r).max()) for r in reference))
     diffs = [float(np.abs(r - p).max()) for r, p in zip(reference, produced)]
     row["max_abs_diff"] = max(diffs)
@@ -137,12 +175,14 @@ def verify(artifact, model=None, metadata=None, inputs=None, count=64, seed=0):
 
 def format_table(rows):
     """Formats verify rows as a fixed-width text table."""
-    header = ("artifact", "format", "quantize", "size", "max_abs_diff", "psnr_db", "flex", "result")
+    header = ("artifact", "format", "quantize", "size", "batches", "max_abs_diff", "psnr_db", "flex", "result")
     lines = [header]
     for row in rows:
+        sizes = sorted(set(row.get("batch_sizes") or []))
         lines.append((
             row["artifact"].rsplit("/", 1)[-1], row["format"], row["quantize"],
-            f"{(row.get('size_bytes') or 0) / 1024:.1f} KiB", f"{row['max_abs_diff']:.2e}",
+            f"{(row.get('size_bytes') or 0) / 1024:.1f} KiB", ",".join(map(str, sizes)) or "-",
+            f"{row['max_abs_diff']:.2e}",
             f"{row['psnr']:.1f}", ",".join(row["flex_ops"]) or "-",
             "PASS" if row["passed"] else f"FAIL ({row['tolerance']})",
         ))

@@ -4,9 +4,8 @@ Inception-v3 features (the usual FID) need a 90 MB download and know little
 about 28×28 greyscale digits; this classifier ships with the package (a few
 hundred kB) and was trained on MNIST / Fashion-MNIST by
 `benchmarks/train_feature_classifier.py` (accuracy in
-`keras_gen/assets/feature_classifier.json`). Any other Keras model mapping
-images to vectors can be used instead (e.g. InceptionV3 with the user's
-weights).
+`keras_gen/assets/feature_classifier.json`). `load_feature_model` adapts it
+to images of any shape, builds InceptionV3, or loads a model of the user's.
 """
 
 import json
@@ -95,17 +94,19 @@ def classifier_report():
         return json.load(handle)
 
 
-def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=500):
+def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=500, verbose=0):
     """Features of `images` by `feature_model`, as a float64 NumPy array.
 
     Args:
-        feature_model: a Keras model from images to vectors, or a domain name
-            of the shipped classifier (`"mnist"`, `"fashion_mnist"`).
+        feature_model: a Keras model from images to vectors, or a name of
+            `load_feature_model` (`"mnist"`, `"fashion_mnist"`,
+            `"inception"`), built for the images' shape.
         images: array `(n, H, W[, C])` matching the model's input (flat rows
             of 784 and missing channel axes are reshaped for the classifier).
-        value_range: range of `images`; they are mapped to [0, 1] for the
-            shipped classifier, passed unchanged to other models.
+        value_range: range of `images`; they are mapped to [0, 1], the range
+            every feature model takes (see `load_feature_model`).
         batch_size: images per call.
+        verbose: 1 shows a progress bar.
 
     Returns:
         Array `(n, feature_dim)`.
@@ -116,12 +117,18 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
     >>> features = extract_features("mnist", images, value_range=(-1, 1))
     >>> features.shape, features.dtype
     ((5, 64), dtype('float64'))
+    >>> extract_features("mnist", np.zeros((3, 32, 32, 3))).shape  # any image shape
+    (3, 64)
     """
+    low, high = value_range
+    images = (np.asarray(images, dtype="float32") - low) / float(high - low)
     if isinstance(feature_model, str):
-        feature_model = load_feature_extractor(feature_model)
-        low, high = value_range
-        images = (np.asarray(images, dtype="float32") - low) / float(high - low)
-    images = np.asarray(images, dtype="float32")
+        from keras_gen.metrics.feature_model import load_feature_model
+
+        if images.ndim == 2:  # flat rows of square greyscale images
+            side = int(round(np.sqrt(images.shape[1])))
+            images = images.reshape((len(images), side, side, 1)) if side * side == images.shape[1] else images
+        feature_model = load_feature_model(feature_model, images.shape[1:])
     batch_size = check_positive_int("batch_size", batch_size)
     shape = tuple(feature_model.input_shape[1:])
     if images.shape[1:] != shape and int(np.prod(images.shape[1:])) == int(np.prod(shape)):
@@ -131,6 +138,12 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
             f"Expected `images` shaped (n,) + {shape} for the feature model. Received: images "
             f"with shape {images.shape}"
         )
-    parts = [keras.ops.convert_to_numpy(feature_model(images[i : i + batch_size], training=False))
-             for i in range(0, len(images), batch_size)]
+    starts = range(0, len(images), batch_size)
+    progress = keras.utils.Progbar(len(images), unit_name="image") if verbose else None
+    parts = []
+    for start in starts:
+        batch = images[start : start + batch_size]
+        parts.append(keras.ops.convert_to_numpy(feature_model(batch, training=False)))
+        if progress is not None:
+            progress.add(len(batch))
     return np.concatenate(parts).reshape(len(images), -1).astype("float64")

@@ -2,9 +2,11 @@
 
 import numpy as np
 
+from keras_gen.metrics.feature_distance import FeatureDistance
 from keras_gen.metrics.feature_extractor import extract_features
+from keras_gen.metrics.image_sets import check_image_sets
 
-__all__ = ["frechet_distance", "fid_score"]
+__all__ = ["FrechetDistance", "frechet_distance", "fid_score"]
 
 
 def _features(name, features):
@@ -61,17 +63,23 @@ def frechet_distance(real_features, generated_features):
 
 
 def fid_score(real_images, generated_images, feature_model="mnist", value_range=(0.0, 1.0),
-              batch_size=500):
+              batch_size=500, verbose=0):
     """FID of generated images against real ones on a feature model's features.
+
+    Both sets must share a shape and a value range: samples of a `tanh`
+    generator in [-1, 1] against test images in [0, 1] raise a `ValueError`
+    that says which set looks like which range (see `check_image_sets`).
 
     Args:
         real_images: array `(n, ...)`.
         generated_images: array `(m, ...)`.
-        feature_model: a shipped classifier domain (`"mnist"`,
-            `"fashion_mnist"`) or any Keras model from images to vectors.
-        value_range: range of both image arrays (mapped to [0, 1] for the
-            shipped classifier).
+        feature_model: `"mnist"`, `"fashion_mnist"`, `"inception"` (see
+            `load_feature_model`) or any Keras model from images in [0, 1]
+            to vectors.
+        value_range: range of both image arrays (mapped to [0, 1], the
+            range feature models take).
         batch_size: images per feature-model call.
+        verbose: 1 shows progress bars of the feature extraction.
 
     Returns:
         The Fréchet distance (float).
@@ -93,7 +101,47 @@ def fid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Reference: Heusel et al., NeurIPS 2017.
     """
+    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
     return frechet_distance(
-        extract_features(feature_model, real_images, value_range, batch_size),
-        extract_features(feature_model, generated_images, value_range, batch_size),
+        extract_features(feature_model, real_images, value_range, batch_size, verbose),
+        extract_features(feature_model, generated_images, value_range, batch_size, verbose),
     )
+
+
+class FrechetDistance(FeatureDistance):
+    """FID as a `keras.metrics.Metric`: `frechet_distance` of the kept features.
+
+    See `FeatureDistance` for how it collects features and when it
+    computes; the figure equals `fid_score` on the same images. FID is
+    biased upwards for few samples: compare runs at one `max_samples`.
+
+    Args:
+        feature_model: see `FeatureDistance` (default the shipped MNIST net).
+        image_shape: the images' shape (for a named feature model).
+        value_range: range of the images given to `update_state`.
+        max_samples: images of each set kept per evaluation.
+        name: log key, `"fid"` (`val_fid` during `fit`).
+        dtype: result dtype.
+
+    Returns:
+        A metric whose `result()` is the FID (NaN before two images of each set).
+
+    Example:
+
+    >>> from keras_gen.data.digits import load_digits
+    >>> digits = load_digits(limit=64)[0]   # (64, 8, 8, 1) in [0, 1]
+    >>> fid = FrechetDistance("mnist", image_shape=(8, 8, 1), value_range=(0, 1))
+    >>> for start in (0, 16):  # two batches of 16 real and 16 generated images
+    ...     fid.update_state(digits[start : start + 16], digits[32 + start : 48 + start])
+    >>> round(fid.result(), 3) == round(fid_score(digits[:32], digits[32:], "mnist"), 3)
+    True
+
+    Reference: Heusel et al., NeurIPS 2017.
+    """
+
+    def __init__(self, feature_model="mnist", image_shape=None, value_range=(-1.0, 1.0),
+                 max_samples=2000, name="fid", dtype=None):
+        super().__init__(feature_model, image_shape, value_range, max_samples, name, dtype)
+
+    def distance(self, real_features, generated_features):
+        return frechet_distance(real_features, generated_features)

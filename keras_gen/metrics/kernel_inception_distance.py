@@ -2,11 +2,13 @@
 
 import numpy as np
 
+from keras_gen.metrics.feature_distance import FeatureDistance
 from keras_gen.metrics.feature_extractor import extract_features
 from keras_gen.metrics.frechet_distance import _features
+from keras_gen.metrics.image_sets import check_image_sets
 from keras_gen.utils import check_positive_int
 
-__all__ = ["kernel_distance", "kid_score"]
+__all__ = ["KernelInceptionDistance", "kernel_distance", "kid_score"]
 
 
 def _mmd(x, y):
@@ -65,8 +67,10 @@ def kernel_distance(real_features, generated_features, subsets=50, subset_size=1
 
 
 def kid_score(real_images, generated_images, feature_model="mnist", value_range=(0.0, 1.0),
-              subsets=50, subset_size=1000, seed=0):
+              subsets=50, subset_size=1000, seed=0, verbose=0):
     """KID of generated images on a feature model (see `fid_score` for the args).
+
+    Both sets must share a shape and a value range (see `check_image_sets`).
 
     Returns:
         `(mean, std)` over the subsets.
@@ -88,8 +92,69 @@ def kid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Reference: Bińkowski et al., ICLR 2018.
     """
+    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
     return kernel_distance(
-        extract_features(feature_model, real_images, value_range),
-        extract_features(feature_model, generated_images, value_range),
+        extract_features(feature_model, real_images, value_range, verbose=verbose),
+        extract_features(feature_model, generated_images, value_range, verbose=verbose),
         subsets, subset_size, seed,
     )
+
+
+class KernelInceptionDistance(FeatureDistance):
+    """KID as a `keras.metrics.Metric`: `kernel_distance` of the kept features.
+
+    See `FeatureDistance` for how it collects features and when it
+    computes. The figure is `kernel_distance(...)[0]` on up to
+    `max_samples` images of each set, so it equals `kid_score` on the same
+    images and the same seed.
+
+    Args:
+        feature_model: see `FeatureDistance` (default the shipped MNIST net).
+        image_shape: the images' shape (for a named feature model).
+        value_range: range of the images given to `update_state`.
+        max_samples: images of each set kept per evaluation.
+        subsets: random subsets averaged (`kernel_distance`).
+        subset_size: size of each subset.
+        seed: seed of the subset draws.
+        name: log key, `"kid"` (`val_kid` during `fit`).
+        dtype: result dtype.
+
+    Returns:
+        A metric whose `result()` is the KID (NaN before two images of each set).
+
+    Example:
+
+    >>> from keras_gen.data.digits import load_digits
+    >>> digits = load_digits(limit=64)[0] * 2 - 1   # (64, 8, 8, 1) in [-1, 1]
+    >>> kid = KernelInceptionDistance("mnist", image_shape=(8, 8, 1), subsets=5, subset_size=16)
+    >>> kid.update_state(digits[:32], digits[32:])
+    >>> kid.result() == kid_score(digits[:32], digits[32:], "mnist", (-1, 1), 5, 16)[0]
+    True
+
+    A GAN compiled with it reports `val_kid`, for `ModelCheckpoint(monitor="val_kid",
+    mode="min", save_best_only=True)`:
+
+    >>> from keras_gen.models.gan import DCGAN
+    >>> gan = DCGAN((8, 8, 1), latent_dim=4, base_filters=4, seed=0)
+    >>> gan.compile(metrics=[kid])
+    >>> history = gan.fit(digits, epochs=1, batch_size=32, verbose=0, validation_data=(digits,))
+    >>> sorted(history.history)
+    ['d_loss', 'g_loss', 'val_d_loss', 'val_g_loss', 'val_kid']
+
+    Reference: Bińkowski et al., "Demystifying MMD GANs", ICLR 2018.
+    """
+
+    def __init__(self, feature_model="mnist", image_shape=None, value_range=(-1.0, 1.0),
+                 max_samples=2000, subsets=50, subset_size=1000, seed=0, name="kid", dtype=None):
+        super().__init__(feature_model, image_shape, value_range, max_samples, name, dtype)
+        self.subsets = check_positive_int("subsets", subsets)
+        self.subset_size = check_positive_int("subset_size", subset_size, minimum=2)
+        self.seed = check_positive_int("seed", seed, minimum=0)
+
+    def distance(self, real_features, generated_features):
+        return kernel_distance(real_features, generated_features, self.subsets,
+                               self.subset_size, self.seed)[0]
+
+    def get_config(self):
+        return {**super().get_config(), "subsets": self.subsets,
+                "subset_size": self.subset_size, "seed": self.seed}

@@ -4,6 +4,7 @@ import numpy as np
 
 from keras_gen.metrics.feature_extractor import extract_features
 from keras_gen.metrics.frechet_distance import _features
+from keras_gen.metrics.image_sets import check_image_sets
 from keras_gen.utils import check_positive_int
 
 __all__ = ["precision_recall", "precision_recall_score"]
@@ -73,17 +74,21 @@ def precision_recall(real_features, generated_features, k=3, batch_size=1000):
 
 
 def precision_recall_score(real_images, generated_images, feature_model="mnist",
-                           value_range=(0.0, 1.0), k=3):
+                           value_range=(0.0, 1.0), k=3, verbose=0):
     """`precision_recall` on the features of a feature model (see `fid_score`).
+
+    Both sets must share a shape and a value range (see `check_image_sets`).
 
     Args:
         real_images: array `(n, ...)`.
         generated_images: array `(m, ...)`.
-        feature_model: a shipped classifier domain (`"mnist"`,
-            `"fashion_mnist"`) or any Keras model from images to vectors.
-        value_range: range of both image arrays (mapped to [0, 1] for the
-            shipped classifier).
+        feature_model: `"mnist"`, `"fashion_mnist"`, `"inception"` (see
+            `load_feature_model`) or any Keras model from images in [0, 1]
+            to vectors.
+        value_range: range of both image arrays (mapped to [0, 1], the
+            range feature models take).
         k: neighbourhood size.
+        verbose: 1 shows progress bars of the feature extraction.
 
     Returns:
         dict with `precision` and `recall`, each in [0, 1].
@@ -103,8 +108,9 @@ def precision_recall_score(real_images, generated_images, feature_model="mnist",
 
     Reference: Kynkäänniemi et al., NeurIPS 2019.
     """
+    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
     return precision_recall(
-        extract_features(feature_model, real_images, value_range),
-        extract_features(feature_model, generated_images, value_range),
+        extract_features(feature_model, real_images, value_range, verbose=verbose),
+        extract_features(feature_model, generated_images, value_range, verbose=verbose),
         k,
     )

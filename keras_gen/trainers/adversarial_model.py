@@ -3,15 +3,23 @@
 import keras
 from keras.src.saving import serialization_lib
 
-from keras_gen.trainers.device_feed import staged_fit_arguments
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.trainers.optimizer_group import OptimizerGroup
 from keras_gen.trainers.replicas import check_batch_size
 
 _FLOAT16 = "mixed_float16"
 
 
-class AdversarialModel(keras.Model):
+class _Untracked:
+    def __init__(self, items):
+        self.items = tuple(items)
+
+
+class AdversarialModel(GenerativeModel):
     """Base class for models trained with more than one optimizer.
+
+    A `keras_gen.models.GenerativeModel` (its `fit`, export contract, saved
+    seeds and verbs) whose training step is written once for every backend.
 
     Subclasses implement `adversarial_step(data)`, calling
     `keras_gen.trainers.minimize(loss_fn, variables, optimizer)` once per
@@ -47,6 +55,13 @@ class AdversarialModel(keras.Model):
             return {"d_loss": self.d_loss_tracker.result()}
     ```
 
+    Metrics passed to `compile(metrics=[...])` compare samples: models that
+    set `accepts_sample_metrics` call `metric.update_state(real, generated)`
+    in their evaluation step, and `evaluate` (hence `fit`'s validation)
+    reports `metric.result()`, computed after the compiled steps, so it may
+    use NumPy (e.g. `keras_gen.metrics.KernelInceptionDistance`, logged as
+    `val_kid`). They are not saved with the model.
+
     Subclasses whose math cannot run in float16 (even with loss scaling) set
     `supports_mixed_float16 = False`: compiling them under `mixed_float16`
     then raises instead of training on overflowed values.
@@ -56,6 +71,9 @@ class AdversarialModel(keras.Model):
     """
 
     supports_mixed_float16 = True
+    # Models whose evaluation step feeds (real, generated) batches to the
+    # metrics of `compile(metrics=...)` (GANs) set this.
+    accepts_sample_metrics = False
 
     def adversarial_step(self, data):
         raise NotImplementedError(
@@ -81,8 +99,10 @@ class AdversarialModel(keras.Model):
             optimizers: dict name -> optimizer (instance, name or config).
             variables: dict name -> list of variables that optimizer updates.
             **kwargs: passed on to `keras.Model.compile` (e.g.
-                `steps_per_execution`, `jit_compile`).
+                `steps_per_execution`, `jit_compile`); `metrics`, a list of
+                sample metrics, for models that accept them.
         """
+        self._set_sample_metrics(kwargs.pop("metrics", None))
         float16 = _FLOAT16 in (self.dtype_policy.name, keras.mixed_precision.dtype_policy().name)
         if float16 and not self.supports_mixed_float16:
             raise ValueError(
@@ -111,19 +131,54 @@ class AdversarialModel(keras.Model):
             **kwargs,
         }
 
-    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+    def _set_sample_metrics(self, metrics):
+        metrics = list(metrics or [])
+        if metrics and not self.accepts_sample_metrics:
+            raise ValueError(f"Expected no `metrics` for {type(self).__name__}, whose evaluation "
+                             f"compares no samples. Received: metrics={metrics!r}")
+        for metric in metrics:
+            if not isinstance(metric, keras.metrics.Metric):
+                raise ValueError("Expected `metrics` to hold keras.metrics.Metric instances "
+                                 "taking (real, generated) batches, e.g. KernelInceptionDistance. "
+                                 f"Received: {metric!r}")
+        # Held outside Keras's tracking so that saving skips them: a metric's
+        # feature model can outweigh the model itself.
+        self._sample_metric_holder = _Untracked(metrics)
+
+    def sample_metrics(self):
+        """The metrics of `compile(metrics=...)`, fed `(real, generated)` batches."""
+        holder = getattr(self, "_sample_metric_holder", None)
+        return list(holder.items) if holder is not None else []
+
+    def step_logs(self):
+        """A compiled step's logs: every metric's result except the sample metrics'."""
+        computed_later = {id(metric) for metric in self.sample_metrics()}
+        return {metric.name: metric.result() for metric in self.metrics
+                if id(metric) not in computed_later}
+
+    def check_fit_data(self, x, y, kwargs):
         # An uneven split over replicas silently reweights their losses.
         replicas = None
         if keras.backend.backend() == "tensorflow":
             replicas = self.distribute_strategy.num_replicas_in_sync
-        check_batch_size(batch_size, replicas)
+        check_batch_size(kwargs.get("batch_size"), replicas)
         if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
             self._check_evaluation_step()
-        return super().fit(**staged_fit_arguments(x, y, (batch_size, *args), kwargs))
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, *args, **kwargs):
         self._check_evaluation_step()
-        return super().evaluate(*args, **kwargs)
+        extra = self.sample_metrics()
+        if not extra:
+            return super().evaluate(*args, **kwargs)
+        return_dict = kwargs.pop("return_dict", False)
+        logs = super().evaluate(*args, return_dict=True, **kwargs)
+        for metric in extra:  # after the compiled steps: NumPy is allowed here
+            logs[metric.name] = metric.result()
+        if return_dict:
+            return logs
+        values = [logs[metric.name] for metric in self.metrics if metric.name in logs]
+        return values[0] if len(values) == 1 else values
 
     def get_compile_config(self):
         if not getattr(self, "compiled", False):

@@ -40,8 +40,37 @@ def test_sixteen_bit_png_is_normalized(tmp_path):
 
 def test_huge_header_refused_before_decoding(tmp_path):
     path = save(tmp_path, "big.png", Image.new("1", (8000, 6000)))
-    with pytest.raises(gr.Error, match="megapixels"):
+    with pytest.raises(gr.Error, match="8000x6000 pixels; the limit is 40 megapixels"):
         inputs.open_image(path)
+
+
+@pytest.mark.parametrize("fmt, size", [("PNG", (3, 5)), ("JPEG", (7, 2)), ("GIF", (4, 4)), ("BMP", (9, 1)),
+                                       ("WEBP", (6, 3))])
+def test_dimensions_come_from_the_header(tmp_path, fmt, size):
+    path = str(tmp_path / f"image.{fmt.lower()}")
+    Image.new("RGB", size).save(path, format=fmt)
+    assert inputs.image_dimensions(path) == size
+    assert inputs.image_dimensions(open(path, "rb").read()) == size
+
+
+def test_png_header_is_read_without_decoding(tmp_path):
+    # A PNG header announcing 30000 x 20000 pixels, with no pixel data at all:
+    # only the header can have been read to size it.
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", 30000, 20000, 8, 0, 0, 0, 0)
+    chunk = b"IHDR" + header
+    data = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(header)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    assert inputs.image_dimensions(data) == (30000, 20000)
+    with pytest.raises(gr.Error, match="sketch is 30000x20000 pixels"):
+        inputs.check_image_source(data, "sketch")
+
+
+def test_beyond_pils_own_limit_is_still_a_size_message(tmp_path):
+    path = save(tmp_path, "enormous.gif", Image.new("1", (16000, 12000)))  # 192 MP: PIL refuses to open it
+    with pytest.raises(gr.Error, match="megapixels"):
+        inputs.check_image_source(path, "upload")
 
 
 @pytest.mark.parametrize("content", [b"", b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 20])
@@ -106,8 +135,12 @@ def test_parsers_accept_good_values():
         inputs.parse_int_list(" ".join(["1"] * 17), "Group")
 
 
-def test_number_component_words_text_as_message():
-    field = inputs.Number(label="Seed", precision=0, minimum=0)
-    with pytest.raises(gr.Error, match="Seed must be a number"):
-        field.preprocess("twelve")
-    assert field.preprocess("12") == 12 and field.preprocess(None) is None
+@pytest.mark.parametrize("value, message", [
+    ("abc", "Count must be a number, not 'abc'"), (None, "Enter a number for Count"),
+    (float("inf"), "finite"), (0, "Count must be between 1 and 64, not 0"),
+    (64.5, "between 1 and 64, not 64.5"),
+])
+def test_parse_number_names_the_field(value, message):
+    with pytest.raises(gr.Error, match=message):
+        inputs.parse_number(value, "Count", 1, 64)
+    assert inputs.parse_number("3", "Count", 1, 64) == 3.0

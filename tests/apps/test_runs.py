@@ -1,5 +1,5 @@
-"""Run folders → artifacts (export once, reuse, re-export when stale), the
-embedded defaults' fallbacks, and the launcher's guards."""
+"""Run folders → artifacts (export once, reuse, re-export when stale) and the
+launcher's guards."""
 
 import json
 import os
@@ -8,7 +8,6 @@ import shutil
 import numpy as np
 import pytest
 
-from keras_gen.apps import defaults
 from keras_gen.apps import launcher
 from keras_gen.apps.runs import RunBundle
 from keras_gen.apps.runs import family_of
@@ -28,27 +27,65 @@ def test_families():
     assert family_of("SomethingElse") is None
 
 
-def test_artifacts_are_reused_then_reexported_when_stale(demo_bundles, tmp_path):
+def test_export_is_cached_and_incremental(demo_bundles, tmp_path):
     bundles, _ = demo_bundles
     run = str(tmp_path / "vae")
     shutil.copytree(bundle_of(bundles, "VAE").path, run)
-    artifact = os.path.join(run, "export", "decoder.onnx")
-    before = os.stat(artifact).st_mtime_ns
-    exports = []
-    bundle = prepare_run(run, log=exports.append)
-    assert exports == [] and os.stat(artifact).st_mtime_ns == before
+    decoder = os.path.join(run, "export", "decoder.onnx")
+    encoder = os.path.join(run, "export", "encoder.onnx")
+    stamps = {path: os.stat(path).st_mtime_ns for path in (decoder, encoder)}
+    lines = []
+    bundle = prepare_run(run, log=lines.append)
+    assert lines == [] and all(os.stat(p).st_mtime_ns == t for p, t in stamps.items())  # nothing to do
     assert sorted(bundle.artifacts) == ["decoder", "encoder"]
-    manifest_path = os.path.join(run, "export", "keras_gen.apps.json")
-    with open(manifest_path) as handle:
-        manifest = json.load(handle)
-    with open(manifest_path, "w") as handle:
-        json.dump(dict(manifest, model_hash="0" * 64), handle)  # as if model.keras had changed
-    bundle = prepare_run(run, log=exports.append)
-    assert exports and os.stat(artifact).st_mtime_ns != before
-    with open(manifest_path) as handle:
-        assert json.load(handle)["model_hash"] == manifest["model_hash"]
-    z = np.zeros((3, bundle.artifacts["decoder"].input_shape()[0]), "float32")
-    assert bundle.artifacts["decoder"](z=z).shape == (3, 64)
+    # Touched, same content: hashed again, nothing re-exported.
+    os.utime(os.path.join(run, "model.keras"))
+    prepare_run(run, log=lines.append)
+    assert not any("exporting" in line for line in lines)
+    assert all(os.stat(p).st_mtime_ns == t for p, t in stamps.items())
+    # One artifact missing: only that one is exported.
+    os.remove(decoder)
+    lines.clear()
+    prepare_run(run, log=lines.append)
+    assert any("exporting decoder " in line for line in lines)
+    assert os.path.isfile(decoder) and os.stat(encoder).st_mtime_ns == stamps[encoder]
+
+
+def test_a_changed_model_is_exported_again(demo_bundles, tmp_path):
+    import keras
+
+    from keras_gen.models import load_model
+
+    bundles, _ = demo_bundles
+    run = str(tmp_path / "vae")
+    shutil.copytree(bundle_of(bundles, "VAE").path, run)
+    model = load_model(os.path.join(run, "model.keras"), compile=False)
+    before = prepare_run(run, log=lambda line: None).artifacts["decoder"]
+    z = np.zeros((3, before.input_shape()[0]), "float32")
+    old_output = before(z=z)
+    for weight in model.weights:
+        weight.assign(weight + 0.05)
+    model.save(os.path.join(run, "model.keras"))
+    lines = []
+    bundle = prepare_run(run, log=lines.append)
+    assert any("exporting" in line and "decoder" in line for line in lines)
+    new_output = bundle.artifacts["decoder"](z=z)
+    assert new_output.shape == old_output.shape and not np.allclose(new_output, old_output)
+    np.testing.assert_allclose(new_output, keras.ops.convert_to_numpy(model.decode(z)), atol=1e-4)
+
+
+def test_artifacts_from_keras_gen_export_are_reused(demo_bundles, tmp_path):
+    """A part already exported by `keras-gen export RUN` (same options) is not exported again."""
+    from keras_gen.export import export_part
+
+    bundles, _ = demo_bundles
+    run = str(tmp_path / "dcgan")
+    shutil.copytree(bundle_of(bundles, "DCGAN").path, run)
+    shutil.rmtree(os.path.join(run, "export"))
+    export_part(run, "generator", format="onnx")  # the library's defaults: fp32, dynamic batch
+    lines = []
+    prepare_run(run, log=lines.append)
+    assert "  generator: up to date" in lines and not any("exporting" in line for line in lines)
 
 
 def test_rbm_filters_read_back_the_kernel(demo_bundles):
@@ -107,12 +144,6 @@ def test_not_a_run_folder(tmp_path):
     assert launcher.main([str(tmp_path), "--port", "0"]) == 2
 
 
-def test_no_facades_data_gives_a_note_not_a_failure(monkeypatch, tmp_path):
-    monkeypatch.setattr(defaults, "data_dir", lambda: None)
-    runs, notes = defaults.default_runs(quick=True, names=["pix2pix", "cyclegan"], root=str(tmp_path))
-    assert runs == [] and "KERAS_GEN_DATA" in notes["image_to_image"]
-
-
 def test_a_broken_run_does_not_take_the_app_down(demo_bundles):
     bundles, _ = demo_bundles
     broken = RunBundle("/nowhere", {"model": "vae", "title": "broken"}, "VAE", {})
@@ -124,4 +155,4 @@ def test_a_broken_run_does_not_take_the_app_down(demo_bundles):
 
 def test_parser_defaults_are_safe():
     args = launcher.build_parser().parse_args([])
-    assert args.host == "127.0.0.1" and args.concurrency == launcher.DEFAULT_CONCURRENCY
+    assert args.host == "127.0.0.1" and args.concurrency is None  # launch() then uses DEFAULT_CONCURRENCY

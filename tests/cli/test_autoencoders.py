@@ -4,6 +4,7 @@ import os
 import pytest
 
 from keras_gen.cli import main as cli
+from tests.helpers import assert_run_layout
 
 
 @pytest.mark.slow
@@ -19,11 +20,22 @@ def test_train_and_evaluate(tmp_path, model, extra):
     with open(os.path.join(run, "metrics.json")) as handle:
         metrics = json.load(handle)
     assert metrics["test_squared_error"] > 0
-    for picture in ("reconstructions.png", "latent_scatter.png"):
-        assert os.path.getsize(os.path.join(run, picture)) > 0
+    assert_run_layout(run, "reconstructions.png")
+    assert os.path.getsize(os.path.join(run, "latent_scatter.png")) > 0
     if model == "dae":
         assert os.path.isfile(os.path.join(run, "latent_manifold.png"))
     assert cli.main(["evaluate", run]) == 0
+    assert os.path.isfile(os.path.join(run, "evaluation", "reconstructions.png"))
+
+
+@pytest.mark.slow
+def test_fid_of_an_autoencoder_is_refused_plainly(tmp_path, capsys):
+    run = os.path.join(tmp_path, "ae")
+    assert cli.main(["train", "ae", "--data", "digits", "--epochs", "1", "--limit", "64",
+                     "--hidden-units", "8", "--code-dim", "2", "--output", run,
+                     "--verbose", "0"]) == 0
+    assert cli.main(["evaluate", run, "--fid"]) == 2
+    assert "draws no new images" in capsys.readouterr().err
 
 
 def test_bad_option_is_a_clear_error(tmp_path, capsys):

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from keras_gen.cli import main as cli
+from tests.helpers import assert_run_layout
 
 
 def check_train_sample_evaluate(model, tmp_path):
@@ -10,14 +11,15 @@ def check_train_sample_evaluate(model, tmp_path):
     run = str(tmp_path / model)
     assert cli.main(["train", model, "--data", "digits", "--epochs", "1", "--output", run,
                      "--verbose", "0"]) == 0
-    assert os.path.getsize(os.path.join(run, "model.keras")) > 0
+    assert_run_layout(run, "samples.png")
     samples = str(tmp_path / "samples.png")
     assert cli.main(["sample", run, "--count", "4", "--output", samples,
                      "--options", '{"gibbs_steps": 5}']) == 0
     assert os.path.getsize(samples) > 0
     assert cli.main(["sample", run, "--options", "{not json"]) == 2
     assert cli.main(["sample", run, "--options", "[1]"]) == 2
-    assert cli.main(["evaluate", run, "--options", '{"limit": 300}']) == 0
+    assert cli.main(["evaluate", run, "--fid", "--options",
+                     '{"limit": 300, "gibbs_steps": 5, "fid_samples": 20}']) == 0
 
 
 @pytest.mark.slow

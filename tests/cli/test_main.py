@@ -1,3 +1,4 @@
+import argparse
 import os
 import subprocess
 import sys
@@ -119,3 +120,63 @@ def test_help_and_version_import_no_backend(args):
 def test_console_script_entry_point_is_declared():
     with open(os.path.join(os.path.dirname(__file__), "..", "..", "pyproject.toml")) as handle:
         assert 'keras-gen = "keras_gen.cli.main:main"' in handle.read()
+
+
+def _parsers(parser, path=()):
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, path + (name,))
+
+
+def test_every_option_has_help_its_default_and_its_choices():
+    from keras_gen.cli.main import MODELS
+
+    seen = set()
+    for model in MODELS:  # each model's own train options are added when it is named
+        for path, parser in _parsers(cli.build_parser(model)):
+            for action in parser._actions:
+                if not action.option_strings or action.dest in ("help", "version"):
+                    continue
+                where = " ".join(path + (action.option_strings[-1],))
+                seen.add(where)
+                assert action.help and action.help.strip(), f"{where} has no help"
+                text = parser.format_help()
+                if action.choices:
+                    assert "{" + ",".join(str(c) for c in action.choices) + "}" in text, where
+                if action.nargs != 0 and action.default not in (None, argparse.SUPPRESS):
+                    assert f"(default: {action.default})" in " ".join(text.split()), where
+    assert "train pix2pix --jitter-size" in seen and "evaluate --feature-model" in seen
+
+
+@pytest.mark.parametrize("command, keys", [
+    ("sample", ["gibbs_steps", "labels"]),
+    ("evaluate", ["fid_samples", "iwae_samples", "ais_runs", "limit", "reverse"]),
+    ("interpolate", ["steps", "method", "label"]),
+    ("translate", ["direction", "reverse"]),
+])
+def test_run_command_help_lists_its_options_keys(command, keys, capsys):
+    assert cli.main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert f"--options keys of `{command}`" in out
+    for key in keys:
+        assert f"\n  {key} " in out, key
+
+
+def test_image_to_image_help_says_how_long_the_default_takes(capsys):
+    assert cli.main(["train", "pix2pix", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--epochs defaults to 200 as in the paper" in out and "(default: 200)" in out
+
+
+def test_tensorboard_asked_for_but_missing_is_one_line_and_leaves_nothing(tmp_path, monkeypatch,
+                                                                          capsys):
+    import keras_gen.callbacks.tensorboard_logger as logger
+
+    monkeypatch.setattr(logger, "tensorboard_available", lambda: False)
+    run = tmp_path / "run"
+    assert cli.main(["train", "ae", "--epochs", "1", "--limit", "50", "--output", str(run),
+                     "--tensorboard", "--verbose", "0"]) == 2
+    assert "pip install tensorboard" in capsys.readouterr().err
+    assert os.listdir(tmp_path) == []

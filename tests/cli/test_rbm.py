@@ -4,6 +4,7 @@ import os
 import pytest
 
 from keras_gen.cli import main as cli
+from tests.helpers import assert_run_layout
 
 
 @pytest.mark.slow
@@ -13,16 +14,18 @@ def test_train_sample_evaluate(model, tmp_path):
     code = cli.main(["train", model, "--data", "digits", "--epochs", "2", "--hidden-units", "16",
                      "--limit", "300", "--output", run, "--verbose", "0"])
     assert code == 0
-    for name in ("model.keras", "samples.png", "filters.png", "metrics.json", "run.json", "data.json"):
-        assert os.path.getsize(os.path.join(run, name)) > 0
+    assert_run_layout(run, "samples.png")
+    assert os.path.getsize(os.path.join(run, "filters.png")) > 0
     with open(os.path.join(run, "metrics.json")) as handle:
         metrics = json.load(handle)
     assert metrics["train_reconstruction_error"] > 0
     assert cli.main(["sample", run, "--count", "4", "--options", '{"gibbs_steps": 5}']) == 0
     assert os.path.getsize(os.path.join(run, "samples-seed0.png")) > 0
-    assert cli.main(["evaluate", run, "--options", '{"ais_runs": 10, "ais_betas": 50}']) == 0
+    assert cli.main(["evaluate", run, "--fid", "--options",
+                     '{"ais_runs": 10, "ais_betas": 50, "gibbs_steps": 5, "fid_samples": 20}']) == 0
     with open(os.path.join(run, "metrics.json")) as handle:
         metrics = json.load(handle)
+    assert metrics["fid"] > 0 and metrics["fid_samples"] == 20
     if model == "rbm":
         assert metrics["test_ais_log_likelihood"] < 0
         assert metrics["test_ais_num_betas"] == 50

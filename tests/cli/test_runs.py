@@ -81,3 +81,27 @@ def test_save_and_load_a_run_model(tmp_path):
     loaded = runs.load_run_model(str(tmp_path))
     x = np.random.default_rng(0).random((3, 6)).astype("float32")
     np.testing.assert_array_equal(loaded.transform(x), model.transform(x))
+
+
+def test_run_commands_never_replace_what_train_wrote(tmp_path):
+    import argparse
+
+    run = tmp_path / "run"
+    (run / "progress").mkdir(parents=True)
+    for name in ("samples.png", "progress/epoch_001.png"):
+        (run / name).write_text("train's")
+    assert runs.list_files(str(run)) == ["progress/epoch_001.png", "samples.png"]
+    runs.write_json(str(run / runs.RUN_FILE), {"model": "gan", "files": runs.list_files(str(run))})
+    args = argparse.Namespace(output=None, overwrite=False)
+    with pytest.raises(ValueError, match=r"samples.png.*--overwrite"):
+        runs.output_path(args, str(run), "samples.png")
+    assert runs.output_path(args, str(run), "samples-seed0.png").endswith("samples-seed0.png")
+    (run / "samples-seed0.png").write_text("sample's")  # not train's: may be replaced
+    assert runs.output_path(args, str(run), "samples-seed0.png")
+    args.overwrite = True
+    assert runs.output_path(args, str(run), "samples.png").endswith("samples.png")
+    # A run from before the record: every file in it counts as train's.
+    runs.write_json(str(run / runs.RUN_FILE), {"model": "gan"})
+    with pytest.raises(ValueError, match="samples-seed0.png"):
+        runs.output_path(argparse.Namespace(output=None, overwrite=False), str(run),
+                         "samples-seed0.png")

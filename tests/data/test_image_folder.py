@@ -36,8 +36,11 @@ def test_grayscale_resize_and_flatten(classes):
 
 
 def test_fixed_split_and_limit(classes):
-    train, y_train = load_image_folder(classes, split="train")
-    test, y_test = load_image_folder(classes, split="test")
+    with pytest.warns(UserWarning, match=r"no separate test set: split 'train' is a fixed 80 % of "
+                                         r"its 10 samples \(8\)"):
+        train, y_train = load_image_folder(classes, split="train")
+    with pytest.warns(UserWarning, match="split 'test' is a fixed 20 %"):
+        test, y_test = load_image_folder(classes, split="test")
     assert len(train) == 8 and len(test) == 2
     x, y = load_image_folder(classes, limit=3, seed=1)
     assert len(x) == len(y) == 3

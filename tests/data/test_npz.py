@@ -43,8 +43,11 @@ def test_mnist_like_splits(mnist_like):
 def test_single_x_archive_has_a_fixed_split(tmp_path):
     x = np.linspace(0, 1, 50 * 3, dtype="float32").reshape(50, 3)
     path = _labeled(tmp_path, x=x)
-    train, labels = load_npz(path, split="train")
-    test, _ = load_npz(path, split="test")
+    with pytest.warns(UserWarning, match=r"'data.npz' has no separate test set: split 'train' "
+                                         r"is a fixed 80 % of its 50 samples \(40\)"):
+        train, labels = load_npz(path, split="train")
+    with pytest.warns(UserWarning, match="split 'test' is a fixed 20 %"):
+        test, _ = load_npz(path, split="test")
     assert labels is None
     assert train.shape == (40, 3) and test.shape == (10, 3)
     both = np.concatenate([train, test])

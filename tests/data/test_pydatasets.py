@@ -170,19 +170,54 @@ def test_device_dataset_bad_input():
         DeviceDataset(np.array([["a"], ["b"]]))
 
 
-def test_device_dataset_sends_large_arrays_in_pieces_unchanged(monkeypatch):
+def test_device_dataset_sends_growing_pieces_unchanged(monkeypatch):
     from keras_gen.data import device_dataset
 
-    monkeypatch.setattr(device_dataset, "CHUNK_BYTES", 1000)  # 17 rows of 56 bytes a piece
+    # Rows of 56 + 8 bytes: pieces of whole batches from 15 rows up to 60.
+    monkeypatch.setattr(device_dataset, "FIRST_CHUNK_BYTES", 1000)
+    monkeypatch.setattr(device_dataset, "CHUNK_BYTES", 4000)
     sent = []
     convert = keras.ops.convert_to_tensor
     monkeypatch.setattr(device_dataset.keras.ops, "convert_to_tensor",
                         lambda values, dtype=None: sent.append(len(values)) or convert(values, dtype))
     x = np.arange(300 * 7, dtype="float64").reshape(300, 7)
-    data = DeviceDataset(x, y=np.arange(300), batch_size=64, shuffle=False)
-    assert sent[:18] == [17] * 17 + [11]
+    data = DeviceDataset(x, y=np.arange(300), batch_size=5, shuffle=False)
     batches = [data[index] for index in range(len(data))]
+    assert sent[:14:2] == [15, 30, 60, 60, 60, 60, 15]  # x and y of each piece
     served = np.concatenate([keras.ops.convert_to_numpy(batch[0]) for batch in batches])
     labels = np.concatenate([keras.ops.convert_to_numpy(batch[1]) for batch in batches])
     assert served.dtype == np.float32 and np.array_equal(served, x.astype("float32"))
     assert np.array_equal(labels, np.arange(300))
+
+
+def test_device_dataset_trains_on_the_first_piece_while_the_rest_is_sent(monkeypatch):
+    import threading
+
+    from keras_gen.data import device_dataset
+
+    monkeypatch.setattr(device_dataset, "FIRST_CHUNK_BYTES", 100)  # 12 rows of 8 bytes
+    release, sent = threading.Event(), []
+    convert = keras.ops.convert_to_tensor
+
+    def slow_convert(values, dtype=None):
+        if threading.current_thread().name.startswith("device_dataset") and sent:
+            assert release.wait(60)  # every piece after the first waits here
+        sent.append(len(values))
+        return convert(values, dtype)
+
+    monkeypatch.setattr(device_dataset.keras.ops, "convert_to_tensor", slow_convert)
+    x = np.arange(200, dtype="float32").reshape(100, 2)
+    data = DeviceDataset(x, batch_size=4, shuffle=True, seed=3)
+    first = keras.ops.convert_to_numpy(data[0][0])
+    assert sent == [12]  # batch 0 came from the first piece alone
+    release.set()
+    epochs = []
+    for epoch in range(2):
+        rows = np.concatenate([keras.ops.convert_to_numpy(data[i][0]) for i in range(len(data))])
+        # The batches Keras's own feed would build: x in this epoch's order.
+        np.testing.assert_array_equal(rows, x[data.order(len(x))])
+        epochs.append(rows)
+        data.on_epoch_end()
+    np.testing.assert_array_equal(first, epochs[0][:4])
+    assert not np.array_equal(epochs[0], epochs[1])
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(data.x), x)

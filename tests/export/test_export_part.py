@@ -68,9 +68,10 @@ def test_sidecar_describes_inputs_outputs_and_source(tmp_path, tensorflow_only):
     record = json.load(open(result["sidecar"]))
     assert result["sidecar"] == result["artifact"] + ".json"
     z, label = record["inputs"]
-    assert (z["name"], z["shape"], z["dtype"]) == ("z", [1, 8], "float32")
-    assert (label["name"], label["shape"], label["dtype"]) == ("label", [1], "int32")
-    assert record["outputs"] == [{"name": "output", "shape": [1, 8, 8, 1], "dtype": "float32"}]
+    assert (z["name"], z["shape"], z["dtype"]) == ("z", [None, 8], "float32")  # any batch by default
+    assert (label["name"], label["shape"], label["dtype"]) == ("label", [None], "int32")
+    assert record["outputs"] == [{"name": "output", "shape": [None, 8, 8, 1], "dtype": "float32"}]
+    assert record["batch"] == "dynamic"
     assert record["keras_gen_version"]
     digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
     assert record["source"]["hash"] == {"algorithm": "sha256", "of": "keras_file", "value": digest}
@@ -106,16 +107,41 @@ def test_parts_object_run_folder_and_default_paths(tmp_path, tensorflow_only):
 
 
 @pytest.mark.parametrize("fmt", ["onnx", "tflite"])
-def test_dynamic_batch(fmt, tmp_path, tensorflow_only):
+@pytest.mark.parametrize("builder", ["dcgan_generator", "conditional_generator", "resnet_generator"])
+def test_default_artifacts_run_at_batch_1_and_7(builder, fmt, tmp_path, tensorflow_only):
+    """LiteRT included: a dynamic batch signature needs no resize of a
+    convolutional model (resizing a batch-1 one fails in XNNPack)."""
     import keras
 
+    model, metadata = standins.BUILDERS[builder]()
+    result = export_part(model, format=fmt, output=tmp_path)
+    assert result["record"]["inputs"][0]["shape"][0] is None
+    runner = load_runner(result["artifact"])
+    inputs = sample_inputs(model, metadata, count=8, seed=3)
+    for size in (1, 7, 1, 7):
+        batch = {name: value[:size] for name, value in inputs.items()}
+        outputs = runner.invoke(runner.prepare(batch))[0]
+        keras_inputs = [batch[t.name] for t in model.inputs]
+        reference = keras.ops.convert_to_numpy(model(keras_inputs if len(keras_inputs) > 1 else keras_inputs[0]))
+        assert outputs.shape == reference.shape
+        np.testing.assert_allclose(outputs, reference, atol=1e-4)
+    row = verify(result["artifact"], model, metadata)
+    assert row["passed"] and row["batch_sizes"] == [1, 7, 56], row
+
+
+@pytest.mark.parametrize("fmt", ["onnx", "tflite"])
+def test_fixed_batch_on_request(fmt, tmp_path, tensorflow_only):
     model, metadata = standins.dcgan_generator()
-    result = export_part(model, format=fmt, batch="dynamic", output=tmp_path)
-    assert result["record"]["inputs"][0]["shape"] == [None, 8]
-    inputs = sample_inputs(model, metadata, count=5)
-    outputs = load_runner(result["artifact"])(inputs)[0]
-    assert outputs.shape == (5, 16, 16, 1)
-    np.testing.assert_allclose(outputs, keras.ops.convert_to_numpy(model(inputs["z"])), atol=1e-4)
+    result = export_part(model, format=fmt, batch=1, output=tmp_path)
+    assert result["record"]["inputs"][0]["shape"] == [1, 8] and result["record"]["batch"] == 1
+    runner = load_runner(result["artifact"])
+    assert runner.batch == 1
+    assert runner(sample_inputs(model, metadata, count=3))[0].shape == (3, 16, 16, 1)  # one call each
+    row = verify(result["artifact"], model, metadata, count=4)
+    assert row["passed"] and row["batch_sizes"] == [1, 1, 1, 1]
+    if fmt == "tflite":
+        with pytest.raises(ValueError, match="fixed-batch artifact.*batch='dynamic'"):
+            runner.prepare(sample_inputs(model, metadata, count=7))
 
 
 def test_verify_fails_when_the_artifact_differs(tmp_path, tensorflow_only):

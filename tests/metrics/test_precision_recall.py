@@ -26,3 +26,13 @@ def test_bad_inputs():
         precision_recall(np.zeros((3, 2)), np.zeros((3, 2)), k=3)
     with pytest.raises(ValueError, match="generated_features"):
         precision_recall(np.zeros((5, 2)), np.zeros((5,)))
+
+
+def test_scores_refuse_images_of_different_shapes_or_ranges(backend):
+    from keras_gen.metrics.precision_recall import precision_recall_score
+
+    images = np.random.default_rng(0).uniform(size=(8, 28, 28, 1))
+    with pytest.raises(ValueError, match="one image shape"):
+        precision_recall_score(images, images[:, :27])
+    with pytest.raises(ValueError, match="share a value range"):
+        precision_recall_score(images, images * 2 - 1, value_range=(-1, 1))

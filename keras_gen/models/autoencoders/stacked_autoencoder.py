@@ -83,7 +83,7 @@ class StackedAutoencoder(Autoencoder):
         return list(zip(encoder_layers, reversed(decoder_layers)))
 
     def pretrain(self, x, epochs=10, batch_size=128, optimizer="adam", learning_rate=1e-3,
-                 verbose=1):
+                 verbose=1, callbacks=None):
         """Greedy layer-wise pretraining, bottom up.
 
         Args:
@@ -93,6 +93,7 @@ class StackedAutoencoder(Autoencoder):
             optimizer: optimizer name (a fresh one per layer).
             learning_rate: its learning rate.
             verbose: Keras verbosity of each layer's `fit`.
+            callbacks: Keras callbacks given to each layer's `fit`.
 
         Returns:
             A list with each layer's final pretraining loss.
@@ -125,7 +126,7 @@ class StackedAutoencoder(Autoencoder):
                 print(f"Pretraining layer {level + 1}/{len(pairs)}: "
                       f"{inputs} -> {encoder_layer.units} ({loss})")
             history = shallow.fit(codes, epochs=epochs, batch_size=batch_size, shuffle=True,
-                                  verbose=verbose)
+                                  verbose=verbose, callbacks=callbacks)
             losses.append(float(history.history["loss"][-1]))
             if level + 1 < len(pairs):
                 codes = encoder.predict(codes, batch_size=max(batch_size, 512), verbose=0)

@@ -4,16 +4,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.models.rbm.random_stream import restore_seed_state
-from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["DBM"]
 
@@ -41,7 +40,7 @@ class _ScaledRBM(RBM):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBM(keras.Model):
+class DBM(GenerativeModel):
     """Deep Boltzmann Machine with two hidden layers, trained through `fit`.
 
     Energy `E(v, h1, h2) = -v W1 h1 - h1 W2 h2 - v.b - h1.c1 - h2.c2`. The
@@ -165,7 +164,8 @@ class DBM(keras.Model):
         return self.mean_field(inputs)[1]
 
     # --------------------------------------------------------------- training
-    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, verbose="auto", **compile_kwargs):
+    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, verbose="auto", callbacks=None,
+                 **compile_kwargs):
         """Greedy pretraining with the doubling trick, then copies the weights in.
 
         The bottom RBM (v -> h1) counts `v` twice going up, the top RBM
@@ -179,6 +179,7 @@ class DBM(keras.Model):
             batch_size: mini-batch size.
             optimizer: optimizer config for both RBMs (default SGD(0.05, momentum=0.5)).
             verbose: Keras verbosity.
+            callbacks: Keras callbacks given to both RBMs' `fit`.
             **compile_kwargs: `steps_per_execution`, `jit_compile`, ...
 
         Returns:
@@ -199,7 +200,7 @@ class DBM(keras.Model):
         for rbm, rbm_epochs in ((bottom, epochs[0]), (top, epochs[1])):
             rbm.compile(optimizer=keras.optimizers.deserialize(optimizer), **compile_kwargs)
             histories.append(rbm.fit(data, batch_size=batch_size, epochs=check_positive_int("epochs", rbm_epochs),
-                                     verbose=verbose))
+                                     verbose=verbose, callbacks=callbacks))
             data = rbm.transform(data)
         self.kernel_1.assign(bottom.kernel)
         self.kernel_2.assign(top.kernel)
@@ -219,10 +220,10 @@ class DBM(keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         if isinstance(x, (np.ndarray, list)):
             x = self._check_input("x", x)
-        return super().fit(**staged_fit_arguments(x, None, args, kwargs))
+        return super().check_fit_data(x, None, kwargs)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus persistent-chain model term of the energy."""
@@ -269,11 +270,14 @@ class DBM(keras.Model):
         return np.concatenate([ops.convert_to_numpy(self.mean_field(x[i : i + batch_size])[layer - 1])
                                for i in range(0, len(x), batch_size)], axis=0)
 
-    def sample(self, count, gibbs_steps=1000, seed=None):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
         Chains start from random `h2` and the visible biases' marginals; the
-        result is E[v | h1] of the last sweep.
+        result is E[v | h1] of the last sweep. Arguments as `RBM.sample` (the
+        old order `sample(count, gibbs_steps, seed=...)` works for one release).
 
         Returns:
             A NumPy array (count, visible units).
@@ -281,9 +285,17 @@ class DBM(keras.Model):
         self._check_built("sample")
         count = check_positive_int("count", count)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
+        batch_size = check_positive_int("batch_size", batch_size)
         generator = self.seed_generator if seed is None else keras.random.SeedGenerator(
             check_positive_int("seed", seed, minimum=0))
         stream = RandomStream(generator)
+        parts = [self._sample_chains(min(batch_size, count - start), gibbs_steps, generator, stream)
+                 for start in range(0, count, batch_size)]
+        if seed is None:
+            stream.commit()
+        return np.concatenate(parts, axis=0)
+
+    def _sample_chains(self, count, gibbs_steps, generator, stream):
         v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (count, self.data_units)))
         h2 = stream.bernoulli(ops.full((count, self.hidden_units[1]), 0.5))
         if "chain" not in self._compiled_functions:
@@ -303,8 +315,6 @@ class DBM(keras.Model):
         steps = gibbs_steps if keras.backend.backend() == "torch" else ops.convert_to_tensor(gibbs_steps, "int32")
         _, _, mean, stream.state = self._compiled_functions["chain"](
             [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
-        if seed is None:
-            stream.commit()
         return ops.convert_to_numpy(mean)
 
     def classifier_inputs(self, x):
@@ -363,13 +373,6 @@ class DBM(keras.Model):
                                            "description": "data vector in [0, 1]"}},
                     "output_range": [0.0, 1.0]}
         return {"features": (keras.Model(inputs, mu2, name=f"{self.name}_features"), metadata)}
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        save_seed_state(store, self.seed_generator)
-
-    def load_own_variables(self, store):
-        super().load_own_variables(restore_seed_state(store, self.seed_generator))
 
     def get_build_config(self):
         return {"input_shape": [None, self.data_units]} if self.built else None

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.utils import check_in
@@ -31,7 +32,7 @@ class _BinaryThreshold(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBN(keras.Model):
+class DBN(GenerativeModel):
     """Deep Belief Network: RBMs stacked and trained greedily through `fit`.
 
     `fit(x)` trains the first RBM on `x`, then each next RBM on the hidden

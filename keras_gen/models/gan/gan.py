@@ -15,6 +15,7 @@ from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import minimize
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(AdversarialModel):
@@ -31,7 +32,9 @@ class GAN(AdversarialModel):
     noise (shape `(batch, latent_dim)`) for every update of that step, which
     makes runs reproducible across backends. `evaluate()` and
     `fit(validation_data=...)` report `d_loss` and `g_loss` of the networks
-    in inference mode on fresh noise, without updating them.
+    in inference mode on fresh noise, without updating them, and the
+    sample metrics of `compile(metrics=[KernelInceptionDistance(...)])` on
+    the validation images against as many samples (`val_kid`).
 
     Args:
         generator: a functional or Sequential model from noise
@@ -66,6 +69,8 @@ class GAN(AdversarialModel):
 
     Reference: Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
+
+    accepts_sample_metrics = True
 
     def __init__(
         self,
@@ -152,7 +157,7 @@ class GAN(AdversarialModel):
         trackers = [self.d_loss_tracker, self.g_loss_tracker]
         if self.adversarial_loss.uses_gradient_penalty:
             trackers.append(self.penalty_tracker)
-        return trackers
+        return trackers + self.sample_metrics()
 
     def compile(self, generator_optimizer=None, discriminator_optimizer=None, **kwargs):
         """Compiles with one optimizer per network.
@@ -162,7 +167,8 @@ class GAN(AdversarialModel):
                 `Adam(2e-4, beta_1=0.5)` (Radford et al.).
             discriminator_optimizer: optimizer for the discriminator; same default.
             **kwargs: `keras.Model.compile` options (`jit_compile`,
-                `steps_per_execution`, ...).
+                `steps_per_execution`, ...), and `metrics`: sample metrics
+                such as `KernelInceptionDistance`, reported by `evaluate`.
         """
         if (keras.backend.backend() == "torch" and kwargs.get("jit_compile") is True
                 and self.adversarial_loss.uses_gradient_penalty):
@@ -248,7 +254,7 @@ class GAN(AdversarialModel):
                           self.optimizer["generator"])
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
-        return {metric.name: metric.result() for metric in self.metrics}
+        return self.step_logs()
 
     def evaluation_step(self, data):
         # Instance noise regularizes training only, like dropout: left out.
@@ -261,7 +267,9 @@ class GAN(AdversarialModel):
         g_loss = self._generator_loss(fake, labels, False)
         self.d_loss_tracker.update_state(ops.stop_gradient(d_loss))
         self.g_loss_tracker.update_state(ops.stop_gradient(g_loss))
-        return {metric.name: metric.result() for metric in self.metrics}
+        for metric in self.sample_metrics():
+            metric.update_state(real, fake)
+        return self.step_logs()
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -279,25 +287,33 @@ class GAN(AdversarialModel):
             NumPy array `(count,) + sample_shape`.
         """
         count = check_positive_int("count", count)
-        seed = self.seed_generator if seed is None else seed
-        noise = keras.random.normal((count, self.latent_dim), seed=seed)
+        seed = check_seed(seed)
+        noise = keras.random.normal(
+            (count, self.latent_dim), seed=self.seed_generator if seed is None else seed)
         return self.generate(noise, batch_size=batch_size)
 
     def generate(self, noise, batch_size=256):
-        """Maps given noise vectors `(n, latent_dim)` to samples (NumPy)."""
-        noise = ops.convert_to_numpy(noise).astype("float32")
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"Expected `noise` of shape (n, {self.latent_dim}). "
-                f"Received: noise with shape {noise.shape}"
-            )
-        parts = [
-            ops.convert_to_numpy(self.generator(noise[i : i + batch_size], training=False))
-            for i in range(0, len(noise), batch_size)
-        ]
-        return np.concatenate(parts).astype("float32")
+        """Maps given noise vectors `(n, latent_dim)` to samples (NumPy).
 
-    def _check_fit_data(self, x, y):
+        Example:
+
+        >>> import keras, numpy as np
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh")])
+        >>> d = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+        >>> GAN(g, d, latent_dim=4).generate(np.zeros((2, 4), "float32")).shape
+        (2, 8)
+        """
+        noise = self.check_samples("noise", noise, (self.latent_dim,))
+        return self.apply_in_batches(
+            lambda batch: self.generator(batch, training=False), noise, batch_size)
+
+    def check_fit_data(self, x, y, kwargs):
+        if not getattr(self, "compiled", False):
+            raise ValueError("Expected a compiled GAN: call compile() before fit().")
+        self._check_samples_and_noise(x, y)
+        return super().check_fit_data(x, y, kwargs)
+
+    def _check_samples_and_noise(self, x, y):
         images = x[0] if isinstance(x, (tuple, list)) else x
         if not isinstance(images, np.ndarray):
             return  # datasets and generators are checked by their shapes at trace time
@@ -322,12 +338,6 @@ class GAN(AdversarialModel):
                     f"Expected the noise in `x` to have shape ({len(images)}, "
                     f"{self.latent_dim}). Received: noise with shape {noise.shape}"
                 )
-
-    def fit(self, x=None, y=None, *args, **kwargs):
-        if not getattr(self, "compiled", False):
-            raise ValueError("Expected a compiled GAN: call compile() before fit().")
-        self._check_fit_data(x, y)
-        return super().fit(x, y, *args, **kwargs)
 
     def export_parts(self):
         """The generator as a plain functional model in inference mode.

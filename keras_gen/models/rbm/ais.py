@@ -80,8 +80,13 @@ def _base_rate_bias(model, data):
     return np.log(probability / (1.0 - probability)).astype("float32")
 
 
-def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state, generator, v0):
-    """Log importance weights of M AIS runs (one per row of `v0`)."""
+def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state, generator, v0,
+                log_weights, start, stop):
+    """Advances M AIS runs (one per row of `v0`) through temperatures `start` to `stop - 1`.
+
+    Returns the runs' states, their log importance weights so far and the
+    random state, so the annealing can go on in pieces.
+    """
     from keras_gen.models.rbm.random_stream import RandomStream
 
     def log_unnormalized_difference(v, preactivation, beta_new, beta_old):
@@ -100,13 +105,10 @@ def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state,
         v = stream.bernoulli(ops.sigmoid(visible))
         return v, log_weights, stream.state
 
-    count = ops.shape(betas)[0]
-    log_weights = ops.zeros((ops.shape(v0)[0],))
-    _, log_weights, _ = ops.fori_loop(1, count, body, (v0, log_weights, seed_state))
-    return log_weights
+    return ops.fori_loop(start, stop, body, (v0, log_weights, seed_state))
 
 
-def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0):
+def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbose=0):
     """Estimates log Z of a Bernoulli RBM by annealed importance sampling.
 
     The base model has the RBM's shape, zero weights and visible biases
@@ -122,6 +124,8 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0):
         betas: number of inverse temperatures (>= 2, default 14,500 as
             in the paper) or an explicit increasing schedule from 0 to 1.
         seed: int seed of the runs.
+        verbose: 1 shows a progress bar (the annealing then runs in 50
+            compiled pieces, with the same result).
 
     Returns:
         A dict: `log_z` (log mean of the importance weights), `log_z_lower`
@@ -155,15 +159,24 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0):
     stream = RandomStream(generator)
     v0 = stream.bernoulli(ops.sigmoid(ops.broadcast_to(ops.convert_to_tensor(base_bias), (num_runs, len(base_bias)))))
 
-    def run(kernel, visible_bias, hidden_bias, base, schedule, state, v):
-        return _ais_chains(kernel, visible_bias, hidden_bias, base, schedule, state, generator, v)
+    def run(kernel, visible_bias, hidden_bias, base, schedule, state, v, log_weights, start, stop):
+        return _ais_chains(kernel, visible_bias, hidden_bias, base, schedule, state, generator, v,
+                           log_weights, start, stop)
 
     # jit_compile=False: TensorFlow's XLA CPU matmuls were far slower than its
     # graph mode on this loop; JAX compiles with XLA regardless.
-    log_weights = compile_function(run, jit_compile=False)(
-        model.kernel.value, model.visible_bias.value, model.hidden_bias.value,
-        ops.convert_to_tensor(base_bias), ops.convert_to_tensor(betas, "float32"), stream.state, v0,
-    )
+    step = compile_function(run, jit_compile=False)
+    constants = (model.kernel.value, model.visible_bias.value, model.hidden_bias.value,
+                 ops.convert_to_tensor(base_bias), ops.convert_to_tensor(betas, "float32"))
+    pieces = min(50, len(betas) - 1) if verbose else 1
+    bounds = np.linspace(1, len(betas), pieces + 1).round().astype("int32")
+    progress = keras.utils.Progbar(len(betas) - 1, unit_name="temperature") if verbose else None
+    v, log_weights, state = v0, ops.zeros((num_runs,)), stream.state
+    for start, stop in zip(bounds[:-1], bounds[1:]):
+        v, log_weights, state = step(*constants, state, v, log_weights,
+                                     ops.convert_to_tensor(start), ops.convert_to_tensor(stop))
+        if progress is not None:
+            progress.add(int(stop - start))
     log_weights = ops.convert_to_numpy(log_weights).astype("float64")
     log_z_base = float(np.logaddexp(0.0, base_bias.astype("float64")).sum() + model.hidden_units * math.log(2.0))
     top = log_weights.max()
@@ -182,14 +195,14 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0):
     }
 
 
-def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0):
+def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, verbose=0):
     """Average log-likelihood of `x` (nats per row): mean(-F(x)) - AIS log Z.
 
     Args:
         model: a built Bernoulli-visible `RBM`.
         x: test data (n, visible_units), binary for a true likelihood.
         data: training data for the AIS base-rate model.
-        num_runs, betas, seed: AIS settings (see `ais_log_partition`).
+        num_runs, betas, seed, verbose: AIS settings (see `ais_log_partition`).
 
     Returns:
         The `ais_log_partition` dict plus `log_likelihood` and its bounds
@@ -207,7 +220,8 @@ def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0):
     """
     _check_model(model, bernoulli_only=True)
     x = model._visible_input("x", x, numpy=True)
-    result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed)
+    result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed,
+                               verbose=verbose)
     unnormalized = float(np.mean(-ops.convert_to_numpy(model.free_energy(x)).astype("float64")))
     result["log_likelihood"] = unnormalized - result["log_z"]
     result["log_likelihood_lower"] = unnormalized - result["log_z_upper"]

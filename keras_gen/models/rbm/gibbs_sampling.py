@@ -8,6 +8,7 @@ from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.trainers import compile_function
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["GibbsSampling"]
 
@@ -28,7 +29,7 @@ class GibbsSampling:
     >>> from keras_gen.models import RBM
     >>> rbm = RBM(hidden_units=4, seed=0)
     >>> rbm.build((None, 6))
-    >>> rbm.sample(3, gibbs_steps=10, seed=1).shape
+    >>> rbm.sample(3, seed=1, gibbs_steps=10).shape
     (3, 6)
 
     References:
@@ -93,28 +94,37 @@ class GibbsSampling:
         steps = check_positive_int("steps", steps)
         return self._chain(v, steps, seed)[0]
 
-    def sample(self, count, gibbs_steps=1000, seed=None):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
         Chains start from the visible biases' marginals; the result is
         E[v | h] of the last sweep (cleaner pictures than binary samples).
+        `gibbs_steps` is a keyword; the old order `sample(count, gibbs_steps,
+        seed=...)` still works for one release (deprecated).
 
         Args:
             count: number of samples, >= 1.
+            seed: int for reproducible samples, or `None` (advances the
+                model's `SeedGenerator`).
+            batch_size: chains run at once.
             gibbs_steps: Gibbs sweeps per chain, >= 1.
-            seed: int for reproducible samples, or `None`.
 
         Returns:
             A NumPy array (count, visible_units).
         """
         count = check_positive_int("count", count)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
+        batch_size = check_positive_int("batch_size", batch_size)
         stream = self._stream(seed)
-        bias = ops.broadcast_to(self.visible_bias, (count, self.visible_units))
-        start = self.sample_visible_from_preactivation(bias, stream)
-        mean = self._chain(start, gibbs_steps, stream)[1]
+        parts = []
+        for start in range(0, count, batch_size):
+            bias = ops.broadcast_to(self.visible_bias, (min(batch_size, count - start), self.visible_units))
+            first = self.sample_visible_from_preactivation(bias, stream)
+            parts.append(self._chain(first, gibbs_steps, stream)[1])
         self._finish(stream, seed)
-        return mean
+        return np.concatenate(parts, axis=0)
 
     def complete(self, x, mask, gibbs_steps=100, seed=None):
         """Fills in unknown visible units by Gibbs sampling with the known ones clamped.
@@ -142,12 +152,16 @@ class GibbsSampling:
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         mask = np.broadcast_to(mask, x.shape).astype("float32")
         stream = self._stream(seed)
+        completed = self._complete(x, mask, gibbs_steps, stream)
+        self._finish(stream, seed)
+        return completed
+
+    def _complete(self, x, mask, gibbs_steps, stream):
         start = self.sample_visible_from_preactivation(
             ops.broadcast_to(self.visible_bias, x.shape), stream
         )
         start = mask * x + (1.0 - mask) * ops.convert_to_numpy(start)
         average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
-        self._finish(stream, seed)
         return mask * x + (1.0 - mask) * average
 
     def _chain(self, v, steps, stream_or_seed, mask=None, known=None):

@@ -4,13 +4,12 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.rbm.cd_gradient import cd_update_term
 from keras_gen.models.rbm.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.gibbs_sampling import GibbsSampling
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.models.rbm.random_stream import restore_seed_state
-from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_in
@@ -29,7 +28,7 @@ def _is_array_like(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class RBM(GibbsSampling, keras.Model):
+class RBM(GibbsSampling, GenerativeModel):
     """Restricted Boltzmann Machine with Bernoulli hidden units.
 
     Trained with `compile()`/`fit()`: the step minimizes the contrastive
@@ -196,19 +195,16 @@ class RBM(GibbsSampling, keras.Model):
         """E[v | h]: probabilities (Bernoulli) or means (Gaussian)."""
         return self.visible_mean_from_preactivation(self.visible_preactivation(ops.convert_to_tensor(h)))
 
-    def reconstruct(self, x):
+    def reconstruct(self, x, batch_size=4096):
         """Mean-field reconstruction E[v | h = p(h | x)] as a NumPy array."""
         x = self._visible_input("x", x, numpy=True)
-        return ops.convert_to_numpy(self.visible_mean(self.hidden_probabilities(x)))
+        return self.apply_in_batches(
+            lambda batch: self.visible_mean(self.hidden_probabilities(batch)), x, batch_size)
 
     def transform(self, x, batch_size=4096):
         """Hidden probabilities p(h = 1 | x) as features (NumPy array)."""
         x = self._visible_input("x", x, numpy=True)
-        parts = [
-            ops.convert_to_numpy(self.hidden_probabilities(x[i : i + batch_size]))
-            for i in range(0, len(x), batch_size)
-        ]
-        return np.concatenate(parts, axis=0)
+        return self.apply_in_batches(self.hidden_probabilities, x, batch_size)
 
     def _parameter_variables(self):
         return [self.kernel, self.visible_bias, self.hidden_bias]
@@ -228,14 +224,14 @@ class RBM(GibbsSampling, keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         x, y = self._check_training_data(x, y)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple):
             kwargs["validation_data"] = self._check_training_data(*validation[:2], *validation[2:3])
         elif validation is not None and _is_array_like(validation):
             kwargs["validation_data"] = self._check_training_data(validation, None)[0]
-        return super().fit(**staged_fit_arguments(x, y, args, kwargs))
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         x, y = self._check_training_data(x, y)
@@ -275,26 +271,47 @@ class RBM(GibbsSampling, keras.Model):
         """CD-k / PCD surrogate loss; also updates the tracked metrics."""
         v_data = self.training_visible(x, y)
         stream = RandomStream(self.seed_generator)
-        preactivation = self.hidden_preactivation(v_data)
-        free_energy_data = self.free_energy(v_data, preactivation)
-        h_data = stream.bernoulli(ops.sigmoid(preactivation))
-        reconstruction = self.visible_preactivation(h_data)
+        plain, chains = self._plain_energy(), None
+        preactivation = None
         if self.persistent and training:
             batch = ops.shape(v_data)[0]
             from_data = ops.take(v_data, ops.mod(ops.arange(self.persistent_chains), batch), axis=0)
-            start = ops.where(self.chains_started > 0, self.chains.value, from_data)
-            negative, _ = self.run_chain(start, self.cd_steps, stream)
+            chains = ops.where(self.chains_started > 0, self.chains.value, from_data)
+            if plain:  # the data's and the chains' hidden inputs in one matmul
+                both = self.hidden_preactivation(ops.concatenate([v_data, chains], axis=0))
+                preactivation, chain_preactivation = both[:batch], both[batch:]
+        if preactivation is None:
+            preactivation = self.hidden_preactivation(v_data)
+        h_data = ops.sigmoid(preactivation)
+        reconstruction = self.visible_preactivation(stream.bernoulli(h_data))
+        if chains is None:
+            negative, steps = self.sample_visible_from_preactivation(reconstruction, stream), self.cd_steps - 1
+        elif plain:
+            h_chains = stream.bernoulli(ops.sigmoid(chain_preactivation))
+            negative = self.sample_visible_from_preactivation(self.visible_preactivation(h_chains), stream)
+            steps = self.cd_steps - 1
+        else:
+            negative, steps = chains, self.cd_steps
+        if steps:
+            negative, _ = self.run_chain(negative, steps, stream)
+        if chains is not None:
             self.chains.assign(negative)
             self.chains_started.assign(1.0)
-        else:
-            negative = self.sample_visible_from_preactivation(reconstruction, stream)
-            if self.cd_steps > 1:
-                negative, _ = self.run_chain(negative, self.cd_steps - 1, stream)
         negative = ops.stop_gradient(negative)
-        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative))
+        negative_preactivation = self.hidden_preactivation(negative)
+        free_energy_data = self.free_energy(v_data, preactivation)
+        loss = ops.mean(free_energy_data) - ops.mean(self.free_energy(negative, negative_preactivation))
+        if plain:  # the update from statistics at hand, not autodiff through both free energies
+            loss = ops.stop_gradient(loss) + cd_update_term(
+                self, v_data, h_data, negative, ops.sigmoid(negative_preactivation))
         self.update_tracked_metrics(v_data, preactivation, free_energy_data, reconstruction, stream)
         stream.commit()
         return scale_loss_for_replicas(loss)
+
+    def _plain_energy(self):
+        # `cd_update_term` holds for this energy; subclasses that change it keep autodiff.
+        return all(getattr(type(self), name) is getattr(RBM, name)
+                   for name in ("hidden_preactivation", "free_energy"))
 
     def update_tracked_metrics(self, v_data, preactivation, free_energy_data, reconstruction, stream):
         """Reconstruction error and (Bernoulli) stochastic pseudo-likelihood of the batch."""
@@ -308,13 +325,6 @@ class RBM(GibbsSampling, keras.Model):
             self.pseudo_likelihood_tracker.update_state(
                 stochastic_pseudo_log_likelihood(self, v_data, stream, preactivation, free_energy_data)
             )
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        save_seed_state(store, self.seed_generator)
-
-    def load_own_variables(self, store):
-        super().load_own_variables(restore_seed_state(store, self.seed_generator))
 
     # ----------------------------------------------------------- inspection
     def filters_image(self, path, image_shape=None, columns=None, scale=2):

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from keras_gen.models import DBM
+from tests.helpers import assert_round_trip
 
 # torch runs one step per execution only.
 STEPS = 1 if keras.backend.backend() == "torch" else 8
@@ -75,14 +76,11 @@ def test_save_load_round_trip(digits, tmp_path):
     dbm, _ = _pretrained(x, epochs=1)
     dbm.compile(optimizer=keras.optimizers.SGD(0.01), steps_per_execution=STEPS)
     dbm.fit(x, batch_size=20, epochs=1, verbose=0)
-    path = str(tmp_path / "dbm.keras")
-    dbm.save(path)
-    restored = keras.models.load_model(path)
-    np.testing.assert_array_equal(restored.transform(x), dbm.transform(x))
-    np.testing.assert_array_equal(restored.sample(3, 10, seed=2), dbm.sample(3, 10, seed=2))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(restored.chains_visible),
-                                  keras.ops.convert_to_numpy(dbm.chains_visible))
-    restored.fit(x, batch_size=20, epochs=1, verbose=0)
+    assert_round_trip(
+        dbm, tmp_path / "dbm.keras",
+        {"transform": lambda m: m.transform(x), "sample": lambda m: m.sample(3, gibbs_steps=10),
+         "chains": lambda m: keras.ops.convert_to_numpy(m.chains_visible)},
+        train=lambda m: m.fit(x, batch_size=20, epochs=1, verbose=0))
 
 
 def test_bad_input(digits):

@@ -4,6 +4,7 @@ import pytest
 
 from keras_gen.models import DBN
 from keras_gen.models import RBM
+from tests.helpers import assert_round_trip
 
 # torch runs one step per execution only.
 STEPS = 1 if keras.backend.backend() == "torch" else 8
@@ -106,13 +107,11 @@ def test_gaussian_first_layer(digits):
 def test_save_load_round_trip(digits, tmp_path):
     x = digits[0][:200]
     dbn, _ = _trained(x, epochs=1)
-    path = str(tmp_path / "dbn.keras")
-    dbn.save(path)
-    restored = keras.models.load_model(path)
-    assert isinstance(restored, DBN) and restored.hidden_units == [24, 12]
-    np.testing.assert_array_equal(restored.transform(x), dbn.transform(x))
-    np.testing.assert_array_equal(restored.generate(4, 10, seed=2), dbn.generate(4, 10, seed=2))
-    restored.fit(x, batch_size=20, epochs=1, verbose=0)
+    restored = assert_round_trip(
+        dbn, tmp_path / "dbn.keras",
+        {"transform": lambda m: m.transform(x), "generate": lambda m: m.generate(4, 10, seed=2)},
+        train=lambda m: m.fit(x, batch_size=20, epochs=1, verbose=0))
+    assert restored.hidden_units == [24, 12]
 
 
 def test_export_parts_match_the_model(digits):

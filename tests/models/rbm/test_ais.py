@@ -50,6 +50,14 @@ def test_ais_matches_exact_log_partition():
     assert result["num_runs"] == 100 and result["num_betas"] == 1000
 
 
+def test_progress_bar_runs_in_pieces_with_the_same_result(capsys):
+    rbm = _tiny_rbm(visible=6, hidden=4)
+    quiet = ais_log_partition(rbm, num_runs=10, betas=120, seed=3)
+    shown = ais_log_partition(rbm, num_runs=10, betas=120, seed=3, verbose=1)
+    assert shown["log_z"] == quiet["log_z"]
+    assert "119/119" in capsys.readouterr().out
+
+
 def test_ais_log_likelihood_matches_exact():
     rbm = _tiny_rbm()
     x = (np.random.default_rng(2).random((50, 16)) < 0.5).astype("float32")
