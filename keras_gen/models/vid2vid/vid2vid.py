@@ -356,6 +356,17 @@ class Vid2Vid(AdversarialModel):
             for start in range(0, len(maps), batch_size)])
         return videos[0] if single else videos
 
+    def translate(self, images, batch_size=32):
+        """The family verb `translate`: label-map videos to frame videos.
+
+        The same as `translate_video(images, batch_size)`: `images` are the
+        integer label maps `(N, T, S, S)` (or one video `(T, S, S)`).
+
+        Returns:
+            float32 frames `(N, T, S, S, channels)` in [-1, 1].
+        """
+        return self.translate_video(images, batch_size=batch_size)
+
     def export_parts(self):
         """The per-frame generator for export: `{"generator": (model, metadata)}`.
 
