@@ -8,7 +8,7 @@ import gradio as gr
 import numpy as np
 
 from keras_gen.apps.display import guarded
-from keras_gen.apps.inputs import Number
+from keras_gen.apps.components import Number
 from keras_gen.apps.inputs import parse_int
 
 __all__ = ["TRAJECTORIES", "VideoDemo", "build", "digit_map_video"]
