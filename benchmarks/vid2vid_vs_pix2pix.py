@@ -67,7 +67,7 @@ def parse():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--learning-rate", type=float, default=1e-3,
                         help="Adam learning rate of every network of both models")
-    parser.add_argument("--warp-weight", type=float, default=40.0,
+    parser.add_argument("--warp-weight", type=float, default=100.0,
                         help="Vid2Vid's weight of the warping losses")
     parser.add_argument("--jit", type=int, default=0, help="jit_compile (XLA) for both models")
     parser.add_argument("--tag", default="", help="suffix of the result files")
