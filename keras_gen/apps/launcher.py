@@ -30,6 +30,8 @@ FAMILY_TABS = {
     "image_to_image": ("Pix2Pix / CycleGAN", "keras_gen.apps.image_to_image_tab",
                        "No image-to-image run given. Train one: `keras-gen train pix2pix --data "
                        "PATH/facades_128.npz --output runs/pix2pix`."),
+    "video": ("Vid2Vid (video)", "keras_gen.apps.video_tab",
+              "No Vid2Vid run given. Train one: `keras-gen train vid2vid --output runs/vid2vid`."),
 }
 # Serving settings for ~50 people at once on a 2-core host (docs/demo.md):
 # - handlers run at most `DEFAULT_CONCURRENCY` at a time, one per core, in one

@@ -34,6 +34,7 @@ FAMILIES = {
     "rbm": "rbm", "crbm": "rbm", "dbn": "rbm", "dbm": "rbm", "RBM": "rbm", "DBN": "rbm",
     "pix2pix": "image_to_image", "cyclegan": "image_to_image",
     "Pix2Pix": "image_to_image", "CycleGAN": "image_to_image",
+    "vid2vid": "video", "Vid2Vid": "video",
 }
 MANIFEST = "keras_gen.apps.json"
 MANIFEST_VERSION = 4

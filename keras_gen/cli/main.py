@@ -44,6 +44,7 @@ MODELS = {
     "cgan": "gan",
     "pix2pix": "pix2pix",
     "cyclegan": "cyclegan",
+    "vid2vid": "vid2vid",
 }
 MODEL_HELP = {
     "rbm": "restricted Boltzmann machine (CD-k / PCD; Bernoulli or Gaussian visible units)",
@@ -61,12 +62,13 @@ MODEL_HELP = {
     "cgan": "class-conditional DCGAN",
     "pix2pix": "paired image-to-image translation (U-Net + PatchGAN)",
     "cyclegan": "unpaired image-to-image translation",
+    "vid2vid": "label-map video to video, consistent over time (flow-warping generator)",
 }
 RUN_COMMANDS = {
     "sample": "draw samples from a trained run; writes a PNG grid",
     "evaluate": "compute a run's test metrics; updates its metrics.json",
     "interpolate": "walk a generator's latent space; writes a strip PNG and a GIF",
-    "translate": "translate images with a Pix2Pix or CycleGAN run",
+    "translate": "translate images with a Pix2Pix or CycleGAN run, or videos with a Vid2Vid run",
 }
 
 
@@ -183,6 +185,11 @@ def _add_run_parsers(commands):
                          help="extra options as a JSON object; keys listed below")
         sub.add_argument("--verbose", type=int, choices=(0, 1), default=1,
                          help="1 shows progress bars of long evaluations (AIS, IWAE, FID)")
+        if name == "translate":
+            sub.add_argument("--video", default=None,
+                             help="Vid2Vid: label-map video(s) to translate, a folder holding "
+                                  "maps/ or an .npz with 'maps' (default: test videos of the "
+                                  "run's data); writes a GIF and an .npz of the frames")
         if name == "evaluate":
             sub.add_argument("--fid", action="store_true",
                              help="also compute FID, KID and precision/recall of generated "
@@ -286,6 +293,8 @@ def _family(model_name):
         from keras_gen.cli import gan as module
     elif family == "pix2pix":
         from keras_gen.cli import pix2pix as module
+    elif family == "vid2vid":
+        from keras_gen.cli import vid2vid as module
     else:
         from keras_gen.cli import cyclegan as module
     return module
@@ -403,6 +412,9 @@ def _cmd_run(args):
         raise ValueError(f"Expected a run of one of {sorted(MODELS)}. Received: run={args.run!r} "
                          f"of model {record.get('model')!r}")
     module = _family(record["model"])
+    if getattr(args, "video", None) and MODELS[record["model"]] != "vid2vid":
+        raise ValueError(f"Expected a Vid2Vid run with `--video`. Received: run={args.run!r} of "
+                         f"model {record['model']!r}")
     if not hasattr(module, name):
         raise ValueError(f"Expected a run whose model supports `{name}`. Received: run={args.run!r} "
                          f"of model {record['model']!r}")

@@ -24,6 +24,7 @@ _FAMILIES = {
     "gan": ("GAN", "DCGAN", "ConditionalGAN"),
     "pix2pix": ("Pix2Pix",),
     "cyclegan": ("CycleGAN",),
+    "vid2vid": ("Vid2Vid",),
 }
 _LOCATION = {name: family for family, names in _FAMILIES.items() for name in names}
 _LOCATION["GenerativeModel"] = "generative_model"

@@ -1,6 +1,6 @@
 """One launched demo app per test session: the shipped presets (served from
-the artifacts packed with them) and a tiny CycleGAN run (exported into a
-temporary cache), on 127.0.0.1 and a free port, shared by the gradio_client
+the artifacts packed with them), a tiny CycleGAN run and a tiny Vid2Vid run
+(exported into a temporary cache), on 127.0.0.1 and a free port, shared by the gradio_client
 and browser tests.
 
 The app serves ONNX artifacts, which are the same whatever backend trained
@@ -49,6 +49,27 @@ def tiny_cyclegan_run(folder):
     return folder
 
 
+def tiny_vid2vid_run(folder):
+    """A one-epoch 16-px Vid2Vid run on moving digits (no preset ships one): the video tab's model."""
+    import json
+
+    from keras_gen.data import load_digits
+    from keras_gen.data import moving_digits
+    from keras_gen.models.vid2vid import Vid2Vid
+
+    data = moving_digits(count=4, frames=3, size=16, source=load_digits(), seed=0)
+    model = Vid2Vid(image_size=16, generator_filters=4, generator_blocks=1, discriminator_filters=4)
+    model.compile()
+    model.fit({key: data[key] for key in ("maps", "flow", "visible")}, data["frames"], epochs=1,
+              batch_size=2, verbose=0)
+    os.makedirs(folder)
+    model.save(os.path.join(folder, "model.keras"))
+    with open(os.path.join(folder, "run.json"), "w") as handle:
+        json.dump({"model": "vid2vid", "title": "Vid2Vid (moving digits)",
+                   "args": {"data": "digits"}}, handle)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_bundles(tmp_path_factory):
     import keras
@@ -64,7 +85,9 @@ def demo_bundles(tmp_path_factory):
     try:
         runs, _ = default_runs(log=lambda line: None)
         cyclegan = tiny_cyclegan_run(os.path.join(cache, "cyclegan"))
-        bundles, notes = collect_runs(runs + ([cyclegan] if cyclegan else []), log=lambda line: None)
+        video = tiny_vid2vid_run(os.path.join(cache, "vid2vid"))
+        bundles, notes = collect_runs(runs + ([cyclegan] if cyclegan else []) + [video],
+                                      log=lambda line: None)
     finally:
         if previous is None:
             os.environ.pop("KERAS_GEN_CACHE", None)

@@ -17,6 +17,7 @@ EXPECTED = {
     "/gan2_arithmetic", "/gan2_digit", "/vae_decode", "/vae_manifold", "/vae_reconstruct",
     "/rbm_complete", "/rbm_retrieve", "/rbm_filters", "/rbm_example",
     "/rbm2_complete", "/rbm2_retrieve", "/rbm2_filters", "/rbm2_example",
+    "/video_digits", "/video_upload",
 }
 
 

@@ -30,6 +30,7 @@ IMAGES_16 = RNG.uniform(-1, 1, (2, 16, 16, 3)).astype("float32")
 LABELS = np.arange(16) % 3
 LATENT_2 = RNG.standard_normal((3, 2)).astype("float32")
 LATENT_4 = RNG.standard_normal((3, 4)).astype("float32")
+MAPS_16 = np.random.default_rng(7).integers(0, 11, (2, 3, 16, 16)).astype("int32")  # Vid2Vid label-map videos
 
 # DBN.generate(count) draws samples until issue 16 renames it `sample`; it is
 # no `generate(latents)` and is not checked as one.
@@ -109,6 +110,12 @@ CASES = {
     "Pix2Pix": (
         lambda: models.Pix2Pix(image_size=16, generator_filters=2, discriminator_filters=2), {},
         (IMAGES_16, IMAGES_16), {"translate": ((IMAGES_16,), {}, (2, 16, 16, 3))},
+    ),
+    "Vid2Vid": (
+        lambda: models.Vid2Vid(image_size=16, history_frames=1, temporal_frames=2,
+                               generator_filters=2, generator_blocks=0, discriminator_filters=2,
+                               discriminator_scales=1), {},
+        (MAPS_16,), {"translate": ((MAPS_16,), {}, (2, 3, 16, 16, 1))},
     ),
     "CycleGAN": (
         lambda: models.CycleGAN(image_size=16, generator_filters=2, discriminator_filters=2,
