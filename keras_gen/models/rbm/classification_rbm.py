@@ -106,16 +106,19 @@ class ClassificationRBM(RBM):
         """The label with the lowest free energy, as int64 NumPy array (n,)."""
         return np.argmax(self.predict_proba(x, batch_size, verbose, **kwargs), axis=-1)
 
+    def data_hidden_probabilities(self, x):
+        """p(h = 1 | x) with the label summed out: sum_y p(y | x) p(h | x, y) (a tensor)."""
+        x = self._visible_input("x", x, data=True)
+        labels = ops.softmax(-self.class_free_energies(x), axis=-1)
+        preactivation = ops.matmul(x, self.kernel[: self.data_units]) + self.hidden_bias
+        per_class = ops.sigmoid(preactivation[:, None, :] + self.kernel[None, self.data_units :, :])
+        return ops.sum(labels[:, :, None] * per_class, axis=1)
+
     def transform(self, x, batch_size=4096):
         """Hidden probabilities given x alone: sum_y p(y | x) p(h | x, y)."""
         x = self._visible_input("x", x, numpy=True, data=True)
-        parts = []
-        for start in range(0, len(x), batch_size):
-            batch = ops.convert_to_tensor(x[start : start + batch_size])
-            labels = ops.softmax(-self.class_free_energies(batch), axis=-1)
-            preactivation = ops.matmul(batch, self.kernel[: self.data_units]) + self.hidden_bias
-            per_class = ops.sigmoid(preactivation[:, None, :] + self.kernel[None, self.data_units :, :])
-            parts.append(ops.convert_to_numpy(ops.sum(labels[:, :, None] * per_class, axis=1)))
+        parts = [ops.convert_to_numpy(self.data_hidden_probabilities(ops.convert_to_tensor(x[i : i + batch_size])))
+                 for i in range(0, len(x), batch_size)]
         return np.concatenate(parts, axis=0)
 
     def reconstruct(self, x):
@@ -123,16 +126,25 @@ class ClassificationRBM(RBM):
         hidden = self.transform(x)
         return ops.convert_to_numpy(self.visible_mean(hidden))[:, : self.data_units]
 
-    def sample(self, count, gibbs_steps=1000, seed=None, labels=None):
+    def sample(self, count, seed=None, gibbs_steps=1000, labels=None, batch_size=10000):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
+        Args:
+            count: number of samples, >= 1.
+            seed: int, or `None` for the model's generator.
+            gibbs_steps: Gibbs sweeps per chain, >= 1.
+            labels: `None` (labels sampled too), or one label per sample
+                (integers or one-hot rows).
+            batch_size: chains run at once (without `labels`).
+
         Returns:
-            A NumPy array (count, data_units): E[x | h] of the last sweep.
+            A NumPy array (count, data_units): E[x | h] of the last sweep, or
+            with `labels` averaged over the second half of the sweeps.
         """
         count = check_positive_int("count", count)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         if labels is None:
-            return super().sample(count, gibbs_steps, seed)[:, : self.data_units]
+            return super().sample(count, seed, gibbs_steps, batch_size)[:, : self.data_units]
         labels = self._labels("labels", labels, count)
         known = np.concatenate([np.zeros((count, self.data_units), "float32"), labels], axis=1)
         mask = np.concatenate(

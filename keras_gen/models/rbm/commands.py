@@ -148,9 +148,9 @@ def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
     from keras_gen.utils import save_image_grid
 
     if labels is not None:
-        samples = model.sample(count, gibbs_steps, seed=seed, labels=labels)
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps, labels=labels)
     else:
-        samples = model.sample(count, gibbs_steps, seed=seed)[:, : model.data_units]
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps)[:, : model.data_units]
     value_range = (0.0, 1.0)
     if "standardize" in record:
         stats = record["standardize"]

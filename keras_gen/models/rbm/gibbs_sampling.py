@@ -28,7 +28,7 @@ class GibbsSampling:
     >>> from keras_gen.models import RBM
     >>> rbm = RBM(hidden_units=4, seed=0)
     >>> rbm.build((None, 6))
-    >>> rbm.sample(3, gibbs_steps=10, seed=1).shape
+    >>> rbm.sample(3, seed=1, gibbs_steps=10).shape
     (3, 6)
 
     References:
@@ -87,34 +87,57 @@ class GibbsSampling:
         v, preactivation, stream.state = ops.fori_loop(1, steps, body, (v, preactivation, stream.state))
         return v, preactivation
 
-    def gibbs(self, v, steps=1, seed=None):
-        """Runs `steps` Gibbs sweeps from `v` and returns the visible sample."""
+    def gibbs(self, v, steps=1, seed=None, mask=None):
+        """Runs `steps` Gibbs sweeps from `v` and returns the visible sample.
+
+        Args:
+            v: start of the chains (batch, visible_units).
+            steps: Gibbs sweeps, >= 1.
+            seed: int, or `None` for the model's generator.
+            mask: optional 0/1 array of `v`'s shape (or one row): units where
+                it is 1 keep their values from `v` (clamped).
+
+        Returns:
+            The binary (Bernoulli) visible states after the last sweep, NumPy.
+        """
         v = self._visible_input("v", v, numpy=True)
         steps = check_positive_int("steps", steps)
-        return self._chain(v, steps, seed)[0]
+        if mask is None:
+            return self._chain(v, steps, seed)[0]
+        mask = self._check_mask(mask, v)
+        return self._chain(v, steps, seed, mask=mask, known=v)[0]
 
-    def sample(self, count, gibbs_steps=1000, seed=None):
+    def sample(self, count, seed=None, gibbs_steps=1000, batch_size=10000):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
-        Chains start from the visible biases' marginals; the result is
-        E[v | h] of the last sweep (cleaner pictures than binary samples).
+        Each sample is its own chain, started from the visible biases'
+        marginals; the result is E[v | h] of the last sweep (cleaner pictures
+        than binary samples).
 
         Args:
             count: number of samples, >= 1.
+            seed: int for reproducible samples, or `None` for the model's
+                generator.
             gibbs_steps: Gibbs sweeps per chain, >= 1.
-            seed: int for reproducible samples, or `None`.
+            batch_size: chains run at once, >= 1.
 
         Returns:
             A NumPy array (count, visible_units).
         """
         count = check_positive_int("count", count)
+        if seed is not None:
+            check_positive_int("seed", seed, minimum=0)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
+        batch_size = check_positive_int("batch_size", batch_size)
         stream = self._stream(seed)
-        bias = ops.broadcast_to(self.visible_bias, (count, self.visible_units))
-        start = self.sample_visible_from_preactivation(bias, stream)
-        mean = self._chain(start, gibbs_steps, stream)[1]
+        parts = []
+        for start in range(0, count, batch_size):
+            rows = min(batch_size, count - start)
+            bias = ops.broadcast_to(self.visible_bias, (rows, self.visible_units))
+            chains = self.sample_visible_from_preactivation(bias, stream)
+            parts.append(self._chain(chains, gibbs_steps, stream)[1])
         self._finish(stream, seed)
-        return mean
+        return np.concatenate(parts, axis=0)
 
     def complete(self, x, mask, gibbs_steps=100, seed=None):
         """Fills in unknown visible units by Gibbs sampling with the known ones clamped.
@@ -131,16 +154,8 @@ class GibbsSampling:
             the second half of the sweeps (less noisy than one sweep).
         """
         x = self._visible_input("x", x, numpy=True)
-        mask = check_array("mask", mask, ndim=(1, 2), value_range=(0, 1))
-        if mask.shape != x.shape and mask.shape != x.shape[1:]:
-            raise ValueError(
-                f"Expected `mask` to have the shape of `x` {x.shape} or {x.shape[1:]}. "
-                f"Received: mask with shape {mask.shape}"
-            )
-        if not np.isin(mask, (0.0, 1.0)).all():
-            raise ValueError("Expected `mask` to hold only 0 and 1. Received: mask with other values")
+        mask = self._check_mask(mask, x)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
-        mask = np.broadcast_to(mask, x.shape).astype("float32")
         stream = self._stream(seed)
         start = self.sample_visible_from_preactivation(
             ops.broadcast_to(self.visible_bias, x.shape), stream
@@ -149,6 +164,17 @@ class GibbsSampling:
         average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
         self._finish(stream, seed)
         return mask * x + (1.0 - mask) * average
+
+    def _check_mask(self, mask, x):
+        mask = check_array("mask", mask, ndim=(1, 2), value_range=(0, 1))
+        if mask.shape != x.shape and mask.shape != x.shape[1:]:
+            raise ValueError(
+                f"Expected `mask` to have the shape of `x` {x.shape} or {x.shape[1:]}. "
+                f"Received: mask with shape {mask.shape}"
+            )
+        if not np.isin(mask, (0.0, 1.0)).all():
+            raise ValueError("Expected `mask` to hold only 0 and 1. Received: mask with other values")
+        return np.broadcast_to(mask, x.shape).astype("float32")
 
     def _chain(self, v, steps, stream_or_seed, mask=None, known=None):
         stream = stream_or_seed if isinstance(stream_or_seed, RandomStream) else self._stream(stream_or_seed)

@@ -41,6 +41,44 @@ def test_joint_training_lowers_reconstruction_error_and_moves_chains(digits):
     assert float(keras.ops.convert_to_numpy(dbm.chains_started)) == 1.0
 
 
+def test_joint_training_raises_the_exact_likelihood_above_pretraining():
+    from keras_gen.models.dbm.ais import exact_log_likelihood
+
+    # Binary 4x4 bars: one row or one column on, a distribution a DBM can
+    # learn; its likelihood is computed exactly by enumeration.
+    rng = np.random.default_rng(0)
+    bars = []
+    for _ in range(400):
+        image = np.zeros((4, 4), "float32")
+        if rng.random() < 0.5:
+            image[rng.integers(4)] = 1.0
+        else:
+            image[:, rng.integers(4)] = 1.0
+        bars.append(image.ravel())
+    x = np.array(bars)
+    dbm = DBM((8, 6), persistent_chains=50, gibbs_steps=5, seed=0)
+    dbm.pretrain(x, epochs=(30, 30), batch_size=20, verbose=0, steps_per_execution=STEPS)
+    pretrained = exact_log_likelihood(dbm, x).mean()
+    from keras_gen.models.rbm.generative_training import generative_optimizer
+
+    dbm.compile(optimizer=generative_optimizer(0.02, 20 * 20, momentum=0.5, weight_average=0.0),
+                steps_per_execution=STEPS)
+    dbm.fit(x, batch_size=20, epochs=20, verbose=0)
+    joint = exact_log_likelihood(dbm, x).mean()
+    assert joint > pretrained + 0.5, (pretrained, joint)
+
+
+def test_fit_needs_pretraining(digits):
+    x = digits[0][:40]
+    dbm = DBM((8, 4), persistent_chains=10, seed=0)
+    dbm.compile()
+    with pytest.raises(ValueError, match="pretrain"):
+        dbm.fit(x, batch_size=20, epochs=1, verbose=0)
+    dbm.build((None, 64))
+    with pytest.raises(ValueError, match="pretrain"):
+        dbm.fit(x, batch_size=20, epochs=1, verbose=0)
+
+
 def test_mean_field_is_a_fixed_point(digits):
     x = digits[0][:50]
     dbm, _ = _pretrained(x, epochs=1)
@@ -55,9 +93,9 @@ def test_mean_field_is_a_fixed_point(digits):
 def test_sampling_features_export_and_fine_tuning(digits):
     x, y = digits
     dbm, _ = _pretrained(x[:1000])
-    samples = dbm.sample(4, gibbs_steps=20, seed=1)
+    samples = dbm.sample(4, seed=1, gibbs_steps=20)
     assert samples.shape == (4, 64) and 0 <= samples.min() and samples.max() <= 1
-    np.testing.assert_array_equal(samples, dbm.sample(4, gibbs_steps=20, seed=1))
+    np.testing.assert_array_equal(samples, dbm.sample(4, seed=1, gibbs_steps=20))
     features = dbm.transform(x[:100])
     assert features.shape == (100, 16) and dbm.transform(x[:100], layer=1).shape == (100, 32)
     exported = dbm.export_parts()["features"][0]
@@ -79,10 +117,17 @@ def test_save_load_round_trip(digits, tmp_path):
     dbm.save(path)
     restored = keras.models.load_model(path)
     np.testing.assert_array_equal(restored.transform(x), dbm.transform(x))
-    np.testing.assert_array_equal(restored.sample(3, 10, seed=2), dbm.sample(3, 10, seed=2))
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(restored.chains_visible),
-                                  keras.ops.convert_to_numpy(dbm.chains_visible))
-    restored.fit(x, batch_size=20, epochs=1, verbose=0)
+    np.testing.assert_array_equal(restored.sample(3, seed=2, gibbs_steps=10), dbm.sample(3, seed=2, gibbs_steps=10))
+    for name in ("chains_visible", "chains_hidden_1", "chains_hidden_2", "chains_started", "pretrained"):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(getattr(restored, name)),
+                                      keras.ops.convert_to_numpy(getattr(dbm, name)))
+    # The seed state travels too: the model's own generator draws alike, and
+    # training resumes on the same chains with the same noise.
+    np.testing.assert_array_equal(restored.sample(2, gibbs_steps=5), dbm.sample(2, gibbs_steps=5))
+    for model in (dbm, restored):
+        model.fit(x, batch_size=20, epochs=1, verbose=0, shuffle=False)
+    for a, b in zip(restored.get_weights(), dbm.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-5)
 
 
 def test_bad_input(digits):
@@ -105,3 +150,9 @@ def test_bad_input(digits):
         dbm.transform(x[:, :10])
     with pytest.raises(ValueError, match="layer"):
         dbm.transform(x, layer=3)
+    with pytest.raises(ValueError, match="count"):
+        dbm.sample(0)
+    with pytest.raises(ValueError, match="gibbs_steps"):
+        dbm.sample(2, gibbs_steps=0)
+    with pytest.raises(ValueError, match="seed"):
+        dbm.sample(2, seed=-1)

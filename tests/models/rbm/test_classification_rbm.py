@@ -67,4 +67,4 @@ def test_bad_inputs(digits):
     with pytest.raises(ValueError, match="x"):
         model.predict(x[:3, :10])
     with pytest.raises(ValueError, match="labels"):
-        model.sample(2, 3, labels=[0, 1, 2])
+        model.sample(2, gibbs_steps=3, labels=[0, 1, 2])

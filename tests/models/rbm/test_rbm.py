@@ -53,7 +53,7 @@ def test_save_load_round_trip_with_persistent_chains(digits, tmp_path):
     )
     assert_models_identical(rbm, restored, x[:50])
     assert_models_identical(rbm, restored, x[:50], method="free_energy")
-    np.testing.assert_array_equal(rbm.sample(5, 20, seed=3), restored.sample(5, 20, seed=3))
+    np.testing.assert_array_equal(rbm.sample(5, seed=3, gibbs_steps=20), restored.sample(5, seed=3, gibbs_steps=20))
     # Training resumes from the same state (weights, chains, seed, optimizer).
     rbm.fit(x, batch_size=20, epochs=1, verbose=0, shuffle=False)
     restored.fit(x, batch_size=20, epochs=1, verbose=0, shuffle=False)
