@@ -127,7 +127,7 @@ def train(args, run_dir):
 def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
     from keras_gen.utils import save_image_grid
 
-    images = model.generate(count, gibbs_steps=gibbs_steps, seed=seed)
+    images = model.sample(count, seed=seed, gibbs_steps=gibbs_steps)
     value_range = (float(images.min()), float(images.max())) if model.visible_type == "gaussian" else (0.0, 1.0)
     save_image_grid(path, images, image_shape=image_shape, value_range=value_range, scale=2)
     return path
