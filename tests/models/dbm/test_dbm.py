@@ -41,6 +41,7 @@ def test_joint_training_lowers_reconstruction_error_and_moves_chains(digits):
     assert float(keras.ops.convert_to_numpy(dbm.chains_started)) == 1.0
 
 
+@pytest.mark.slow
 def test_joint_training_raises_the_exact_likelihood_above_pretraining():
     from keras_gen.models.dbm.ais import exact_log_likelihood
 

@@ -221,7 +221,7 @@ def test_bad_input(digits):
     with pytest.raises(ValueError, match="y"):
         labelled.fit(x, epochs=1, verbose=0)
     labelled.fit(x, np.arange(50) % 3, batch_size=25, epochs=1, verbose=0)
-    for label in (3, -1, [0, 1], 1.5):
+    for label in (3, -1, [0, 1, 2], 1.5, "a"):
         with pytest.raises(ValueError, match="label"):
             labelled.sample(2, gibbs_steps=2, label=label)
     with pytest.raises(ValueError, match="num_classes"):
