@@ -1,7 +1,2 @@
-"""Gradio demos of keras-gen: one launcher, one tab per model family.
-
-Run `keras-gen demo [RUN_DIRS...]` or `python -m apps [RUN_DIRS...]`. The
-apps use keras-gen's public API and serve exported ONNX artifacts with ONNX
-Runtime (see `apps.runs`); with no run folders they train, export and cache
-small default models on the embedded digits (see `apps.defaults`).
-"""
+"""Thin entry point for a source checkout (`python -m apps`); the Gradio demo is
+`keras_gen.apps` (`keras-gen demo`). This folder is not installed."""

@@ -1,8 +1,8 @@
-"""`python -m apps [RUN_DIRS...] [--host --port --concurrency --quick]`."""
+"""`python -m apps [RUN_DIRS...]` from a source checkout: the demo lives in `keras_gen.apps`."""
 
 import sys
 
-from apps.launcher import main
+from keras_gen.apps.launcher import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

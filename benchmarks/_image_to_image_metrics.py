@@ -12,8 +12,6 @@
   colour to its nearest palette colour (the paper's FCN score, directly).
 """
 
-import os
-import platform
 import time
 
 import numpy as np
@@ -126,28 +124,7 @@ def label_accuracy(predicted, truth, palette):
 
 
 def machine():
-    import keras
+    """The shared machine record (`_common.machine`), with the finishing time."""
+    import _common
 
-    versions = {"keras": keras.__version__, "numpy": np.__version__}
-    backend = keras.backend.backend()
-    if backend == "tensorflow":
-        import tensorflow as tf
-
-        versions["tensorflow"] = tf.__version__
-    elif backend == "jax":
-        import jax
-
-        versions["jax"] = jax.__version__
-    elif backend == "torch":
-        import torch
-
-        versions["torch"] = torch.__version__
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_at_end": list(os.getloadavg()),
-        "backend": backend,
-        "versions": versions,
-        "finished_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
-    }
+    return {**_common.machine(), "finished_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())}

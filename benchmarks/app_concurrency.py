@@ -1,6 +1,6 @@
 """50 concurrent requests to the demo's GAN sample endpoint: errors, p50/p95 latency.
 
-Launches the demo app (`python -m apps RUN`, the embedded default DCGAN;
+Launches the demo app (`python -m keras_gen.apps RUN`, the embedded default DCGAN;
 `--quick`: a one-epoch one) in its own process on 127.0.0.1 with its
 default queue (concurrency limit 4), then fires
 `--requests` requests at once from as many threads through gradio_client,
@@ -58,10 +58,10 @@ def main():
     import onnxruntime
     from gradio_client import Client
 
-    from apps.defaults import default_runs
-    from apps.gan_tab import GANDemo
-    from apps.launcher import DEFAULT_CONCURRENCY
-    from apps.runs import prepare_run
+    from keras_gen.apps.defaults import default_runs
+    from keras_gen.apps.gan_tab import GANDemo
+    from keras_gen.apps.launcher import DEFAULT_CONCURRENCY
+    from keras_gen.apps.runs import prepare_run
     from keras_gen import __version__
     from keras_gen.utils import atomic_path
 
@@ -83,7 +83,7 @@ def main():
         port = free_port()
         # The server gets its own process (and GIL), as in real use.
         server = subprocess.Popen(
-            [sys.executable, "-m", "apps", runs[0], "--port", str(port), "--concurrency", str(concurrency)],
+            [sys.executable, "-m", "keras_gen.apps", runs[0], "--port", str(port), "--concurrency", str(concurrency)],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         client = None
@@ -146,7 +146,7 @@ def main():
                  "generator exported to ONNX, served with ONNX Runtime",
         "settings": {"requests": args.requests, "images_per_request": args.count,
                      "app_concurrency_limit": concurrency, "client_threads": args.requests,
-                     "host": "127.0.0.1", "server": "python -m apps RUN (own process)"},
+                     "host": "127.0.0.1", "server": "python -m keras_gen.apps RUN (own process)"},
         "errors": len(errors),
         "error_messages": sorted(set(errors))[:5],
         "distinct_replies": distinct,

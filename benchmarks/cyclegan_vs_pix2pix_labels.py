@@ -35,9 +35,9 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common
+
+ROOT = _common.ROOT
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -55,8 +55,8 @@ from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_receptive_f
 from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
 NAME = "cyclegan_vs_pix2pix_labels"
 TARGET_RATIO = 0.68
 
@@ -204,11 +204,7 @@ def main():
         + " (rows: photo | CycleGAN labels | Pix2Pix labels | true labels)",
         "machine": metrics.machine(),
     }
-    path = os.path.join(RESULTS, f"{NAME}{suffix}.json")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(report, handle, indent=2)
-            handle.write("\n")
+    _common.write_result(f"{NAME}{suffix}", report)
     print(json.dumps({k: report[k] for k in ("ratio_cyclegan_over_pix2pix", "passed",
                                               "majority_class_accuracy")}))
     for name, values in results.items():

@@ -25,14 +25,12 @@ benchmarks/results/dcgan_vs_keras_io_{keras_gen,keras_io}.png.
 import argparse
 import json
 import os
-import platform
-import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -43,11 +41,10 @@ from keras_gen.metrics.frechet_distance import frechet_distance  # noqa: E402
 from keras_gen.metrics.kernel_inception_distance import kernel_distance  # noqa: E402
 from keras_gen.metrics.precision_recall import precision_recall  # noqa: E402
 from keras_gen.models.gan import DCGAN  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
 LATENT = 100
 BATCH = 64
 
@@ -247,9 +244,7 @@ def main():
         with open(path) as handle:
             report = json.load(handle)
     report.update({
-        "backend": keras.backend.backend(), "versions": {"keras": keras.__version__,
-                                                         "tensorflow": tf.__version__},
-        "machine": platform.platform(), "cpu_count": os.cpu_count(), "quick": args.quick,
+        "machine": _common.machine(), "quick": args.quick,
     })
     if args.part in ("all", "speed"):
         # Same-run ratios on a shared CPU are noisy: earlier runs are kept.
@@ -264,10 +259,7 @@ def main():
         report["quality"] = quality(train, test, args.steps, args.fid_images)
         report["quality"]["load_average_before_after"] = [load, os.getloadavg()]
         print(json.dumps(report["quality"], indent=1))
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(report, handle, indent=2, default=float)
-            handle.write("\n")
+    _common.write_result("dcgan_vs_keras_io", report)
 
 
 if __name__ == "__main__":

@@ -12,24 +12,21 @@ measured in this run (Hinton & Salakhutdinov, Science 2006, report 3.00 vs
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.models.autoencoders import StackedAutoencoder  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils.plots import plot_reconstructions  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
 TARGET_RATIO = 2.0
 
 
@@ -41,12 +38,6 @@ def load_mnist():
 
 def squared_error(x, reconstruction):
     return float(np.mean(np.sum((np.asarray(reconstruction, "float64") - x) ** 2, axis=1)))
-
-
-def machine():
-    return {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-            "python": platform.python_version(), "backend": keras.backend.backend(),
-            "keras": keras.__version__, "load_average": list(os.getloadavg())}
 
 
 def main(argv=None):
@@ -114,11 +105,8 @@ def main(argv=None):
         "seconds": {"pca": pca_seconds, "pretraining": pretrain_seconds, "fine_tuning": fine_tune_seconds},
         "picture": f"{name}.png: rows 1-2 test digits over the autoencoder's reconstructions; "
                    "rows 3-4 PCA(30) reconstructions over the autoencoder's again",
-        "machine": machine(),
     }
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2)
+    _common.write_result(name, result)
     print(json.dumps({k: result[k] for k in ("autoencoder_test_squared_error", "pca30_test_squared_error",
                                               "ratio_pca_over_autoencoder", "passed")}, indent=2))
     return 0

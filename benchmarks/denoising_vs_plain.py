@@ -14,25 +14,22 @@ both: the primary figure) and (b) clean test inputs.
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.models.autoencoders import Autoencoder  # noqa: E402
 from keras_gen.models.autoencoders import DenoisingAutoencoder  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
 NOISE = 0.5
 
 
@@ -98,13 +95,8 @@ def main(argv=None):
         "passed": bool(primary > 1.0),
         "train_seconds": seconds,
         "picture": f"{name}.png rows: clean test digits, masked inputs, plain AE output, DAE output",
-        "machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-                    "backend": keras.backend.backend(), "keras": keras.__version__,
-                    "load_average": list(os.getloadavg())},
     }
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2)
+    _common.write_result(name, result)
     print(json.dumps({k: result[k] for k in ("plain_autoencoder", "denoising_autoencoder", "passed")},
                      indent=2))
     return 0

@@ -12,16 +12,12 @@ benchmarks/results/distributed_equality.json.
 
 import argparse
 import json
-import os
-import platform
-import sys
 import tempfile
 import time
 
 import numpy as np
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-sys.path.insert(0, ROOT)
+import _common
 
 from tests.distribute.runner import max_differences  # noqa: E402
 from tests.distribute.runner import run_two_workers  # noqa: E402
@@ -81,14 +77,8 @@ def main():
         "settings": {"steps": 2, "per_replica_batch": 4, "optimizer": "SGD(0.1)",
                      "quick": args.quick},
         "seconds": round(time.time() - started, 1),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average": os.getloadavg()},
     }
-    path = os.path.join(ROOT, "benchmarks", "results", "distributed_equality.json")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".tmp", "w") as file:
-        json.dump(report, file, indent=2)
-    os.replace(path + ".tmp", path)
+    _common.write_result("distributed_equality", report)
     print(json.dumps(report["passed"], indent=2))
 
 

@@ -19,22 +19,18 @@ within 1.15x of synthetic input).
 
 import argparse
 import json
-import os
-import platform
-import sys
 import time
 
-sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..")))
+import _common
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.models.vae import VAE  # noqa: E402
 from keras_gen.trainers import set_device_feed  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 
 TARGET = 1.15
-OUT = os.path.join(os.path.dirname(__file__), "results", "input_pipeline.json")
+NAME = "input_pipeline"
 
 
 class StepTimer(keras.callbacks.Callback):
@@ -172,18 +168,13 @@ def main():
         "cases": cases,
         "target": f"every ratio <= {TARGET}",
         "passed": all(case["passed"] for case in cases.values()),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                    "load_average": os.getloadavg()},
-        "versions": {"keras": keras.__version__, "numpy": np.__version__},
     }
-    out = OUT
+    name = NAME
     if keras.backend.backend() != "tensorflow":
-        out = out.replace(".json", f"_{keras.backend.backend()}.json")
+        name += f"_{keras.backend.backend()}"
     if args.quick:
-        out = out.replace(".json", "_quick.json")
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    with atomic_path(out) as tmp, open(tmp, "w") as file:
-        json.dump(report, file, indent=2)
+        name += "_quick"
+    _common.write_result(name, report)
     print(json.dumps({name: case["ratio_to_synthetic"] for name, case in cases.items()}, indent=2))
 
 

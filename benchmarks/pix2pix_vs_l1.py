@@ -21,9 +21,9 @@ import os
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import _common
+
+ROOT = _common.ROOT
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -36,11 +36,10 @@ from keras_gen.data import load_paired  # noqa: E402
 from keras_gen.data import resize_images  # noqa: E402
 from keras_gen.models.pix2pix import Pix2Pix  # noqa: E402
 from keras_gen.models.pix2pix import unet_generator  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
 NAME = "pix2pix_vs_l1"
 
 
@@ -142,11 +141,7 @@ def main():
         "picture": os.path.relpath(picture, ROOT) + " (rows: input | L1 only | pix2pix | target)",
         "machine": metrics.machine(),
     }
-    path = os.path.join(RESULTS, f"{NAME}{suffix}.json")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(report, handle, indent=2)
-            handle.write("\n")
+    _common.write_result(f"{NAME}{suffix}", report)
     print(json.dumps({k: report[k] for k in (
         "feature_distance_ratio_pix2pix_over_l1", "test_l1_ratio_pix2pix_over_l1", "passed")}))
     for name, values in results.items():

@@ -8,14 +8,10 @@ with the test accuracy of the stored (float16-rounded) weights.
 """
 
 import argparse
-import json
 import os
-import platform
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -24,7 +20,7 @@ from keras_gen.metrics.feature_extractor import feature_classifier  # noqa: E402
 from keras_gen.metrics.feature_extractor import weights_path  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(os.path.dirname(ROOT), "shared", "data"))
+DATA = _common.DATA
 
 
 def load(domain):
@@ -40,7 +36,7 @@ def main():
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
     report = {"backend": keras.backend.backend(), "keras": keras.__version__,
-              "machine": platform.platform(), "epochs": 1 if args.quick else args.epochs,
+              "machine": _common.machine(), "epochs": 1 if args.quick else args.epochs,
               "quick": args.quick, "domains": {}}
     for domain in ("mnist", "fashion_mnist"):
         (x_train, x_test), (y_train, y_test) = load(domain)
@@ -68,11 +64,9 @@ def main():
         }
         print(domain, report["domains"][domain])
     if not args.quick:
-        path = os.path.join(ROOT, "keras_gen", "assets", "feature_classifier.json")
-        with atomic_path(path) as tmp:
-            with open(tmp, "w") as handle:
-                json.dump(report, handle, indent=2)
-                handle.write("\n")
+        # The assets folder ships the record with the weights it describes.
+        _common.write_result("feature_classifier", report,
+                             folder=os.path.join(_common.ROOT, "keras_gen", "assets"))
 
 
 if __name__ == "__main__":

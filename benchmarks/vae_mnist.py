@@ -16,14 +16,12 @@ Checkpoints go to `runs/benchmarks/vae_mnist/` every epoch (not committed).
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -36,9 +34,9 @@ from keras_gen.utils.plots import plot_latent_scatter  # noqa: E402
 from keras_gen.utils.plots import plot_reconstructions  # noqa: E402
 
 TARGET_NLL = 89.8
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
-CHECKPOINTS = os.path.join(ROOT, "runs", "benchmarks", "vae_mnist")
+DATA = _common.DATA
+RESULTS = _common.RESULTS
+CHECKPOINTS = os.path.join(_common.ROOT, "runs", "benchmarks", "vae_mnist")
 
 
 def load_mnist():
@@ -65,19 +63,6 @@ class Checkpoint(keras.callbacks.Callback):
         with atomic_path(os.path.join(self.folder, "state.json")) as tmp:
             with open(tmp, "w") as handle:
                 json.dump(state, handle)
-
-
-def machine():
-    import jax
-    import tensorflow as tf
-    import torch
-
-    return {
-        "platform": platform.platform(), "processor": platform.processor(),
-        "cpu_count": os.cpu_count(), "python": platform.python_version(),
-        "backend": keras.backend.backend(), "keras": keras.__version__,
-        "versions": {"tensorflow": tf.__version__, "jax": jax.__version__, "torch": torch.__version__},
-    }
 
 
 def main(argv=None):
@@ -161,12 +146,8 @@ def main(argv=None):
         "train_seconds": train_seconds,
         "eval_seconds": eval_seconds,
         "history": history,
-        "load_average": list(os.getloadavg()),
-        "machine": machine(),
     }
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2)
+    _common.write_result(name, result)
     print(json.dumps({k: result[k] for k in ("test_nll_iwae_nats", "test_negative_elbo_nats",
                                               "passed", "train_seconds")}, indent=2))
     return 0

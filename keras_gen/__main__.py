@@ -1,5 +1,5 @@
 import sys
 
-from keras_gen.cli import main
+from keras_gen.cli.main import main
 
 sys.exit(main())

@@ -11,6 +11,23 @@ SHARED_DATA = os.path.abspath(
 )
 
 
+def pytest_collection_modifyitems(config, items):
+    """Runs each test only on the backends its `backends` marker names (default: all).
+
+    Tests run on every backend unless marked, e.g. a module with
+    `pytestmark = pytest.mark.backends("tensorflow", reason="TFLite export")`:
+    a new test folder is covered on TensorFlow, JAX and torch by default.
+    """
+    backend = keras.backend.backend()
+    selected, deselected = [], []
+    for item in items:
+        marker = item.get_closest_marker("backends")
+        (deselected if marker and backend not in marker.args else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
 @pytest.fixture(autouse=True)
 def _seed():
     keras.utils.set_random_seed(0)

@@ -4,20 +4,25 @@ import sys
 
 import keras
 import numpy as np
+import pytest
 
 from keras_gen.models import VAE
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="fresh-interpreter import checks; two backends suffice")
 
-def test_keras_load_model_reads_any_keras_gen_file_after_import(tmp_path):
+
+@pytest.mark.parametrize("imports", ["keras, keras_gen", "keras_gen, keras"])
+def test_keras_load_model_reads_any_keras_gen_file_after_import(imports, tmp_path):
     # A fresh interpreter that imports no family itself: `import keras_gen` must
-    # register them all, or Keras cannot find the class.
+    # register them all, or Keras cannot find the class; before Keras is imported
+    # (the registration then waits for it) or after.
     model = VAE.dense((6,), latent_dim=2, hidden_units=(4,))
     x = np.random.default_rng(0).random((3, 6)).astype("float32")
     expected = model.encode(x)
     path = tmp_path / "vae.keras"
     model.save(str(path))
     np.save(tmp_path / "x.npy", x)
-    code = ("import sys, keras, numpy as np, keras_gen; "
+    code = (f"import sys, numpy as np, {imports}; "
             f"model = keras.saving.load_model({str(path)!r}); "
             f"encoded = model.encode(np.load({str(tmp_path / 'x.npy')!r})); "
             "np.save(sys.argv[1], keras.ops.convert_to_numpy(encoded))")
@@ -26,3 +31,11 @@ def test_keras_load_model_reads_any_keras_gen_file_after_import(tmp_path):
                                capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr[-2000:]
     np.testing.assert_array_equal(np.load(out), keras.ops.convert_to_numpy(expected))
+
+
+def test_import_keras_gen_alone_imports_no_backend():
+    code = ("import sys, keras_gen; "
+            "print([m for m in ('keras', 'tensorflow', 'jax', 'torch') if m in sys.modules])")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip() == "[]"

@@ -14,7 +14,6 @@ from keras_gen.export.export_part import export_part
 from keras_gen.export.inputs import load_representative
 from keras_gen.export.inputs import sample_inputs
 from keras_gen.export.latency import latency
-from keras_gen.export.main import main
 from keras_gen.export.parts import PART_NAMES
 from keras_gen.export.parts import resolve_parts
 from keras_gen.export.runtime import load_runner

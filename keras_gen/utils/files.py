@@ -44,6 +44,9 @@ def atomic_path(path, suffix=None):
     os.close(handle)
     try:
         yield tmp
+        if os.path.isfile(tmp):
+            # mkstemp creates 0600 files; give the usual permissions, as open() would.
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -54,3 +57,9 @@ def atomic_path(path, suffix=None):
             else:
                 os.remove(tmp)
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

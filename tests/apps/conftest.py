@@ -25,7 +25,7 @@ def free_port():
 def demo_bundles(tmp_path_factory):
     import keras
 
-    from apps.launcher import collect_runs
+    from keras_gen.apps.launcher import collect_runs
 
     if keras.backend.backend() != "tensorflow":
         pytest.skip("the demo serves backend-independent ONNX artifacts: app tests run under TensorFlow")
@@ -44,8 +44,8 @@ def demo_bundles(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_url(demo_bundles):
-    from apps.launcher import build_app
-    from apps.launcher import launch
+    from keras_gen.apps.launcher import build_app
+    from keras_gen.apps.launcher import launch
 
     bundles, notes = demo_bundles
     port = free_port()

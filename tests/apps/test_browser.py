@@ -16,6 +16,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 TIMEOUT_MS = 60_000
 
 pytestmark = [
+    pytest.mark.backends("tensorflow", reason="the demo serves backend-independent ONNX artifacts"),
     pytest.mark.slow,
     pytest.mark.skipif(not os.path.isfile(CHROMIUM), reason=f"no Chromium at {CHROMIUM} (.ci/system-packages installs it)"),
 ]

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from apps import inputs
+from keras_gen.apps import inputs
+
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="input parsing is NumPy; two backends suffice")
 
 
 def save(tmp_path, name, image):

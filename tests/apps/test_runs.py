@@ -8,11 +8,13 @@ import shutil
 import numpy as np
 import pytest
 
-from apps import defaults
-from apps import launcher
-from apps.runs import RunBundle
-from apps.runs import family_of
-from apps.runs import prepare_run
+from keras_gen.apps import defaults
+from keras_gen.apps import launcher
+from keras_gen.apps.runs import RunBundle
+from keras_gen.apps.runs import family_of
+from keras_gen.apps.runs import prepare_run
+
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="export from a TensorFlow subprocess, checked from JAX")
 
 
 def bundle_of(bundles, model_class):
@@ -36,7 +38,7 @@ def test_artifacts_are_reused_then_reexported_when_stale(demo_bundles, tmp_path)
     bundle = prepare_run(run, log=exports.append)
     assert exports == [] and os.stat(artifact).st_mtime_ns == before
     assert sorted(bundle.artifacts) == ["decoder", "encoder"]
-    manifest_path = os.path.join(run, "export", "apps.json")
+    manifest_path = os.path.join(run, "export", "keras_gen.apps.json")
     with open(manifest_path) as handle:
         manifest = json.load(handle)
     with open(manifest_path, "w") as handle:
@@ -50,7 +52,7 @@ def test_artifacts_are_reused_then_reexported_when_stale(demo_bundles, tmp_path)
 
 
 def test_rbm_filters_read_back_the_kernel(demo_bundles):
-    from apps.rbm_tab import RBMDemo
+    from keras_gen.apps.rbm_tab import RBMDemo
     from keras_gen.models import load_model
 
     bundle = bundle_of(demo_bundles[0], "RBM")
@@ -61,7 +63,7 @@ def test_rbm_filters_read_back_the_kernel(demo_bundles):
 
 
 def test_rbm_completion_keeps_the_known_region(demo_bundles):
-    from apps.rbm_tab import RBMDemo
+    from keras_gen.apps.rbm_tab import RBMDemo
 
     demo = RBMDemo(bundle_of(demo_bundles[0], "RBM"))
     sketch = demo.example_sketch(4)

@@ -12,6 +12,8 @@ from keras_gen.distribute import model_parallel
 from tests.distribute.runner import assert_equal_runs
 from tests.distribute.runner import run_worker
 
+pytestmark = pytest.mark.backends("jax", reason="keras.distribution runs on JAX")
+
 # The full CycleGAN step is too slow for JAX on a CPU; its generator is
 # covered alone ("resnet_generator"), the whole model on TensorFlow.
 MODELS = ["toy", "denoising", "gan", "vae", "rbm", "resnet_generator"]

@@ -7,6 +7,8 @@ import pytest
 from tests.distribute.runner import ROOT
 from tests.distribute.runner import environment
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="tf.distribute checks, and their refusal on JAX")
+
 
 @pytest.mark.slow
 def test_replica_noise_and_uneven_batch_under_mirrored():

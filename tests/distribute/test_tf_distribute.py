@@ -17,7 +17,7 @@ from tests.distribute.runner import max_differences
 from tests.distribute.runner import run_two_workers
 from tests.distribute.runner import run_worker
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends("tensorflow", reason="tf.distribute strategies")]
 
 MODELS = ["toy", "denoising", "gan", "vae", "rbm", "cyclegan"]
 TWO_WORKER_MODELS = ["toy", "denoising", "gan", "cyclegan"]

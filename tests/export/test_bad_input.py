@@ -6,6 +6,8 @@ import pytest
 from keras_gen.export import export_part
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 @pytest.fixture
 def generator():

@@ -13,6 +13,8 @@ from keras_gen.export import sample_inputs
 from keras_gen.export import verify
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 QUANTIZATIONS = ("none", "float16", "dynamic", "int8")
 
 

@@ -9,6 +9,8 @@ from keras_gen.export import latency
 from keras_gen.export import sample_inputs
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 def test_latency_times_keras_and_each_artifact(tmp_path, tensorflow_only):
     model, metadata = standins.dcgan_generator()
@@ -23,7 +25,7 @@ def test_latency_times_keras_and_each_artifact(tmp_path, tensorflow_only):
 
 
 def test_cli_exports_and_verifies_a_run(tmp_path, capsys, tensorflow_only):
-    from keras_gen.cli import main
+    from keras_gen.cli.main import main
 
     run = tmp_path / "run"
     run.mkdir()

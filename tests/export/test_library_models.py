@@ -7,6 +7,8 @@ from keras_gen.export import export_model
 from keras_gen.export import resolve_parts
 from keras_gen.export import verify
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 def _build(name):
     import keras

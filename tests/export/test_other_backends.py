@@ -14,6 +14,8 @@ from keras_gen.export import export_part
 from keras_gen.export import verify
 from tests.export import standins
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
+
 
 class _Model:
     def __init__(self):

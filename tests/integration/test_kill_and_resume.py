@@ -14,6 +14,8 @@ import pytest
 
 from tests.integration import kill_and_resume_worker as worker
 
+pytestmark = pytest.mark.backends("tensorflow", "jax", reason="subprocess training; two backends suffice")
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCRIPT = os.path.join(ROOT, "tests", "integration", "kill_and_resume_worker.py")
 

@@ -5,8 +5,6 @@ import numpy as np
 import pytest
 
 from keras_gen.models.cyclegan import CycleGAN
-from keras_gen.models.cyclegan import LinearDecaySchedule
-from keras_gen.models.cyclegan import resnet_generator
 from keras_gen.callbacks.translation_grid import TranslationGrid
 from tests.helpers import assert_models_identical
 
@@ -30,31 +28,6 @@ def tiny(**kwargs):
     kwargs = {"image_size": SIZE, "generator_filters": 4, "discriminator_filters": 4,
               "residual_blocks": 1, "pool_size": 4, "seed": 0, **kwargs}
     return CycleGAN(**kwargs)
-
-
-def test_generator_structure():
-    model = resnet_generator(image_size=32, filters=4)
-    assert model.output_shape == (None, 32, 32, 3)
-    names = [type(layer).__name__ for layer in model.layers]
-    assert names.count("Add") == 6 and "ReflectionPadding2D" in names
-    assert "ZeroPadding2D" not in names
-    norms = [layer for layer in model.layers if isinstance(layer, keras.layers.GroupNormalization)]
-    # Instance norm: one group per channel (-1 resolves to the channel count).
-    assert norms and all(layer.groups in (-1, layer.input.shape[-1]) for layer in norms)
-    assert resnet_generator(image_size=256, filters=2).count_params() > 0
-    with pytest.raises(ValueError, match="image_size"):
-        resnet_generator(image_size=18, downsamplings=2)
-
-
-def test_learning_rate_decays_over_second_half():
-    schedule = LinearDecaySchedule(1.0, total_steps=10)
-    rates = [float(keras.ops.convert_to_numpy(schedule(step))) for step in range(11)]
-    np.testing.assert_allclose(rates[:6], 1.0)
-    np.testing.assert_allclose(rates[5:], np.linspace(1.0, 0.0, 6), atol=1e-6)
-    restored = LinearDecaySchedule.from_config(schedule.get_config())
-    assert restored.decay_start == 5
-    with pytest.raises(ValueError, match="decay_start"):
-        LinearDecaySchedule(1.0, total_steps=10, decay_start=10)
 
 
 @pytest.mark.slow

@@ -1,0 +1,149 @@
+"""`keras-gen demo [RUN_DIRS...]` / `python -m keras_gen.apps`: one Gradio app, one tab per family.
+
+With no run folders, the embedded default models are used (trained on first
+run and cached, see `keras_gen.apps.defaults`). Every request runs exported ONNX
+artifacts, never the Keras model.
+
+Safe defaults: binds 127.0.0.1 (pass `--host 0.0.0.0` to share on a
+network), queues requests with a concurrency limit, limits upload size, and
+turns bad input into a readable message.
+"""
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network calls from the demo
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+__all__ = ["FAMILY_TABS", "build_parser", "collect_runs", "build_app", "launch", "main"]
+
+# family → (tab title, module, message when no model is there)
+FAMILY_TABS = {
+    "gan": ("GAN", "keras_gen.apps.gan_tab", "No GAN run given. Train one: `keras-gen train dcgan --output runs/dcgan`."),
+    "vae": ("VAE", "keras_gen.apps.vae_tab", "No VAE or autoencoder run given. Train one: `keras-gen train vae --output runs/vae`."),
+    "rbm": ("RBM / DBN", "keras_gen.apps.rbm_tab", "No RBM or DBN run given. Train one: `keras-gen train rbm --output runs/rbm`."),
+    "image_to_image": ("Pix2Pix / CycleGAN", "keras_gen.apps.image_to_image_tab",
+                       "No image-to-image run given. Train one: `keras-gen train pix2pix --data "
+                       "PATH/facades_128.npz --output runs/pix2pix`."),
+}
+DEFAULT_CONCURRENCY = 4
+DEFAULT_QUEUE_SIZE = 256
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="python -m keras_gen.apps", description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: embedded models)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+                        help="requests run at once; the rest wait in the queue")
+    parser.add_argument("--max-file-size", default=None, help="upload limit, e.g. 20mb")
+    parser.add_argument("--quick", action="store_true",
+                        help="tiny one-epoch default models (tests, smoke checks)")
+    return parser
+
+
+def collect_runs(runs, quick=False, log=print):
+    """Prepares the run folders (or the embedded defaults) for serving.
+
+    Returns:
+        `(bundles, notes)`: `RunBundle`s, and per-family messages for
+        families that have no model.
+    """
+    from keras_gen.apps.defaults import default_runs
+    from keras_gen.apps.runs import export_runs
+    from keras_gen.apps.runs import prepare_run
+
+    notes = {}
+    if not runs:
+        runs, notes = default_runs(quick=quick, log=log)
+    export_runs(runs, log=log)
+    bundles = []
+    for run in runs:
+        log(f"preparing {run}")
+        bundle = prepare_run(run, log=log)
+        if bundle.family is None or not bundle.artifacts:
+            log(f"  skipped: no demo for model {bundle.model_name!r} (exported parts: {sorted(bundle.artifacts)})")
+            continue
+        bundles.append(bundle)
+    return bundles, notes
+
+
+def build_app(bundles, notes=None):
+    """The Gradio Blocks app: a tab per family, a sub-tab per run.
+
+    Endpoint names are `{family}_{action}` for a family's first run (e.g.
+    `gan_sample`) and `{family}{n}_{action}` for the n-th.
+    """
+    import gradio as gr
+
+    notes = notes or {}
+    with gr.Blocks(title="keras-gen demo", analytics_enabled=False) as app:
+        gr.Markdown("# keras-gen demo\nEvery picture here comes from an exported ONNX artifact "
+                    "run with ONNX Runtime, the same file that would ship to a device.")
+        for family, (title, module_name, missing) in FAMILY_TABS.items():
+            members = [bundle for bundle in bundles if bundle.family == family]
+            with gr.Tab(title, elem_id=f"tab-{family}"):
+                if not members:
+                    gr.Markdown(f"**No model.** {notes.get(family, missing)}", elem_id=f"{family}-missing")
+                    continue
+                module = importlib.import_module(module_name)
+                for index, bundle in enumerate(members):
+                    prefix = family if index == 0 else f"{family}{index + 1}"
+                    if len(members) == 1:
+                        _build_tab(gr, module, bundle, prefix)
+                    else:
+                        with gr.Tab(bundle.name):
+                            _build_tab(gr, module, bundle, prefix)
+    return app
+
+
+def _build_tab(gr, module, bundle, prefix):
+    # One run that cannot be shown (say, a part the tab needs was not
+    # exported) must not take the other tabs down.
+    try:
+        module.build(bundle, prefix)
+    except Exception as error:
+        logging.getLogger("keras_gen.apps").exception("no demo for %s", bundle.path)
+        gr.Markdown(f"**No demo for {bundle.name}**: {type(error).__name__}: {error}")
+
+
+def launch(app, host="127.0.0.1", port=7860, concurrency=DEFAULT_CONCURRENCY, max_file_size=None,
+           block=True):
+    """Queues and launches `app` (returns at once with `block=False`)."""
+    from keras_gen.apps.inputs import MAX_FILE_SIZE
+
+    app.queue(default_concurrency_limit=max(1, int(concurrency)), max_size=DEFAULT_QUEUE_SIZE)
+    app.launch(
+        server_name=host, server_port=port, max_file_size=max_file_size or MAX_FILE_SIZE,
+        show_error=False, prevent_thread_lock=not block, quiet=not block, inbrowser=False, share=False,
+    )
+    return app
+
+
+def main(args=None):
+    """Entry point of `keras-gen demo` and `python -m keras_gen.apps`.
+
+    Args:
+        args: an `argparse.Namespace` (from the `keras-gen` CLI: `runs`,
+            `host`, `port`) or a list of command-line strings.
+    """
+    if args is None or isinstance(args, (list, tuple)):
+        args = build_parser().parse_args(args)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    runs = list(getattr(args, "runs", None) or [])
+    for run in runs:
+        if not os.path.isfile(os.path.join(run, "model.keras")):
+            print(f"keras-gen demo: {run!r} is not a run folder (no model.keras inside)", file=sys.stderr)
+            return 2
+    bundles, notes = collect_runs(runs, quick=getattr(args, "quick", False))
+    app = build_app(bundles, notes)
+    host = getattr(args, "host", "127.0.0.1")
+    port = getattr(args, "port", 7860)
+    print(f"keras-gen demo on http://{host}:{port} (Ctrl+C to stop)")
+    launch(app, host, port, getattr(args, "concurrency", DEFAULT_CONCURRENCY),
+           getattr(args, "max_file_size", None))
+    return 0

@@ -1,0 +1,180 @@
+"""Typed command-line values: each parser checks its range before any work starts.
+
+A bad value makes argparse exit 2 with one line naming the option and what
+it received, e.g. `argument --epochs: expected an integer >= 1. Received: '0'`.
+"""
+
+import argparse
+import math
+
+__all__ = [
+    "positive_int",
+    "non_negative_int",
+    "positive_float",
+    "non_negative_float",
+    "fraction",
+    "open_fraction",
+    "int_list",
+    "json_object",
+    "check_options",
+    "add_network_arguments",
+]
+
+
+def _error(expected, text):
+    return argparse.ArgumentTypeError(f"expected {expected}. Received: {text!r}")
+
+
+def _int(text, minimum, expected):
+    try:
+        value = int(text)
+    except (TypeError, ValueError):
+        raise _error(expected, text) from None
+    if value < minimum:
+        raise _error(expected, text)
+    return value
+
+
+def positive_int(text):
+    """An integer >= 1 (epochs, batch sizes, units, counts).
+
+    Example:
+
+    >>> positive_int("3")
+    3
+    """
+    return _int(text, 1, "an integer >= 1")
+
+
+def non_negative_int(text):
+    """An integer >= 0 (seeds, optional step counts).
+
+    Example:
+
+    >>> non_negative_int("0")
+    0
+    """
+    return _int(text, 0, "an integer >= 0")
+
+
+def _float(text, expected, accept):
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise _error(expected, text) from None
+    if not math.isfinite(value) or not accept(value):
+        raise _error(expected, text)
+    return value
+
+
+def positive_float(text):
+    """A finite number > 0 (learning rates, scales).
+
+    Example:
+
+    >>> positive_float("2e-4")
+    0.0002
+    """
+    return _float(text, "a finite number > 0", lambda value: value > 0)
+
+
+def non_negative_float(text):
+    """A finite number >= 0 (loss weights, noise levels).
+
+    Example:
+
+    >>> non_negative_float("0")
+    0.0
+    """
+    return _float(text, "a finite number >= 0", lambda value: value >= 0)
+
+
+def fraction(text):
+    """A number in [0, 1] (probabilities, corruption levels).
+
+    Example:
+
+    >>> fraction("0.5")
+    0.5
+    """
+    return _float(text, "a number in [0, 1]", lambda value: 0 <= value <= 1)
+
+
+def open_fraction(text):
+    """A number in [0, 1) (momenta, moving-average decays; 0 turns them off).
+
+    Example:
+
+    >>> open_fraction("0.999")
+    0.999
+    """
+    return _float(text, "a number in [0, 1)", lambda value: 0 <= value < 1)
+
+
+def int_list(text):
+    """Comma-separated integers >= 1, e.g. `500,500,2000`.
+
+    Example:
+
+    >>> int_list("512,256")
+    (512, 256)
+    """
+    parts = [part.strip() for part in str(text).split(",") if part.strip()]
+    if not parts:
+        raise _error("comma-separated integers >= 1, e.g. 512,256", text)
+    return tuple(_int(part, 1, "comma-separated integers >= 1, e.g. 512,256") for part in parts)
+
+
+def json_object(text):
+    """A JSON object (the `--options` of sample/evaluate/interpolate/translate).
+
+    Example:
+
+    >>> json_object('{"steps": 4}')
+    {'steps': 4}
+    """
+    import json
+
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise _error(f"a JSON object ({error.msg})", text) from None
+    if not isinstance(value, dict):
+        raise _error("a JSON object, e.g. '{\"steps\": 4}'", text)
+    return value
+
+
+def check_options(options, defaults):
+    """`--options` with every key known: `defaults` updated with `options`.
+
+    Args:
+        options: the parsed `--options` dict.
+        defaults: the keys the command accepts, with their default values.
+
+    Returns:
+        A new dict.
+
+    Example:
+
+    >>> check_options({"steps": 4}, {"steps": 10, "method": "slerp"})
+    {'steps': 4, 'method': 'slerp'}
+    """
+    unknown = sorted(set(options) - set(defaults))
+    if unknown:
+        raise ValueError(
+            f"Expected `--options` keys among {sorted(defaults)}. Received: unknown key(s) {unknown}"
+        )
+    return {**defaults, **options}
+
+
+def add_network_arguments(parser):
+    """Options shared by the autoencoders and the VAE: data size, optimizer, network shape."""
+    parser.add_argument("--limit", type=positive_int, default=None,
+                        help="train on at most this many samples")
+    parser.add_argument("--learning-rate", type=positive_float, default=1e-3, help="Adam learning rate")
+    parser.add_argument("--architecture", choices=("dense", "conv"), default="dense",
+                        help="dense layers on flattened images, or stride-2 convolutions")
+    parser.add_argument("--hidden-units", type=int_list, default=(256,),
+                        help="dense hidden sizes, comma separated (e.g. 512,256)")
+    parser.add_argument("--filters", type=int_list, default=(32, 64),
+                        help="conv channels per stride-2 layer, comma separated")

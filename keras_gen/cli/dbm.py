@@ -1,0 +1,79 @@
+"""`keras-gen train dbm`, `sample` and `evaluate` (fine-tuned error, k-means NMI, retrieval mAP)."""
+
+import os
+
+from keras_gen.cli import arguments
+from keras_gen.cli import features
+from keras_gen.cli import plots
+from keras_gen.cli import runs
+from keras_gen.cli import training
+
+SAMPLE_OPTIONS = {"gibbs_steps": 1000}
+EVALUATE_OPTIONS = features.EVALUATE_OPTIONS
+
+
+def add_train_arguments(parser, model_name):
+    """Adds the options of `keras-gen train dbm`."""
+    parser.add_argument("--hidden-units", type=arguments.int_list, default=(256, 64),
+                        help="sizes of h1,h2, e.g. 500,1000")
+    parser.add_argument("--pretrain-epochs", type=arguments.positive_int, default=5,
+                        help="epochs of each pretraining RBM")
+    parser.add_argument("--mean-field-steps", type=arguments.positive_int, default=10,
+                        help="mean-field updates of the positive phase")
+    parser.add_argument("--gibbs-steps", type=arguments.positive_int, default=1,
+                        help="persistent-chain sweeps per update")
+    parser.add_argument("--persistent-chains", type=arguments.positive_int, default=100,
+                        help="number of persistent chains")
+    parser.add_argument("--learning-rate", type=arguments.positive_float, default=0.01,
+                        help="joint training (SGD, momentum 0.9)")
+    parser.add_argument("--limit", type=arguments.positive_int, default=None,
+                        help="train on at most this many samples")
+    features.add_fine_tuning_arguments(parser)
+
+
+def train(args, run_dir):
+    """Pretrains (doubling trick), trains the DBM jointly (`--epochs`), optionally fine-tunes."""
+    import keras
+
+    from keras_gen.models.dbm import DBM
+
+    hidden_units = tuple(args.hidden_units)
+    if len(hidden_units) != 2:
+        raise ValueError(f"Expected `--hidden-units` to be two sizes. Received: --hidden-units={args.hidden_units}")
+    x, y, image_shape = runs.load_split(args.data, "train", limit=args.limit, seed=args.seed)
+    x_test, y_test, _ = runs.load_split(args.data, "test")
+    batch_size = args.batch_size or 100
+    model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
+                persistent_chains=args.persistent_chains, seed=args.seed)
+    pretraining = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size, verbose=args.verbose)
+    model.compile(optimizer=keras.optimizers.SGD(args.learning_rate, momentum=0.9))
+    history = model.fit(x, batch_size=batch_size, epochs=args.epochs or 10, verbose=args.verbose,
+                        callbacks=training.training_callbacks(args, run_dir, model))
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": image_shape})
+    _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, args.seed)
+    metrics = {f"pretrain_{i}_reconstruction_error": float(h.history["reconstruction_error"][-1])
+               for i, h in enumerate(pretraining)}
+    metrics.update({key: float(values[-1]) for key, values in history.history.items()})
+    if args.fine_tune_epochs and y is not None:
+        metrics.update(features.fine_tune(model, args, run_dir, x, y, x_test, y_test))
+    return metrics
+
+
+def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
+    plots.save_grid(path, model.sample(count, gibbs_steps=gibbs_steps, seed=seed), image_shape=image_shape)
+    return path
+
+
+def sample(args, run_dir, model):
+    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
+    path = args.output or os.path.join(run_dir, "samples.png")
+    _samples_png(model, path, runs.image_shape(run_dir), args.count, args.seed,
+                 arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"])
+    print(f"samples: {path}")
+    return path
+
+
+def evaluate(args, run_dir, model):
+    """k-means NMI of q(h2) vs PCA, retrieval mAP of thresholded q(h2) vs sign-of-PCA, fine-tuned error."""
+    return features.evaluate_run(args, run_dir, model)

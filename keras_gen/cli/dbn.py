@@ -1,0 +1,79 @@
+"""`keras-gen train dbn`, `sample` and `evaluate` (fine-tuned error, k-means NMI, retrieval mAP)."""
+
+import os
+
+from keras_gen.cli import arguments
+from keras_gen.cli import features
+from keras_gen.cli import plots
+from keras_gen.cli import runs
+from keras_gen.cli import training
+
+SAMPLE_OPTIONS = {"gibbs_steps": 1000}
+EVALUATE_OPTIONS = features.EVALUATE_OPTIONS
+
+
+def add_train_arguments(parser, model_name):
+    """Adds the options of `keras-gen train dbn`."""
+    parser.add_argument("--hidden-units", type=arguments.int_list, default=(256, 64),
+                        help="hidden sizes bottom to top, e.g. 500,500,2000 (the top size is the code length)")
+    parser.add_argument("--visible-type", choices=("bernoulli", "gaussian"), default="bernoulli",
+                        help="gaussian standardizes the data with the training set's statistics")
+    parser.add_argument("--cd-steps", type=arguments.positive_int, default=1,
+                        help="Gibbs sweeps k of each layer's CD-k")
+    parser.add_argument("--persistent", action="store_true", help="train each layer with PCD")
+    parser.add_argument("--propagate", choices=("probabilities", "samples"), default="probabilities",
+                        help="what a trained layer passes up to the next one")
+    parser.add_argument("--learning-rate", type=arguments.positive_float, default=0.1,
+                        help="SGD learning rate (a tenth of it for Gaussian visible units)")
+    parser.add_argument("--momentum", type=arguments.open_fraction, default=0.5, help="SGD momentum")
+    parser.add_argument("--limit", type=arguments.positive_int, default=None,
+                        help="train on at most this many samples")
+    features.add_fine_tuning_arguments(parser)
+
+
+def train(args, run_dir):
+    """Pretrains a DBN greedily on `args.data`; optional fine-tuning; saves pictures and metrics."""
+    import keras
+
+    from keras_gen.models.dbn import DBN
+
+    x, y, image_shape = runs.load_split(args.data, "train", limit=args.limit, seed=args.seed)
+    x_test, y_test, _ = runs.load_split(args.data, "test")
+    if args.visible_type == "gaussian":
+        x = features.standardize(run_dir, x, fit=True)
+        x_test = features.standardize(run_dir, x_test)
+    model = DBN(list(args.hidden_units), visible_type=args.visible_type, cd_steps=args.cd_steps,
+                persistent=args.persistent, propagate=args.propagate, seed=args.seed)
+    learning_rate = args.learning_rate if args.visible_type == "bernoulli" else args.learning_rate / 10
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate, momentum=args.momentum))
+    history = model.fit(x, batch_size=args.batch_size or 100, epochs=args.epochs or 10, verbose=args.verbose,
+                        callbacks=training.training_callbacks(args, run_dir, model))
+    runs.save_model(model, run_dir)
+    runs.write_data_record(run_dir, {"image_shape": image_shape})
+    _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, seed=args.seed)
+    metrics = {key: float(values[-1]) for key, values in history.history.items()}
+    if args.fine_tune_epochs and y is not None:
+        metrics.update(features.fine_tune(model, args, run_dir, x, y, x_test, y_test))
+    return metrics
+
+
+def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
+    images = model.sample(count, seed=seed, gibbs_steps=gibbs_steps)
+    value_range = (float(images.min()), float(images.max())) if model.visible_type == "gaussian" else (0.0, 1.0)
+    plots.save_grid(path, images, image_shape=image_shape, value_range=value_range)
+    return path
+
+
+def sample(args, run_dir, model):
+    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
+    path = args.output or os.path.join(run_dir, "samples.png")
+    steps = arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"]
+    _samples_png(model, path, runs.image_shape(run_dir), args.count, args.seed, steps)
+    print(f"samples: {path}")
+    return path
+
+
+def evaluate(args, run_dir, model):
+    """k-means NMI of the top features vs PCA, retrieval mAP of the binary codes vs
+    sign-of-PCA (database = train, queries = test), fine-tuned test error."""
+    return features.evaluate_run(args, run_dir, model)

@@ -1,0 +1,101 @@
+"""What DBN and DBM runs share: supervised fine-tuning and feature quality (clustering, retrieval)."""
+
+import os
+
+import numpy as np
+
+from keras_gen.cli import arguments
+from keras_gen.cli import runs
+from keras_gen.utils import atomic_path
+
+EVALUATE_OPTIONS = {"limit": None}
+
+
+def add_fine_tuning_arguments(parser):
+    """Options of the supervised fine-tuning that follows pretraining (shared with DBM)."""
+    parser.add_argument("--fine-tune-epochs", type=arguments.non_negative_int, default=0,
+                        help="backprop epochs of a classifier initialised from the model (needs labels)")
+    parser.add_argument("--fine-tune-learning-rate", type=arguments.positive_float, default=1e-3,
+                        help="Adam learning rate of the fine-tuning")
+
+
+def standardize(run_dir, x, fit=False):
+    """Gaussian visible units: standardizes `x` with the statistics saved in the run."""
+    path = os.path.join(run_dir, "standardization.npz")
+    if fit:
+        mean, std = x.mean(axis=0), x.std(axis=0) + 1e-3
+        with atomic_path(path) as tmp:
+            with open(tmp, "wb") as handle:
+                np.savez(handle, mean=mean, std=std)
+    if not os.path.isfile(path):
+        return x
+    with np.load(path) as stored:
+        return ((x - stored["mean"]) / stored["std"]).astype("float32")
+
+
+def fine_tune(model, args, run_dir, x, y, x_test, y_test):
+    """Fine-tunes `model.to_classifier` with Adam; saves `classifier.keras`; returns metrics."""
+    import keras
+
+    classifier = model.to_classifier(int(max(y.max(), y_test.max())) + 1)
+    classifier.compile(optimizer=keras.optimizers.Adam(args.fine_tune_learning_rate),
+                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    inputs = model.classifier_inputs(x) if hasattr(model, "classifier_inputs") else x
+    classifier.fit(inputs, y, batch_size=args.batch_size or 100, epochs=args.fine_tune_epochs,
+                   verbose=args.verbose, shuffle=True)
+    path = os.path.join(run_dir, "classifier.keras")
+    with atomic_path(path, suffix=".keras") as tmp:
+        classifier.save(tmp)
+    return {"fine_tune_epochs": args.fine_tune_epochs, **classifier_error(model, classifier, x_test, y_test)}
+
+
+def classifier_error(model, classifier, x_test, y_test):
+    inputs = model.classifier_inputs(x_test) if hasattr(model, "classifier_inputs") else x_test
+    predictions = classifier.predict(inputs, batch_size=1000, verbose=0).argmax(axis=-1)
+    return {"test_error": float(np.mean(predictions != y_test))}
+
+
+def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_test, codes=True):
+    """k-means NMI of features vs PCA of the same dimension; retrieval mAP vs sign-of-PCA codes."""
+    from sklearn.cluster import KMeans
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import normalized_mutual_info_score
+
+    from keras_gen.retrieval import mean_average_precision
+
+    dimension = features_test.shape[1]
+    pca = PCA(min(dimension, x_train.shape[1]), random_state=0).fit(x_train)
+    classes = len(np.unique(y_test))
+
+    def nmi(features):
+        clusters = KMeans(classes, n_init=10, random_state=0).fit_predict(features)
+        return float(normalized_mutual_info_score(y_test, clusters))
+
+    metrics = {"feature_dimension": dimension, "nmi": nmi(features_test), "nmi_pca": nmi(pca.transform(x_test))}
+    if codes:
+        database, queries = (features_train > 0.5).astype("uint8"), (features_test > 0.5).astype("uint8")
+        metrics["retrieval_map"] = mean_average_precision(queries, database, y_test, y_train)
+        signs = [(pca.transform(part) > 0).astype("uint8") for part in (x_train, x_test)]
+        metrics["retrieval_map_sign_pca"] = mean_average_precision(signs[1], signs[0], y_test, y_train)
+    return metrics
+
+
+def evaluate_run(args, run_dir, model):
+    """Shared by DBN and DBM: clustering, retrieval and (if fine-tuned) test error."""
+    import keras
+
+    record = runs.read_run(run_dir)
+    data = args.data or record["args"]["data"]
+    limit = arguments.check_options(args.options, EVALUATE_OPTIONS)["limit"]
+    x, y, _ = runs.load_split(data, "train", limit=limit, seed=args.seed)
+    x_test, y_test, _ = runs.load_split(data, "test")
+    x, x_test = standardize(run_dir, x), standardize(run_dir, x_test)
+    if y is None:
+        raise ValueError(f"Expected labelled data for `evaluate`. Received: data={data!r} without labels")
+    metrics = feature_metrics(model.transform(x), model.transform(x_test), x, x_test, y, y_test)
+    classifier_path = os.path.join(run_dir, "classifier.keras")
+    if os.path.isfile(classifier_path):
+        metrics.update(classifier_error(model, keras.models.load_model(classifier_path), x_test, y_test))
+    return metrics
+
+

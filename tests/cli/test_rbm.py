@@ -1,0 +1,53 @@
+import json
+import os
+
+import pytest
+
+from keras_gen.cli import main as cli
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("model", ["rbm", "crbm"])
+def test_train_sample_evaluate(model, tmp_path):
+    run = str(tmp_path / model)
+    code = cli.main(["train", model, "--data", "digits", "--epochs", "2", "--hidden-units", "16",
+                     "--limit", "300", "--output", run, "--verbose", "0"])
+    assert code == 0
+    for name in ("model.keras", "samples.png", "filters.png", "metrics.json", "run.json", "data.json"):
+        assert os.path.getsize(os.path.join(run, name)) > 0
+    with open(os.path.join(run, "metrics.json")) as handle:
+        metrics = json.load(handle)
+    assert metrics["train_reconstruction_error"] > 0
+    assert cli.main(["sample", run, "--count", "4", "--options", '{"gibbs_steps": 5}']) == 0
+    assert os.path.getsize(os.path.join(run, "samples-seed0.png")) > 0
+    assert cli.main(["evaluate", run, "--options", '{"ais_runs": 10, "ais_betas": 50}']) == 0
+    with open(os.path.join(run, "metrics.json")) as handle:
+        metrics = json.load(handle)
+    if model == "rbm":
+        assert metrics["test_ais_log_likelihood"] < 0
+        assert metrics["test_ais_num_betas"] == 50
+        assert 0 <= metrics["test_feature_classifier_accuracy"] <= 1
+    else:
+        assert 0 <= metrics["test_accuracy"] <= 1
+    assert cli.main(["evaluate", run, "--options", '{"unknown": 1}']) == 2
+
+
+def test_bad_train_arguments(tmp_path):
+    assert cli.main(["train", "rbm", "--hidden-units", "0", "--output", str(tmp_path / "r"), "--verbose", "0"]) == 2
+    assert cli.main(["train", "rbm", "--cd-steps", "0", "--output", str(tmp_path / "r"), "--verbose", "0"]) == 2
+    assert cli.main(["train", "rbm", "--weight-average", "1.0", "--output", str(tmp_path / "r"),
+                     "--verbose", "0"]) == 2
+
+
+def test_weight_average_ends_on_averaged_weights(tmp_path):
+    from keras_gen.models import load_model
+
+    kernels = {}
+    for average in ("0", "0.9"):
+        run = str(tmp_path / average)
+        assert cli.main(["train", "rbm", "--data", "digits", "--epochs", "1", "--hidden-units", "8",
+                         "--limit", "200", "--persistent", "--weight-average", average,
+                         "--output", run, "--verbose", "0"]) == 0
+        kernels[average] = load_model(os.path.join(run, "model.keras")).kernel.numpy()
+    # Same seed and data: only the averaging can tell the two runs apart.
+    assert abs(kernels["0"] - kernels["0.9"]).max() > 1e-4

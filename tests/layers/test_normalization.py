@@ -1,0 +1,20 @@
+import keras
+import numpy as np
+import pytest
+
+from keras_gen.layers.normalization import normalization_layer
+
+
+def test_instance_normalization_normalizes_each_channel_of_each_image():
+    layer = normalization_layer("instance", "norm")
+    x = np.random.default_rng(0).normal(3.0, 2.0, (2, 5, 5, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(y.mean(axis=(1, 2)), 0.0, atol=1e-5)
+    np.testing.assert_allclose(y.std(axis=(1, 2)), 1.0, atol=1e-3)
+
+
+def test_batch_and_none():
+    assert isinstance(normalization_layer("batch", "b"), keras.layers.BatchNormalization)
+    assert isinstance(normalization_layer("none", "n"), keras.layers.Identity)
+    with pytest.raises(ValueError, match="normalization"):
+        normalization_layer("layer", "x")

@@ -1,8 +1,0 @@
-import pytest
-
-from tests.models.dbn.test_commands import check_train_sample_evaluate
-
-
-@pytest.mark.slow
-def test_train_sample_evaluate(tmp_path):
-    check_train_sample_evaluate("dbm", tmp_path)

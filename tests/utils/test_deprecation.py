@@ -1,0 +1,45 @@
+import importlib
+import sys
+import warnings
+
+import pytest
+
+from keras_gen.utils.deprecation import moved_names_getattr
+from keras_gen.utils.deprecation import warn_deprecated
+
+
+def test_warning_names_the_old_and_the_new():
+    with pytest.warns(DeprecationWarning, match=r"old\(\) is deprecated .* use new\(\)"):
+        warn_deprecated("old()", "new()")
+
+
+def test_moved_names_warn_and_forward():
+    getattr_ = moved_names_getattr("pkg", {"Grid": "keras_gen.callbacks.translation_grid:TranslationGrid"})
+    with pytest.warns(DeprecationWarning, match="pkg.Grid"):
+        moved = getattr_("Grid")
+    from keras_gen.callbacks.translation_grid import TranslationGrid
+
+    assert moved is TranslationGrid
+    with pytest.raises(AttributeError):
+        getattr_("Other")
+
+
+@pytest.mark.parametrize("old, new, name", [
+    ("keras_gen.models.dbn", "keras_gen.models.rbm", "ReplicatedSoftmaxRBM"),
+    ("keras_gen.models.pix2pix", "keras_gen.callbacks.translation_grid", "TranslationGrid"),
+])
+def test_old_public_paths_still_work_with_a_warning(old, new, name):
+    with pytest.warns(DeprecationWarning):
+        value = getattr(importlib.import_module(old), name)
+    assert value is getattr(importlib.import_module(new), name)
+
+
+@pytest.mark.parametrize("module", ["ais", "pseudo_likelihood"])
+def test_moved_metric_modules_warn_and_forward(module):
+    sys.modules.pop(f"keras_gen.metrics.{module}", None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = importlib.import_module(f"keras_gen.metrics.{module}")
+    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
+    new = importlib.import_module(f"keras_gen.models.rbm.{module}")
+    assert all(getattr(old, name) is getattr(new, name) for name in new.__all__)
