@@ -14,17 +14,18 @@ RBM recipe with a cache, and scoring samples with the shipped MNIST classifier.
 
 import json
 import os
-import platform
 import time
 
-import keras
-import numpy as np
+from benchmarks._common import DATA  # noqa: F401 (shared with the scripts)
+from benchmarks._common import RESULTS  # noqa: F401
+from benchmarks._common import machine  # noqa: F401
+from benchmarks._common import write_result
 
-from keras_gen.utils import atomic_path
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+from keras_gen.utils import atomic_path  # noqa: E402
+
 CACHE = os.path.join("/tmp", "keras_gen_boltzmann_mnist")
 
 
@@ -40,11 +41,6 @@ def binarized_mnist(limit=None):
     if limit:
         return x[:limit], y[:limit], x_test[: limit // 5], y_test[: limit // 5]
     return x, y, x_test, y_test
-
-
-def machine():
-    return {"platform": platform.platform(), "cpu_count": os.cpu_count(), "python": platform.python_version(),
-            "backend": keras.backend.backend(), "keras": keras.__version__, "numpy": np.__version__}
 
 
 def cache_folder(path, quick):
@@ -137,7 +133,4 @@ def score_samples(samples, x_test, test_features=None):
 
 def write_json(name, result):
     result["load_average_end"] = list(os.getloadavg())
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=float)
-            handle.write("\n")
+    return write_result(name, result)

@@ -79,7 +79,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rbm-epochs", type=int, default=60)
-    parser.add_argument("--middle-epochs", type=int, default=40, help="the 500-500 layer")
+    parser.add_argument("--middle-epochs", type=int, default=30, help="the 500-500 layer")
     parser.add_argument("--top-epochs", type=int, default=60, help="each 2000-unit top RBM")
     parser.add_argument("--ais-runs", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=14500)
