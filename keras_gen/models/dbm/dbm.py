@@ -264,7 +264,7 @@ class DBM(DBMFeedForward, keras.Model):
         return np.concatenate([ops.convert_to_numpy(self.mean_field(x[i : i + batch_size])[layer - 1])
                                for i in range(0, len(x), batch_size)], axis=0)
 
-    def sample(self, count, seed=None, gibbs_steps=1000, batch_size=10000):
+    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
         Each sample is its own chain, started from random `h2` and the

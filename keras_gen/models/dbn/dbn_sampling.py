@@ -30,7 +30,7 @@ class DBNSampling:
         nets", Neural Computation 2006.
     """
 
-    def sample(self, count, seed=None, gibbs_steps=1000, label=None, batch_size=10000):
+    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000, label=None):
         """Draws `count` data vectors from the DBN.
 
         The top RBM (the DBN's undirected associative memory) is run by
@@ -110,7 +110,7 @@ class DBNSampling:
                              f"them. Received: label={label!r}")
         return np.eye(self.num_classes, dtype="float32")[values.astype("int64")]
 
-    def generate(self, count, gibbs_steps=1000, seed=None, batch_size=10000):
+    def generate(self, count, gibbs_steps=1000, seed=None, batch_size=4096):
         """Deprecated: `sample(count, seed=None, gibbs_steps=1000)` draws samples.
 
         `generate` is for mapping given latents to data across keras-gen;

@@ -126,7 +126,7 @@ class ClassificationRBM(RBM):
         hidden = self.transform(x)
         return ops.convert_to_numpy(self.visible_mean(hidden))[:, : self.data_units]
 
-    def sample(self, count, seed=None, gibbs_steps=1000, labels=None, batch_size=10000):
+    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000, labels=None):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
         Args:
@@ -144,7 +144,8 @@ class ClassificationRBM(RBM):
         count = check_positive_int("count", count)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         if labels is None:
-            return super().sample(count, seed, gibbs_steps, batch_size)[:, : self.data_units]
+            return super().sample(count, seed=seed, batch_size=batch_size,
+                                  gibbs_steps=gibbs_steps)[:, : self.data_units]
         labels = self._labels("labels", labels, count)
         known = np.concatenate([np.zeros((count, self.data_units), "float32"), labels], axis=1)
         mask = np.concatenate(

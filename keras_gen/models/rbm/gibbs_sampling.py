@@ -107,7 +107,7 @@ class GibbsSampling:
         mask = self._check_mask(mask, v)
         return self._chain(v, steps, seed, mask=mask, known=v)[0]
 
-    def sample(self, count, seed=None, gibbs_steps=1000, batch_size=10000):
+    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
         Each sample is its own chain, started from the visible biases'
