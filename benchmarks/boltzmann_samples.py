@@ -43,6 +43,7 @@ from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
 from benchmarks._boltzmann_mnist import machine  # noqa: E402
 from benchmarks._boltzmann_mnist import score_samples  # noqa: E402
 from benchmarks._boltzmann_mnist import write_json  # noqa: E402
+from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
 MODELS = {  # name: (cache file, benchmark that trains it)
@@ -63,11 +64,25 @@ def cached_model(name, folder, args):
     return model
 
 
+def drawn(folder, key, args, draw):
+    """Samples of `key` drawn by `draw()` (saved in the cache; a rerun scores them again)."""
+    path = os.path.join(folder, f"samples_{key}_{args.count}_{args.gibbs_steps}.npz")
+    if not os.path.isfile(path):
+        begun = time.perf_counter()
+        samples = draw()
+        with atomic_path(path, suffix=".npz") as tmp:
+            np.savez_compressed(tmp, samples=samples.astype("float16"), seconds=time.perf_counter() - begun)
+    with np.load(path) as stored:
+        return stored["samples"].astype("float32"), float(stored["seconds"])
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--count", type=int, default=10000)
     parser.add_argument("--gibbs-steps", type=int, default=1000)
+    parser.add_argument("--only", choices=sorted(MODELS), default=None,
+                        help="draw (and cache) one model's samples, write no JSON")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     if args.quick:
@@ -86,26 +101,29 @@ def main(argv=None):
               "load_average_start": list(os.getloadavg()),
               "reference": "MNIST test set, 10,000 grey images; features of the shipped MNIST classifier",
               "floor_train_images": floor | {"what": "10,000 MNIST training images, not samples"}}
+    if args.only:
+        model = cached_model(args.only, folder, args)
+        drawn(folder, args.only, args, lambda: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps))
+        return
     models = {key: cached_model(key, folder, args) for key in MODELS}
     grids = {}
     for key, model in models.items():
-        begun = time.perf_counter()
-        samples = model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps)
-        seconds = time.perf_counter() - begun
+        samples, seconds = drawn(folder, key, args,
+                                 lambda model=model: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps))
         result[key] = score_samples(samples, x_test, test_features) | {"sampling_seconds": seconds}
         grids[key] = samples[:100]
         print(key, result[key], flush=True)
     dbn = models["dbn_784_500_500_2000"]
     per_class = args.count // 10
     labels = np.repeat(np.arange(10), per_class)
-    begun = time.perf_counter()
-    conditional = dbn.sample(len(labels), seed=1, gibbs_steps=args.gibbs_steps, label=labels)
+    conditional, seconds = drawn(folder, "dbn_784_500_500_2000_by_label", args, lambda: dbn.sample(
+        len(labels), seed=1, gibbs_steps=args.gibbs_steps, label=labels))
     predicted = classify(conditional)
     accuracy = [float(np.mean(predicted[labels == k] == k)) for k in range(10)]
     result["dbn_784_500_500_2000_labelled"] = {
         "samples_per_class": per_class, "classified_as_label": float(np.mean(predicted == labels)),
         "per_class": [round(a, 4) for a in accuracy], "target": ">= 0.95",
-        "passed": float(np.mean(predicted == labels)) >= 0.95, "sampling_seconds": time.perf_counter() - begun}
+        "passed": float(np.mean(predicted == labels)) >= 0.95, "sampling_seconds": seconds}
     print("labelled", result["dbn_784_500_500_2000_labelled"], flush=True)
     rbm_fid = result["rbm_500"]["fid"]
     for key in ("dbn_784_500_500_2000", "dbm_784_500_1000"):

@@ -262,7 +262,7 @@ def exact_log_partition(model):
     >>> from keras_gen.models import DBM
     >>> dbm = DBM((2, 2)); dbm.build((None, 3))
     >>> for kernel in (dbm.kernel_1, dbm.kernel_2):
-    ...     kernel.assign(np.zeros(kernel.shape, "float32"))
+    ...     _ = kernel.assign(np.zeros(kernel.shape, "float32"))
     >>> round(exact_log_partition(dbm), 6) == round(7 * math.log(2.0), 6)
     True
     """

@@ -84,7 +84,6 @@ def lower_bound(dbn, x, log_z, num_samples=10, seed=0, batch_size=1000):
     >>> dbn = DBN([3, 2], seed=0); dbn.build((None, 4))
     >>> x = np.array([[1, 0, 1, 1]], "float32")
     >>> from keras_gen.models.rbm.ais import exact_log_partition
-from keras_gen.models.rbm.ais import unnormalized_log_probability
     >>> bound = lower_bound(dbn, x, exact_log_partition(dbn.rbms[-1]), num_samples=200)
     >>> bool(bound[0] <= exact_log_likelihood(dbn, x)[0] + 0.05)
     True
