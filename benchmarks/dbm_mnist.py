@@ -163,6 +163,9 @@ def main(argv=None):
     dbm, record = pretrained(args, x, folder, options)
     result["pretraining"] = record | {"test_bound": bound(dbm, x, x_test, args)}
     print("pretraining", result["pretraining"], flush=True)
+    # Each stage's figures are written as soon as they exist ("complete":
+    # false until the end), so a run stopped later keeps them.
+    write_json(name, result | {"complete": False})
     dbm, record = joint(args, dbm, x, folder, options)
     result["joint_training"] = record | {"test_bound": bound(dbm, x, x_test, args)}
     print("joint", result["joint_training"], flush=True)
@@ -174,6 +177,7 @@ def main(argv=None):
         "target": ">= -88", "passed": after["lower_bound"] >= -88.0, "published": PUBLISHED_BOUND,
         "ais": {"runs": args.ais_runs, "betas": args.ais_betas, "base_rate": "training-data marginals",
                 "odd_layer": "h1 summed out"}}
+    write_json(name, result | {"complete": False})
     save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"), dbm.sample(64, seed=0, gibbs_steps=1000),
                     image_shape=(28, 28), columns=8, scale=2)
     result["fine_tuning"] = fine_tune(args, dbm, options)
@@ -181,7 +185,7 @@ def main(argv=None):
     result["wall_seconds_this_run"] = time.perf_counter() - started
     result["training_seconds_total"] = (result["pretraining"]["seconds"] + result["joint_training"]["seconds"]
                                         + result["fine_tuning"]["seconds"])
-    write_json(name, result)
+    write_json(name, result | {"complete": True})
 
 
 if __name__ == "__main__":

@@ -65,14 +65,27 @@ def train_layer(dbn, index, x, y, epochs, learning_rate=0.05):
     return time.perf_counter() - started
 
 
-def cached_dbn(path, build, train):
+def cached_dbn(path, build, train, epochs):
     dbn, record = load_cached(path)
     if dbn is None:
         dbn = build()
-        record = {"seconds": train(dbn)}
+        record = {"seconds": train(dbn), "epochs": epochs}
         save_model(dbn, path)
         save_record(path, record)
     return dbn, record
+
+
+def bound_of(dbn, record, x, x_test, args):
+    """The DBN's variational lower bound on the test log-likelihood, with its top RBM's AIS."""
+    started = time.perf_counter()
+    bound = ais_lower_bound(dbn, x_test, data=x, num_samples=args.bound_samples, num_runs=args.ais_runs,
+                            betas=args.ais_betas, seed=0)
+    return {"layers": [784, *dbn.hidden_units], "train_seconds_upper_layers": record["seconds"],
+            "upper_layer_epochs": record.get("epochs"), "lower_bound": bound["lower_bound"],
+            "lower_bound_interval": [bound["lower_bound_low"], bound["lower_bound_high"]],
+            "top_rbm_ais": {k: bound[k] for k in ("log_z", "log_z_lower", "log_z_upper",
+                                                  "log_weights_std", "effective_sample_size")},
+            "bound_seconds": time.perf_counter() - started}
 
 
 def main(argv=None):
@@ -102,10 +115,6 @@ def main(argv=None):
                         "trained on the probabilities of the layer below"}
     rbm, record = first_layer(args, x, folder)
     result["rbm_500"] = {"train_seconds": record["seconds"], "epochs": record["epochs"]}
-    ais = ais_log_likelihood(rbm, x_test, data=x, num_runs=args.ais_runs, betas=args.ais_betas, seed=0)
-    result["rbm_500"]["test_log_likelihood"] = ais["log_likelihood"]
-    result["rbm_500"]["interval"] = [ais["log_likelihood_lower"], ais["log_likelihood_upper"]]
-    print("rbm", result["rbm_500"], flush=True)
 
     def options():
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0)
@@ -113,29 +122,32 @@ def main(argv=None):
     two_layer, record = cached_dbn(
         os.path.join(folder, "dbn_500_2000.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", **options()),
-        lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs))
+        lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs), epochs={"top": args.top_epochs})
+    key = "dbn_784_500_2000"
+    result[key] = bound_of(two_layer, record, x, x_test, args) | {
+        "target": ">= -90", "published": -86.22}
+    result[key]["passed"] = result[key]["lower_bound"] >= -90.0
+    print(key, result[key], flush=True)
+    # The two-layer figure is kept even if the three-layer stage is stopped.
+    write_json(name, result | {"complete": False})
     three_layer, record_3 = cached_dbn(
         os.path.join(folder, "dbn_500_500_2000_labelled.keras"),
         lambda: DBN([rbm, args.sizes[1], args.sizes[2]], num_classes=10, name="dbn_500_500_2000_labelled",
                     **options()),
-        lambda dbn: train_layer(dbn, 1, x, None, args.middle_epochs) + train_layer(dbn, 2, x, y, args.top_epochs))
-    for key, dbn, rec in (("dbn_784_500_2000", two_layer, record), ("dbn_784_500_500_2000", three_layer, record_3)):
-        started_bound = time.perf_counter()
-        bound = ais_lower_bound(dbn, x_test, data=x, num_samples=args.bound_samples, num_runs=args.ais_runs,
-                                betas=args.ais_betas, seed=0)
-        result[key] = {"layers": [784, *dbn.hidden_units], "train_seconds_upper_layers": rec["seconds"],
-                       "lower_bound": bound["lower_bound"],
-                       "lower_bound_interval": [bound["lower_bound_low"], bound["lower_bound_high"]],
-                       "top_rbm_ais": {k: bound[k] for k in ("log_z", "log_z_lower", "log_z_upper",
-                                                             "log_weights_std", "effective_sample_size")},
-                       "bound_seconds": time.perf_counter() - started_bound}
-        print(key, result[key], flush=True)
-    result["dbn_784_500_2000"].update(target=">= -90", passed=result["dbn_784_500_2000"]["lower_bound"] >= -90.0,
-                                      published=-86.22)
-    result["dbn_784_500_500_2000"]["labelled_top"] = "500 + 10 label units <-> 2000; the bound sums the label out"
+        lambda dbn: train_layer(dbn, 1, x, None, args.middle_epochs) + train_layer(dbn, 2, x, y, args.top_epochs),
+        epochs={"middle": args.middle_epochs, "top": args.top_epochs})
+    key = "dbn_784_500_500_2000"
+    result[key] = bound_of(three_layer, record_3, x, x_test, args) | {
+        "labelled_top": "500 + 10 label units <-> 2000; the bound sums the label out"}
+    print(key, result[key], flush=True)
+    write_json(name, result | {"complete": False})
+    ais = ais_log_likelihood(rbm, x_test, data=x, num_runs=args.ais_runs, betas=args.ais_betas, seed=0)
+    result["rbm_500"]["test_log_likelihood"] = ais["log_likelihood"]
+    result["rbm_500"]["interval"] = [ais["log_likelihood_lower"], ais["log_likelihood_upper"]]
+    print("rbm", result["rbm_500"], flush=True)
     result["wall_seconds_this_run"] = time.perf_counter() - started
     result["training_seconds_total"] = result["rbm_500"]["train_seconds"] + record["seconds"] + record_3["seconds"]
-    write_json(name, result)
+    write_json(name, result | {"complete": True})
 
 
 if __name__ == "__main__":

@@ -267,9 +267,12 @@ class DBM(DBMFeedForward, keras.Model):
     def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
-        Each sample is its own chain, started from random `h2` and the
-        visible biases' marginals and run `gibbs_steps` sweeps; the result is
-        E[v | h1] of the last sweep (cleaner pictures than binary states).
+        Each sample is its own chain, started from `v` drawn from the
+        visible biases' marginals and `h2` drawn from its recognition pass
+        (`sigmoid(sigmoid(2 v W1 + c1) W2 + c2)`), and run `gibbs_steps`
+        sweeps; the result is E[v | h1] of the last sweep (cleaner pictures
+        than binary states). An `h2` drawn at probability 1/2 instead turns
+        every `h1` unit off in a trained DBM, a state the chains never leave.
 
         Args:
             count: number of samples, >= 1.
@@ -308,7 +311,7 @@ class DBM(DBMFeedForward, keras.Model):
         for start in range(0, count, batch_size):
             rows = min(batch_size, count - start)
             v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (rows, self.data_units)))
-            h2 = stream.bernoulli(ops.full((rows, self.hidden_units[1]), 0.5))
+            h2 = stream.bernoulli(self.mean_field(v, steps=0)[1])
             _, _, mean, stream.state = self._compiled_functions["chain"](
                 [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
             parts.append(ops.convert_to_numpy(mean))

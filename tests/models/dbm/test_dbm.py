@@ -91,6 +91,41 @@ def test_mean_field_is_a_fixed_point(digits):
     np.testing.assert_allclose(update, mu1, atol=1e-4)
 
 
+def _two_mode_dbm():
+    """A DBM with a dominant "on" mode and a spurious mode where every h1 unit is off.
+
+    Visible units A (bias +20) are always on, C (bias -20) follow h1; h2's
+    units G excite h1, B inhibit it. On: h1, G and C on (-E = 304). Off: h1,
+    h2 and C off (-E = 160), a state no Gibbs chain leaves (h1's input there
+    is -12). An `h2` drawn at 1/2 turns some B units on and drops ~98 % of
+    chains into the off mode; the recognition pass (2 v W1 + c1 = +12) puts
+    them in the on mode.
+    """
+    dbm = DBM((8, 8), seed=0)
+    dbm.build((None, 16))
+    a, c = slice(0, 8), slice(8, 16)
+    kernel_1 = np.zeros((16, 8), "float32")
+    kernel_1[a], kernel_1[c] = 3.0, 5.0
+    kernel_2 = np.zeros((8, 8), "float32")
+    kernel_2[:, :4], kernel_2[:, 4:] = 5.0, -10.0
+    visible_bias = np.full(16, -20.0, "float32")
+    visible_bias[a] = 20.0
+    dbm.kernel_1.assign(kernel_1)
+    dbm.kernel_2.assign(kernel_2)
+    dbm.visible_bias.assign(visible_bias)
+    dbm.hidden_bias_1.assign(np.full(8, -36.0, "float32"))
+    dbm.hidden_bias_2.assign(np.full(8, -20.0, "float32"))
+    return dbm
+
+
+def test_samples_do_not_collapse_into_the_all_off_hidden_state():
+    dbm = _two_mode_dbm()
+    samples = dbm.sample(64, seed=0, gibbs_steps=20)
+    # C's pixels are on exactly when h1 is: every chain must be in the dominant mode.
+    assert samples[:, 8:].min() > 0.99, f"{int(np.sum(samples[:, 8:].mean(1) < 0.5))} of 64 chains collapsed"
+    np.testing.assert_allclose(samples[:, :8], 1.0, atol=1e-6)
+
+
 def test_sampling_features_export_and_fine_tuning(digits):
     x, y = digits
     dbm, _ = _pretrained(x[:1000])
