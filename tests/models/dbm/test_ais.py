@@ -75,6 +75,24 @@ def test_ais_lower_bound_combines_both():
     assert result["lower_bound_low"] <= result["lower_bound"] <= result["lower_bound_high"]
 
 
+def test_ais_that_misses_the_dominant_mode_is_flagged_invalid():
+    # One dominant state (everything on, -E = 58) that a single annealing
+    # step from the uniform base cannot find.
+    dbm = DBM((4, 3), seed=0)
+    dbm.build((None, 6))
+    for variable, value in ((dbm.kernel_1, 4.0), (dbm.kernel_2, 4.0), (dbm.visible_bias, -6.0),
+                            (dbm.hidden_bias_1, -8.0), (dbm.hidden_bias_2, -6.0)):
+        variable.assign(np.full(variable.shape, value, "float32"))
+    x = np.ones((3, 6), "float32")
+    exact = exact_log_partition(dbm)
+    failed = ais_lower_bound(dbm, x, num_runs=4, betas=2, seed=0)
+    assert failed["log_z_floor"] <= exact + 1e-4
+    assert failed["log_z"] < failed["log_z_floor"] and not failed["valid"]
+    dbm = _random_dbm()
+    good = ais_lower_bound(dbm, np.ones((3, 7), "float32"), num_runs=50, betas=1000, seed=0)
+    assert good["valid"] and abs(good["log_z"] - exact_log_partition(dbm)) < 0.2
+
+
 def test_bad_settings_and_data():
     dbm = _random_dbm()
     x = np.zeros((3, 7), "float32")

@@ -124,3 +124,22 @@ def test_bad_input():
         lower_bound(gaussian, x, 0.0)
     with pytest.raises(ValueError, match="two-layer"):
         exact_log_likelihood(_random_dbn(layers=(2, 2, 2)), x)
+
+
+def test_ais_that_misses_the_top_mode_is_flagged_invalid():
+    # Top RBM with one dominant state (h1 all on, p* ~ e^60) that a single
+    # annealing step from the uniform base cannot find.
+    dbn = _random_dbn()
+    bottom, top = dbn.rbms
+    bottom.kernel.assign(np.full(bottom.kernel.shape, 4.0, "float32"))
+    bottom.hidden_bias.assign(np.full(bottom.hidden_bias.shape, -2.0, "float32"))
+    top.kernel.assign(np.full(top.kernel.shape, 6.0, "float32"))
+    top.visible_bias.assign(np.full(top.visible_bias.shape, -9.0, "float32"))
+    top.hidden_bias.assign(np.full(top.hidden_bias.shape, -6.0, "float32"))
+    x = np.ones((4, 5), "float32")
+    exact = exact_log_partition(top)
+    failed = ais_lower_bound(dbn, x, num_samples=2, num_runs=4, betas=2, seed=0)
+    assert failed["log_z_floor"] <= exact + 1e-4
+    assert failed["log_z"] < failed["log_z_floor"] and not failed["valid"]
+    good = ais_lower_bound(dbn, x, num_samples=2, num_runs=50, betas=2000, seed=0)
+    assert good["valid"] and abs(good["log_z"] - exact) < 0.5
