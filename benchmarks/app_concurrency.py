@@ -1,7 +1,7 @@
 """50 concurrent requests to the demo's GAN sample endpoint: errors, p50/p95 latency.
 
-Launches the demo app (`python -m keras_gen.apps RUN`, the embedded default DCGAN;
-`--quick`: a one-epoch one) in its own process on 127.0.0.1 with its
+Launches the demo app (`python -m keras_gen.apps RUN`, the shipped DCGAN
+preset `dcgan_mnist`; `--quick`: 10 requests) in its own process on 127.0.0.1 with its
 default queue (concurrency limit 4), then fires
 `--requests` requests at once from as many threads through gradio_client,
 each asking for a 16-image grid from its own seed. Anchors measured in the
@@ -47,7 +47,7 @@ def percentiles(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one-epoch default DCGAN (no full training)")
+    parser.add_argument("--quick", action="store_true", help="10 requests (smoke run)")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--count", type=int, default=16, help="images per request")
     parser.add_argument("--concurrency", type=int, default=None, help="app's concurrency limit (default: the app's)")
@@ -66,10 +66,12 @@ def main():
     from keras_gen.utils import atomic_path
 
     concurrency = args.concurrency or DEFAULT_CONCURRENCY
-    cache = tempfile.mkdtemp(prefix="keras-gen-bench-") if args.quick else None
+    if args.quick:
+        args.requests = min(args.requests, 10)
+    cache = tempfile.mkdtemp(prefix="keras-gen-bench-")
     server = None
     try:
-        runs, _ = default_runs(quick=args.quick, names=["dcgan"], root=cache)
+        runs, _ = default_runs(names=["dcgan_mnist"], root=cache)
         bundle = prepare_run(runs[0])
         demo = GANDemo(bundle)
         for seed in range(5):  # warm-up of the bare call
@@ -142,8 +144,8 @@ def main():
         "benchmark": f"app_concurrency{suffix}",
         "task": f"{args.requests} concurrent requests to /gan_sample ({args.count}-image grid each) "
                 "of the keras-gen demo app",
-        "model": f"default DCGAN on 16x16 digits ({'1 epoch, --quick' if args.quick else 'full recipe'}), "
-                 "generator exported to ONNX, served with ONNX Runtime",
+        "model": "the dcgan_mnist preset (28x28 digits), its generator's packed ONNX artifact served "
+                 "with ONNX Runtime",
         "settings": {"requests": args.requests, "images_per_request": args.count,
                      "app_concurrency_limit": concurrency, "client_threads": args.requests,
                      "host": "127.0.0.1", "server": "python -m keras_gen.apps RUN (own process)"},

@@ -121,7 +121,7 @@ def main(argv=None):
     eval_seconds = time.time() - eval_started
 
     save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"),
-                    keras.ops.convert_to_numpy(vae.sample(100, seed=1)), columns=10,
+                    vae.sample(100, seed=1), columns=10,
                     image_shape=(28, 28), scale=2)
     plot_reconstructions(os.path.join(RESULTS, f"{name}_reconstructions.png"), x_test_binary[:20],
                          vae.reconstruct(x_test_binary[:20]), columns=10, image_shape=(28, 28))

@@ -39,3 +39,17 @@ def test_import_keras_gen_alone_imports_no_backend():
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("code", [
+    "from keras_gen.data import load_paired",
+    "from keras_gen.models import RBM",
+    "import keras_gen; from keras_gen.data import load_dataset",
+    "import keras_gen.export",
+])
+def test_any_first_import_works_and_registers_the_models(code):
+    # Registration waits for Keras; it must not run while a keras-gen module is
+    # half-imported (a circular import) whatever the user imports first.
+    code += "; import keras; assert keras.saving.get_registered_object('keras_gen>DCGAN') is not None"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr[-2000:]

@@ -1,4 +1,4 @@
-"""`python -m keras_gen.apps [RUN_DIRS...] [--host --port --concurrency --quick]`."""
+"""`python -m keras_gen.apps [RUN_DIRS...] [--host --port --concurrency]`."""
 
 import sys
 

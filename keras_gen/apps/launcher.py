@@ -1,8 +1,8 @@
 """`keras-gen demo [RUN_DIRS...]` / `python -m keras_gen.apps`: one Gradio app, one tab per family.
 
-With no run folders, the embedded default models are used (trained on first
-run and cached, see `keras_gen.apps.defaults`). Every request runs exported ONNX
-artifacts, never the Keras model.
+With no run folders, the shipped presets are served from the ONNX artifacts
+packed with them (see `keras_gen.apps.defaults`): nothing trains at launch.
+Every request runs exported ONNX artifacts, never the Keras model.
 
 Safe defaults: binds 127.0.0.1 (pass `--host 0.0.0.0` to share on a
 network), queues requests with a concurrency limit, limits upload size, and
@@ -35,19 +35,24 @@ DEFAULT_QUEUE_SIZE = 256
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m keras_gen.apps", description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: embedded models)")
+    parser.add_argument("runs", nargs="*", help="run folders from `keras-gen train` (default: the shipped presets)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
                         help="requests run at once; the rest wait in the queue")
     parser.add_argument("--max-file-size", default=None, help="upload limit, e.g. 20mb")
-    parser.add_argument("--quick", action="store_true",
-                        help="tiny one-epoch default models (tests, smoke checks)")
     return parser
 
 
-def collect_runs(runs, quick=False, log=print):
-    """Prepares the run folders (or the embedded defaults) for serving.
+def _local_data(bundle):
+    """A run's data named relative to its folder (a preset's `examples.npz`) as an absolute path."""
+    data = bundle.data
+    if data and not os.path.isabs(str(data)) and os.path.isfile(os.path.join(bundle.path, str(data))):
+        bundle.record.setdefault("args", {})["data"] = os.path.join(bundle.path, str(data))
+
+
+def collect_runs(runs, log=print):
+    """Prepares the run folders (or the shipped presets) for serving.
 
     Returns:
         `(bundles, notes)`: `RunBundle`s, and per-family messages for
@@ -59,12 +64,13 @@ def collect_runs(runs, quick=False, log=print):
 
     notes = {}
     if not runs:
-        runs, notes = default_runs(quick=quick, log=log)
+        runs, notes = default_runs(log=log)
     export_runs(runs, log=log)
     bundles = []
     for run in runs:
         log(f"preparing {run}")
         bundle = prepare_run(run, log=log)
+        _local_data(bundle)
         if bundle.family is None or not bundle.artifacts:
             log(f"  skipped: no demo for model {bundle.model_name!r} (exported parts: {sorted(bundle.artifacts)})")
             continue
@@ -139,7 +145,7 @@ def main(args=None):
         if not os.path.isfile(os.path.join(run, "model.keras")):
             print(f"keras-gen demo: {run!r} is not a run folder (no model.keras inside)", file=sys.stderr)
             return 2
-    bundles, notes = collect_runs(runs, quick=getattr(args, "quick", False))
+    bundles, notes = collect_runs(runs)
     app = build_app(bundles, notes)
     host = getattr(args, "host", "127.0.0.1")
     port = getattr(args, "port", 7860)

@@ -216,13 +216,15 @@ def export_runs(run_dirs, log=print):
     The converters need TensorFlow: on JAX or torch all the exports run in
     one TensorFlow-backend process (one TensorFlow start, not one per part).
     """
-    import keras
-
     from keras_gen.utils import atomic_path
 
     stale = [run for run in map(_check_run, run_dirs) if _fresh_manifest(run) is None]
     if not stale:
         return
+    # Keras (and its backend) only when something must be exported: serving
+    # fresh artifacts, e.g. the presets', needs ONNX Runtime alone.
+    import keras
+
     if keras.backend.backend() != "tensorflow":
         log(f"exporting {len(stale)} run(s) under the TensorFlow backend")
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -13,8 +13,9 @@ class GeneratorEMA(keras.callbacks.Callback):
     """Keeps `ema_generator`, an EMA of the generator's weights during `fit`.
 
     Samples of an averaged generator are usually smoother and better (lower
-    FID) than those of the last iterate. After each `update_every` batches,
-    every trainable weight `w_ema <- decay * w_ema + (1 - decay) * w`;
+    FID) than those of the last iterate. Once at least `update_every`
+    training steps have run since the last update (`k` of them), every
+    trainable weight `w_ema <- decay**k * w_ema + (1 - decay**k) * w`;
     non-trainable weights (batch-norm statistics) are copied. The copy is a
     clone of `model.generator` (a `keras.Model` you can save or export);
     `apply_on_train_end=True` also writes the averages into the model's own
@@ -22,8 +23,10 @@ class GeneratorEMA(keras.callbacks.Callback):
 
     Args:
         decay: EMA decay in [0, 1).
-        update_every: update after this many batches (on JAX each update
-            syncs the training state to the variables: use > 1 there for speed).
+        update_every: update after at least this many steps (on JAX each
+            update syncs the training state to the variables: use > 1 there
+            for speed). Steps are counted, not callback calls: with
+            `steps_per_execution=N` Keras calls back once per N steps.
         apply_on_train_end: copy the averages into `model.generator` at the end.
 
     Returns:
@@ -55,7 +58,8 @@ class GeneratorEMA(keras.callbacks.Callback):
         self.apply_on_train_end = bool(apply_on_train_end)
         self.ema_generator = None
         self._averages = None
-        self._batches = 0
+        self._pending = 0
+        self._steps_in_epoch = 0
 
     def _generator(self):
         generator = getattr(self.model, "generator", None)
@@ -79,13 +83,19 @@ class GeneratorEMA(keras.callbacks.Callback):
         self._averages = [np.array(keras.ops.convert_to_numpy(w), dtype="float64")
                           for w in self.ema_generator.trainable_weights]
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self._steps_in_epoch = 0
+
     def on_train_batch_end(self, batch, logs=None):
-        self._batches += 1
-        if self._batches % self.update_every:
+        # `batch` is the index of the last step run: one call may cover many.
+        self._pending += batch + 1 - self._steps_in_epoch
+        self._steps_in_epoch = batch + 1
+        if self._pending < self.update_every:
             return
         self._sync()
         generator = self._generator()
-        decay = self.decay ** self.update_every
+        decay = self.decay ** self._pending
+        self._pending = 0
         for average, weight in zip(self._averages, generator.trainable_weights):
             average *= decay
             average += (1.0 - decay) * keras.ops.convert_to_numpy(weight)

@@ -76,7 +76,7 @@ class SampleGrid(keras.callbacks.Callback):
     def _generate(self):
         if hasattr(self.model, "num_classes"):
             labels = np.arange(self.count) % self.model.num_classes
-            return self.model.generate(self._noise, labels)
+            return self.model.generate(self._noise, labels=labels)
         return self.model.generate(self._noise)
 
     def on_epoch_end(self, epoch, logs=None):

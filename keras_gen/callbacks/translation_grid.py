@@ -20,7 +20,7 @@ class TranslationGrid(keras.callbacks.Callback):
 
     Works with any model that has `translate(images)` (Pix2Pix, CycleGAN).
     Without targets (unpaired data) the third column is the cycle
-    reconstruction when the model has `reconstruct(images)` (CycleGAN), and
+    reconstruction when the model has `cycle(images)` (CycleGAN), and
     is left out otherwise.
 
     Args:
@@ -74,8 +74,8 @@ class TranslationGrid(keras.callbacks.Callback):
         columns = [self.inputs, outputs]
         if self.targets is not None:
             columns.append(self.targets)
-        elif hasattr(self.model, "reconstruct"):
-            columns.append(self.model.reconstruct(self.inputs))
+        elif hasattr(self.model, "cycle"):
+            columns.append(self.model.cycle(self.inputs))
         rows = np.stack([_rgb(column) for column in columns], axis=1)
         rows = rows.reshape((-1,) + rows.shape[2:])
         return save_image_grid(path, rows, len(columns), value_range=(-1.0, 1.0), scale=self.scale)

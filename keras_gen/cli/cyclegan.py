@@ -56,7 +56,7 @@ def load_domains(path, limit=None, image_size=None):
 
 
 def _cycle_l1(model, images, direction):
-    return float(np.abs(model.reconstruct(images, direction) - images).mean() / 2.0)
+    return float(np.abs(model.cycle(images, direction=direction) - images).mean() / 2.0)
 
 
 def train(args, run_dir):
@@ -113,8 +113,8 @@ def translate(args, run_dir, model):
     _, (a_test, b_test) = load_domains(args.data or runs.read_run(run_dir)["args"]["data"],
                                        image_size=model.image_size)
     images = (a_test if direction == "a_to_b" else b_test)[: args.count]
-    rows = np.stack([_rgb(images), _rgb(model.translate(images, direction)),
-                     _rgb(model.reconstruct(images, direction))], axis=1)
+    rows = np.stack([_rgb(images), _rgb(model.translate(images, direction=direction)),
+                     _rgb(model.cycle(images, direction=direction))], axis=1)
     path = args.output or os.path.join(run_dir, f"translations_{direction}.png")
     save_image_grid(path, rows.reshape((-1,) + rows.shape[2:]), 3, value_range=(-1.0, 1.0))
     print(f"input | translation | reconstruction grid of {len(images)} images: {path}")

@@ -152,9 +152,11 @@ def _add_run_parsers(commands):
     for name, description in RUN_COMMANDS.items():
         sub = commands.add_parser(name, help=description, description=description[0].upper()
                                   + description[1:] + ".")
-        sub.add_argument("run", help="run folder made by keras-gen train")
+        sub.add_argument("run", help="run folder made by keras-gen train, or preset:NAME, or an hf:// / "
+                                     "kaggle:// preset URI (see `keras-gen presets`)")
         sub.add_argument("--output", default=None,
-                         help="file to write (default: a new file inside the run folder)")
+                         help="file to write (default: a new file inside the run folder; for a preset, "
+                              "NAME-COMMAND.png in the current folder)")
         sub.add_argument("--count", type=arguments.positive_int, default=64,
                          help="images to draw or translate")
         sub.add_argument("--seed", type=arguments.non_negative_int, default=0, help="random seed")
@@ -171,7 +173,7 @@ def _add_run_parsers(commands):
 def _add_export_parser(commands):
     export = commands.add_parser("export", help="export a part of a model to ONNX or TFLite",
                                  description="Export a part of a trained model to ONNX or TFLite.")
-    export.add_argument("target", help="run folder or .keras file")
+    export.add_argument("target", help="run folder, .keras file, or preset:NAME / hf:// / kaggle:// URI")
     export.add_argument("--part", default=None,
                         choices=("generator", "decoder", "encoder", "features", "binary_codes"),
                         help="part to export (default: the model's first part)")
@@ -182,7 +184,8 @@ def _add_export_parser(commands):
                         help="int8 calibration data: 'latent', an .npz file or a dataset name")
     export.add_argument("--batch", default="1", choices=("1", "dynamic"),
                         help="batch size baked into the artifact")
-    export.add_argument("--output", default=None, help="artifact path (default: RUN/export/PART.FORMAT)")
+    export.add_argument("--output", default=None,
+                        help="artifact path (default: RUN/export/PART.FORMAT; for a preset NAME-export/PART.FORMAT)")
     export.add_argument("--verify", action="store_true",
                         help="run the artifact and compare it with the Keras model")
     export.set_defaults(func=_cmd_export)
@@ -191,15 +194,28 @@ def _add_export_parser(commands):
 def _add_demo_parser(commands):
     demo = commands.add_parser("demo", help="launch the Gradio demo",
                                description="Launch the Gradio demo: one tab per model family.")
-    demo.add_argument("runs", nargs="*", help="run folders (default: the embedded demo models)")
+    demo.add_argument("runs", nargs="*",
+                      help="run folders or preset:NAME / hf:// URIs (default: every shipped preset)")
     demo.add_argument("--host", default="127.0.0.1",
                       help="address to bind (127.0.0.1: this machine only)")
     demo.add_argument("--port", type=arguments.positive_int, default=7860, help="port to serve on")
     demo.add_argument("--concurrency", type=arguments.positive_int, default=4,
                       help="requests run at a time; the rest wait in the queue")
     demo.add_argument("--max-file-size", default="20mb", help="upload size limit")
-    demo.add_argument("--quick", action="store_true", help="tiny default models (tests, smoke checks)")
     demo.set_defaults(func=_cmd_demo)
+
+
+def _add_preset_parsers(commands):
+    presets = commands.add_parser("presets", help="list the pretrained presets shipped with keras-gen",
+                                  description="List the shipped presets (use them as preset:NAME).")
+    presets.set_defaults(func=_cmd_presets)
+    push = commands.add_parser("push", help="upload a run or preset, with its card, to a model hub",
+                               description="Upload a run folder (packed as a preset with a card) or a "
+                                           "preset folder to the Hugging Face Hub or Kaggle Models.")
+    push.add_argument("run", help="run folder made by keras-gen train, or a preset folder")
+    push.add_argument("destination", help="hf://OWNER/NAME or kaggle://OWNER/MODEL/FRAMEWORK/VARIATION")
+    push.add_argument("--message", default=None, help="commit message / version notes")
+    push.set_defaults(func=_cmd_push)
 
 
 def build_parser(selected_model=None):
@@ -219,6 +235,7 @@ def build_parser(selected_model=None):
     _add_run_parsers(commands)
     _add_export_parser(commands)
     _add_demo_parser(commands)
+    _add_preset_parsers(commands)
     return parser
 
 
@@ -269,10 +286,26 @@ def _cmd_train(args):
     return 0
 
 
+def _preset_run(args, name):
+    """Points `args.run` at a preset's folder; what the command writes goes to the current folder."""
+    from keras_gen.cli import presets
+
+    if name == "evaluate":
+        raise ValueError(f"Expected a run folder for `evaluate` (it writes into the run). Received: "
+                         f"run={args.run!r}, a preset; its card holds its measured quality")
+    folder, card = presets.resolve(args.run)
+    args.output = args.output or f"{card['name'] if card else os.path.basename(folder)}-{name}.png"
+    args.data = args.data or presets.bundled_data(folder, card)
+    args.run = folder
+
+
 def _cmd_run(args):
+    from keras_gen.cli import presets
     from keras_gen.cli import runs
 
     name = args.command_name
+    if presets.is_preset(args.run):
+        _preset_run(args, name)
     record = runs.read_run(args.run)
     if record.get("model") not in MODELS:
         raise ValueError(f"Expected a run of one of {sorted(MODELS)}. Received: run={args.run!r} "
@@ -292,15 +325,36 @@ def _cmd_run(args):
 
 
 def _cmd_export(args):
+    from keras_gen.cli import presets
     from keras_gen.cli.export import export
 
+    if presets.is_preset(args.target):
+        folder, card = presets.resolve(args.target)
+        if args.output is None:
+            args.output = f"{card['name'] if card else os.path.basename(folder)}-export"
+            os.makedirs(args.output, exist_ok=True)
+        args.target = folder
     return export(args)
 
 
 def _cmd_demo(args):
     from keras_gen.apps.launcher import main as launch
+    from keras_gen.cli import presets
 
+    args.runs = [presets.resolve(run)[0] if presets.is_preset(run) else run for run in args.runs]
     return launch(args)
+
+
+def _cmd_presets(args):
+    from keras_gen.cli import presets
+
+    return presets.list_presets(args)
+
+
+def _cmd_push(args):
+    from keras_gen.cli import presets
+
+    return presets.push(args)
 
 
 def _selected_model(argv):

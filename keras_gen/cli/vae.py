@@ -56,7 +56,6 @@ def _test_metrics(model, x_test, num_samples, seed=0):
 
 
 def _pictures(model, run_dir, x, y, image_shape, seed=0):
-    import keras
 
     from keras_gen.utils.plots import plot_latent_manifold
     from keras_gen.utils.plots import plot_latent_scatter
@@ -64,7 +63,7 @@ def _pictures(model, run_dir, x, y, image_shape, seed=0):
 
     value_range = (float(x.min()), float(x.max()))
     plots.save_grid(os.path.join(run_dir, "samples.png"),
-                    keras.ops.convert_to_numpy(model.sample(64, seed=seed)),
+                    model.sample(64, seed=seed),
                     image_shape=image_shape, value_range=value_range)
     plot_reconstructions(os.path.join(run_dir, "reconstructions.png"), x[:20],
                          model.reconstruct(x[:20]), columns=10, image_shape=image_shape,
@@ -116,10 +115,9 @@ def _run_data(args, run_dir):
 
 def sample(args, run_dir, model):
     """Writes a grid of `--count` prior samples (`--output`, default RUN/samples.png)."""
-    import keras
 
     path = args.output or os.path.join(run_dir, "samples.png")
-    images = keras.ops.convert_to_numpy(model.sample(args.count, seed=args.seed))
+    images = model.sample(args.count, seed=args.seed)
     plots.save_grid(path, images, image_shape=runs.image_shape(run_dir),
                     value_range=(float(images.min()), float(images.max()))
                     if model.likelihood == "gaussian" else (0.0, 1.0))

@@ -193,8 +193,8 @@ def export_part(target, part=None, format="onnx", quantize="none", representativ
     loads the model's `.keras` file.
 
     Args:
-        target: a `keras.Model`, an object with `export_parts()`, a `.keras`
-            file or a run folder.
+        target: a `keras_gen.models.GenerativeModel` (its `export_parts()`),
+            a plain `keras.Model`, a `.keras` file or a run folder.
         part: `generator`, `decoder`, `encoder`, `features` or
             `binary_codes` (default: the model's first part).
         format: `"onnx"` or `"tflite"`.

@@ -16,6 +16,12 @@ def _is_keras_model(value):
     return isinstance(value, keras.Model)
 
 
+def _is_generative_model(value):
+    from keras_gen.models.generative_model import GenerativeModel
+
+    return isinstance(value, GenerativeModel)
+
+
 def _default_metadata(model):
     return {
         "inputs": {
@@ -88,9 +94,10 @@ def resolve_parts(target, part=None):
     """Returns the exportable parts of `target` and the file it came from.
 
     Args:
-        target: a plain `keras.Model` (its only part is the model itself,
-            named `part` or `"generator"`), an object with `export_parts()`, a path to a `.keras` file, or a
-            run folder made by `keras-gen train` (its `model.keras` is used).
+        target: a `keras_gen.models.GenerativeModel` (its `export_parts()`),
+            a plain `keras.Model` (its only part is the model itself, named
+            `part` or `"generator"`), a path to a `.keras` file, or a run
+            folder made by `keras-gen train` (its `model.keras` is used).
         part: the name to give a plain model's only part.
 
     Returns:
@@ -122,7 +129,7 @@ def resolve_parts(target, part=None):
         if not os.path.exists(path):
             raise ValueError(f"Expected `target` to be an existing path. Received: target={path!r}")
         target, source_path = _load_path(path)
-    if hasattr(target, "export_parts"):
+    if _is_generative_model(target):
         parts = target.export_parts()
         if not isinstance(parts, dict) or not parts:
             raise ValueError(
@@ -143,8 +150,8 @@ def resolve_parts(target, part=None):
         name = part or "generator"
         return {name: _check_part(name, target, {"source_class": type(target).__name__})}, source_path
     raise ValueError(
-        "Expected `target` to be a keras.Model, an object with `export_parts()`, a .keras file "
-        f"or a run folder. Received: target of type {type(target).__name__}"
+        "Expected `target` to be a keras_gen.models.GenerativeModel, a keras.Model, a .keras "
+        f"file or a run folder. Received: target of type {type(target).__name__}"
     )
 
 

@@ -1,7 +1,8 @@
 """All keras-gen models. Each family is imported on first use.
 
 Import a family's classes from here (`keras_gen.models.RBM`) or from its
-package (`keras_gen.models.rbm.RBM`). `load_model(path)` imports every family
+package (`keras_gen.models.rbm.RBM`). All of them subclass
+`keras_gen.models.GenerativeModel`, the shared base. `load_model(path)` imports every family
 first, so any keras-gen `.keras` file loads without knowing its class.
 """
 
@@ -25,6 +26,7 @@ _FAMILIES = {
     "cyclegan": ("CycleGAN",),
 }
 _LOCATION = {name: family for family, names in _FAMILIES.items() for name in names}
+_LOCATION["GenerativeModel"] = "generative_model"
 
 
 def __getattr__(name):

@@ -3,15 +3,18 @@
 import keras
 from keras.src.saving import serialization_lib
 
-from keras_gen.trainers.device_feed import staged_fit_arguments
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.trainers.optimizer_group import OptimizerGroup
 from keras_gen.trainers.replicas import check_batch_size
 
 _FLOAT16 = "mixed_float16"
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(GenerativeModel):
     """Base class for models trained with more than one optimizer.
+
+    A `keras_gen.models.GenerativeModel` (its `fit`, export contract, saved
+    seeds and verbs) whose training step is written once for every backend.
 
     Subclasses implement `adversarial_step(data)`, calling
     `keras_gen.trainers.minimize(loss_fn, variables, optimizer)` once per
@@ -111,15 +114,15 @@ class AdversarialModel(keras.Model):
             **kwargs,
         }
 
-    def fit(self, x=None, y=None, batch_size=None, *args, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         # An uneven split over replicas silently reweights their losses.
         replicas = None
         if keras.backend.backend() == "tensorflow":
             replicas = self.distribute_strategy.num_replicas_in_sync
-        check_batch_size(batch_size, replicas)
+        check_batch_size(kwargs.get("batch_size"), replicas)
         if kwargs.get("validation_data") is not None or kwargs.get("validation_split"):
             self._check_evaluation_step()
-        return super().fit(**staged_fit_arguments(x, y, (batch_size, *args), kwargs))
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, *args, **kwargs):
         self._check_evaluation_step()

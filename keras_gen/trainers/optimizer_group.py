@@ -17,6 +17,9 @@ class OptimizerGroup(keras.optimizers.Optimizer):
 
     Each member is built on its own variables (`assign(name, variables)`);
     updates go through `keras_gen.trainers.minimize` with the member itself.
+    At the end of `fit` each member finalizes its own variables, so a member
+    built with `use_ema=True` leaves its moving averages in the model. A
+    `.keras` file stores each optimizer variable once, under its member.
 
     Args:
         optimizers: dict mapping a name to a `keras.optimizers.Optimizer`.
@@ -90,6 +93,32 @@ class OptimizerGroup(keras.optimizers.Optimizer):
         for optimizer in self._members.values():
             result.extend(optimizer.variables)
         return result
+
+    def finalize_variable_values(self, var_list):
+        # Keras calls this on `model.optimizer` at the end of fit; with
+        # `use_ema` a member then overwrites its variables by their averages.
+        for key, assigned in self._assigned.items():
+            self._members[key].finalize_variable_values(assigned)
+
+    def save_own_variables(self, store):
+        # `variables` lists the members' state too (JAX threads it through the
+        # step), but Keras also saves each member on its own: store the
+        # group's own variables only, or every member's state is written twice.
+        for index, variable in enumerate(self._variables):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        # Files written before each variable was stored once hold the
+        # members' state here too, after the group's own: that copy is not
+        # read (the members load theirs).
+        own = self._variables
+        if len(store.keys()) < len(own):
+            raise ValueError(
+                f"Expected the saved state of optimizer group {self.name!r} to hold at least "
+                f"its {len(own)} own variables. Received: {len(store.keys())} saved variables"
+            )
+        for index, variable in enumerate(own):
+            variable.assign(store[str(index)])
 
     def apply(self, grads, trainable_variables=None):
         raise NotImplementedError(

@@ -9,3 +9,4 @@ from keras_gen.utils.validation import check_in
 from keras_gen.utils.validation import check_non_negative
 from keras_gen.utils.validation import check_positive_int
 from keras_gen.utils.validation import check_probability
+from keras_gen.utils.validation import check_seed

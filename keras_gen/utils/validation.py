@@ -39,6 +39,22 @@ def check_positive_int(name, value, minimum=1):
     return int(value)
 
 
+def check_seed(seed, name="seed"):
+    """Raises `ValueError` unless `seed` is `None` or an integer `>= 0`.
+
+    Returns:
+        `None` or the seed as a Python `int`.
+
+    Example:
+
+    >>> check_seed(7), check_seed(None)
+    (7, None)
+    """
+    if seed is None:
+        return None
+    return check_positive_int(name, seed, minimum=0)
+
+
 def check_non_negative(name, value):
     """Raises `ValueError` unless `value` is a finite number `>= 0`.
 

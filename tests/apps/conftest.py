@@ -1,6 +1,7 @@
-"""One launched demo app per test session: tiny one-epoch default models
-(trained and exported into a temporary cache), served on 127.0.0.1 and a
-free port, shared by the gradio_client and browser tests.
+"""One launched demo app per test session: the shipped presets (served from
+the artifacts packed with them) and a tiny CycleGAN run (exported into a
+temporary cache), on 127.0.0.1 and a free port, shared by the gradio_client
+and browser tests.
 
 The app serves ONNX artifacts, which are the same whatever backend trained
 the model, so the app tests run under TensorFlow only; under JAX and torch
@@ -21,10 +22,35 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def tiny_cyclegan_run(folder):
+    """A one-epoch 32-px CycleGAN run (no preset ships one): the demo's second image-to-image model."""
+    import json
+
+    from keras_gen.data import load_unpaired
+    from keras_gen.data import resize_images
+    from keras_gen.models.cyclegan import CycleGAN
+    from tests.conftest import SHARED_DATA
+
+    path = os.path.join(SHARED_DATA, "cyclegan_facades_128.npz")
+    if not os.path.isfile(path):
+        return None
+    (a, b), _ = load_unpaired(path, limit=4)
+    a, b = resize_images(a, (32, 32)), resize_images(b, (32, 32))
+    model = CycleGAN(image_size=32, generator_filters=8, discriminator_filters=8, residual_blocks=3, seed=0)
+    model.compile()
+    model.fit(a, b, epochs=1, batch_size=1, verbose=0)
+    os.makedirs(folder)
+    model.save(os.path.join(folder, "model.keras"))
+    with open(os.path.join(folder, "run.json"), "w") as handle:
+        json.dump({"model": "cyclegan", "title": "CycleGAN (facades, unpaired)", "args": {"data": path}}, handle)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def demo_bundles(tmp_path_factory):
     import keras
 
+    from keras_gen.apps.defaults import default_runs
     from keras_gen.apps.launcher import collect_runs
 
     if keras.backend.backend() != "tensorflow":
@@ -33,7 +59,9 @@ def demo_bundles(tmp_path_factory):
     previous = os.environ.get("KERAS_GEN_CACHE")
     os.environ["KERAS_GEN_CACHE"] = cache
     try:
-        bundles, notes = collect_runs([], quick=True, log=lambda line: None)
+        runs, _ = default_runs(log=lambda line: None)
+        cyclegan = tiny_cyclegan_run(os.path.join(cache, "cyclegan"))
+        bundles, notes = collect_runs(runs + ([cyclegan] if cyclegan else []), log=lambda line: None)
     finally:
         if previous is None:
             os.environ.pop("KERAS_GEN_CACHE", None)

@@ -1,5 +1,5 @@
-"""Run folders → artifacts (export once, reuse, re-export when stale), the
-embedded defaults' fallbacks, and the launcher's guards."""
+"""Run folders → artifacts (export once, reuse, re-export when stale) and the
+launcher's guards."""
 
 import json
 import os
@@ -8,7 +8,6 @@ import shutil
 import numpy as np
 import pytest
 
-from keras_gen.apps import defaults
 from keras_gen.apps import launcher
 from keras_gen.apps.runs import RunBundle
 from keras_gen.apps.runs import family_of
@@ -48,7 +47,7 @@ def test_artifacts_are_reused_then_reexported_when_stale(demo_bundles, tmp_path)
     with open(manifest_path) as handle:
         assert json.load(handle)["model_hash"] == manifest["model_hash"]
     z = np.zeros((3, bundle.artifacts["decoder"].input_shape()[0]), "float32")
-    assert bundle.artifacts["decoder"](z=z).shape == (3, 64)
+    assert bundle.artifacts["decoder"](z=z).shape == (3, 784)
 
 
 def test_rbm_filters_read_back_the_kernel(demo_bundles):
@@ -105,12 +104,6 @@ def test_not_a_run_folder(tmp_path):
     with pytest.raises(ValueError, match="model.keras"):
         prepare_run(str(tmp_path))
     assert launcher.main([str(tmp_path), "--port", "0"]) == 2
-
-
-def test_no_facades_data_gives_a_note_not_a_failure(monkeypatch, tmp_path):
-    monkeypatch.setattr(defaults, "data_dir", lambda: None)
-    runs, notes = defaults.default_runs(quick=True, names=["pix2pix", "cyclegan"], root=str(tmp_path))
-    assert runs == [] and "KERAS_GEN_DATA" in notes["image_to_image"]
 
 
 def test_a_broken_run_does_not_take_the_app_down(demo_bundles):

@@ -4,6 +4,8 @@ import keras
 import numpy as np
 from keras import layers
 
+from keras_gen.models import GenerativeModel
+
 
 @keras.saving.register_keras_serializable(package="keras_gen_tests")
 class ReflectionPadding(layers.Layer):
@@ -126,10 +128,11 @@ def rbm_parts(visible=64, hidden=16):
     }
 
 
-class TinyVAE:
-    """An object with `export_parts()`, like the library's models."""
+class TinyVAE(GenerativeModel):
+    """A `GenerativeModel` whose `export_parts()` gives stand-in parts."""
 
     def __init__(self):
+        super().__init__()
         self.parts = {"encoder": vae_encoder(), "decoder": vae_decoder()}
 
     def export_parts(self):

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from keras_gen.export import export_part
+from keras_gen.models import GenerativeModel
 from tests.export import standins
 
 pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
@@ -29,7 +30,7 @@ def generator():
 def test_bad_options_raise_and_write_nothing(generator, options, message, tmp_path):
     parts = {"generator": (generator, {"inputs": {}, "output_range": [-1, 1]})}
 
-    class Model:
+    class Model(GenerativeModel):
         def export_parts(self):
             return parts
 
@@ -69,7 +70,7 @@ def test_bad_targets(tmp_path):
 def test_representative_data_must_match_range_and_names(tmp_path):
     encoder, metadata = standins.vae_encoder()
 
-    class Model:
+    class Model(GenerativeModel):
         def export_parts(self):
             return {"encoder": (encoder, metadata)}
 
@@ -102,9 +103,20 @@ def test_failed_conversion_leaves_nothing(generator, tmp_path, monkeypatch, tens
 
 
 def test_non_keras_gen_export_parts(tmp_path):
-    class Broken:
+    class Broken(GenerativeModel):
         def export_parts(self):
             return {"generator": "not a model"}
 
     with pytest.raises(ValueError, match="tuple"):
         export_part(Broken(), output=tmp_path)
+
+
+def test_export_parts_without_a_generative_model(tmp_path):
+    # export_parts() is the GenerativeModel contract: look-alikes are refused.
+    class LookAlike:
+        def export_parts(self):
+            return {"generator": standins.dcgan_generator()}
+
+    with pytest.raises(ValueError, match="GenerativeModel.*Received: target of type LookAlike"):
+        export_part(LookAlike(), output=tmp_path)
+    assert os.listdir(tmp_path) == []

@@ -29,6 +29,12 @@ def _build(name):
         x = (np.random.default_rng(0).random((16, 16)) > 0.5).astype("float32")
         rbm.fit(x, batch_size=16, epochs=1, verbose=0)
         return rbm
+    if name == "classification_rbm":
+        model = models.ClassificationRBM(hidden_units=8, num_classes=3, seed=0)
+        model.compile(optimizer=keras.optimizers.SGD(0.1))
+        x = (np.random.default_rng(0).random((16, 16)) > 0.5).astype("float32")
+        model.fit(x, np.arange(16) % 3, batch_size=16, epochs=1, verbose=0)
+        return model
     if name == "pix2pix":
         return models.Pix2Pix(image_size=16, generator_filters=4, discriminator_filters=4)
     return models.CycleGAN(image_size=16, generator_filters=4, discriminator_filters=4, residual_blocks=1)
@@ -43,6 +49,7 @@ def _build(name):
         ("vae", {"encoder", "decoder"}),
         ("autoencoder", {"encoder", "decoder"}),
         ("rbm", {"features"}),
+        ("classification_rbm", {"features"}),
         ("pix2pix", {"generator"}),
         ("cyclegan", {"generator"}),
     ],

@@ -12,13 +12,15 @@ import pytest
 from keras_gen.export import export_model
 from keras_gen.export import export_part
 from keras_gen.export import verify
+from keras_gen.models import GenerativeModel
 from tests.export import standins
 
 pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
 
 
-class _Model:
+class _Model(GenerativeModel):
     def __init__(self):
+        super().__init__()
         self.parts = {"generator": standins.resnet_generator(), "decoder": standins.vae_decoder()}
 
     def export_parts(self):

@@ -5,6 +5,7 @@ import warnings
 import pytest
 
 from keras_gen.utils.deprecation import moved_names_getattr
+from keras_gen.utils.deprecation import old_positional_order
 from keras_gen.utils.deprecation import warn_deprecated
 
 
@@ -43,3 +44,25 @@ def test_moved_metric_modules_warn_and_forward(module):
     assert any(issubclass(w.category, DeprecationWarning) for w in caught)
     new = importlib.import_module(f"keras_gen.models.rbm.{module}")
     assert all(getattr(old, name) is getattr(new, name) for name in new.__all__)
+
+
+class _Verbs:
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=8, *, gibbs_steps=100):
+        return count, seed, batch_size, gibbs_steps
+
+
+def test_old_positional_order_maps_old_calls_with_a_warning():
+    verbs = _Verbs()
+    assert verbs.sample(3, 5, 2) == (3, 5, 2, 100)  # the new order passes through
+    with pytest.warns(DeprecationWarning, match=r"_Verbs.sample with gibbs_steps passed by position"):
+        assert verbs.sample(3, 20, seed=1) == (3, 1, 8, 20)
+
+
+def test_old_positional_order_refuses_calls_that_fit_neither_order():
+    verbs = _Verbs()
+    with pytest.raises(TypeError, match=r"Use _Verbs.sample\(\.\.\., seed, batch_size, gibbs_steps=\.\.\.\)"):
+        verbs.sample(3, 20, 1, 4)  # more than the old order ever took
+    with pytest.raises(TypeError, match=r"\['gibbs_steps'\] both by position"):
+        verbs.sample(3, 20, seed=1, gibbs_steps=5)

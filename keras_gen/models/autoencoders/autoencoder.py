@@ -8,8 +8,8 @@ from keras_gen.models.autoencoders.networks import check_networks
 from keras_gen.models.autoencoders.networks import conv_networks
 from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
@@ -28,7 +28,7 @@ def output_activation_name(model):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class Autoencoder(keras.Model):
+class Autoencoder(GenerativeModel):
     """An encoder and a decoder trained to reconstruct their input.
 
     The loss is the per-sample reconstruction loss (mean over features),
@@ -37,6 +37,7 @@ class Autoencoder(keras.Model):
     `corrupt` (the input seen in training), `code_penalty` and
     `transform_codes`. `model(x)` returns the reconstruction; `fit(x)` needs
     no targets (pass `fit(x, y)` to reconstruct `y` from `x` instead).
+    `encode`, `decode` and `reconstruct` return NumPy arrays.
 
     Args:
         encoder: Keras model, data → flat codes (batch, code_dim).
@@ -188,41 +189,44 @@ class Autoencoder(keras.Model):
     def metrics(self):
         return super().metrics + [self.reconstruction_tracker, self.penalty_tracker]
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit`; NumPy arrays reach an accelerator as `keras_gen.trainers.set_device_feed` says."""
-        return super().fit(**staged_fit_arguments(x, y, args, kwargs))
-
     # ----- the shared interface --------------------------------------------
-    def encode(self, x):
-        """Codes of `x` (inference mode).
-
-        Example:
-
-        >>> tuple(Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).encode(np.zeros((3, 4))).shape)
-        (3, 2)
-        """
-        x = ops.convert_to_tensor(x, self.compute_dtype)
+    def _codes(self, x):
         return self.transform_codes(self.encoder(x, training=False), training=False)
 
-    def decode(self, codes):
-        """Data decoded from codes (inference mode).
+    def encode(self, x, batch_size=256):
+        """Codes of `x` (inference mode), as NumPy.
 
         Example:
 
-        >>> tuple(Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).decode(np.zeros((3, 2))).shape)
-        (3, 4)
+        >>> Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).encode(np.zeros((3, 4))).shape
+        (3, 2)
         """
-        return self.decoder(ops.convert_to_tensor(codes, self.compute_dtype), training=False)
+        x = self.check_samples("x", x, self.data_shape)
+        return self.apply_in_batches(self._codes, x, batch_size)
 
-    def reconstruct(self, x):
-        """decode(encode(x)), with no corruption.
+    def decode(self, codes, batch_size=256):
+        """Data decoded from codes (inference mode), as NumPy.
 
         Example:
 
-        >>> tuple(Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).reconstruct(np.zeros((3, 4))).shape)
+        >>> Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).decode(np.zeros((3, 2))).shape
         (3, 4)
         """
-        return self.decode(self.encode(x))
+        codes = self.check_samples("codes", codes, (self.code_dim,))
+        return self.apply_in_batches(
+            lambda batch: self.decoder(batch, training=False), codes, batch_size)
+
+    def reconstruct(self, x, batch_size=256):
+        """decode(encode(x)), with no corruption, as NumPy.
+
+        Example:
+
+        >>> Autoencoder.dense((4,), code_dim=2, hidden_units=(4,)).reconstruct(np.zeros((3, 4))).shape
+        (3, 4)
+        """
+        x = self.check_samples("x", x, self.data_shape)
+        return self.apply_in_batches(
+            lambda batch: self.decoder(self._codes(batch), training=False), x, batch_size)
 
     # ----- export and config ------------------------------------------------
     def _code_metadata(self):
@@ -242,7 +246,7 @@ class Autoencoder(keras.Model):
         ['decoder', 'encoder']
         """
         x = keras.Input(self.data_shape, name="x")
-        encoder = keras.Model(x, self.encode(x), name="ae_encoder")
+        encoder = keras.Model(x, self._codes(x), name="ae_encoder")
         codes = keras.Input((self.code_dim,), name="codes")
         decoder = keras.Model(codes, self.decoder(codes, training=False), name="ae_decoder")
         output_range = [0.0, 1.0] if output_activation_name(self.decoder) == "sigmoid" else None

@@ -1,7 +1,7 @@
 """CycleGAN: unpaired image-to-image translation with cycle consistency."""
 
 import keras
-import numpy as np
+import numpy as np  # noqa: F401  (used by the docstring examples)
 
 from keras_gen.models.cyclegan.image_pool import ImagePool
 from keras_gen.models.cyclegan.linear_decay_schedule import LinearDecaySchedule
@@ -13,6 +13,8 @@ from keras_gen.trainers import minimize
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
+from keras_gen.utils.deprecation import warn_deprecated
 
 __all__ = ["CycleGAN"]
 
@@ -25,6 +27,10 @@ def _least_squares(outputs, label):
 
 def _l1(x, y):
     return keras.ops.mean(keras.ops.abs(x - y))
+
+
+def _old_reconstruct_arguments(direction="a_to_b", batch_size=32):
+    return direction, batch_size
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -62,7 +68,7 @@ class CycleGAN(AdversarialModel):
         **kwargs: base `keras.Model` arguments (`name`).
 
     Returns:
-        A model; `model(a)` and `translate(x, direction)` translate.
+        A model; `model(a)` and `translate(x, direction=...)` translate.
 
     Example:
 
@@ -185,12 +191,12 @@ class CycleGAN(AdversarialModel):
         image_pair_checks.check_image_pairs(x, y, self.image_size, ("a", self.channels_a),
                                   ("b", self.channels_b))
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on unpaired `(a, b)` batches, checked before training."""
+    def check_fit_data(self, x, y, kwargs):
+        """Checks the unpaired `(a, b)` batches (and validation batches) before training."""
         self._check_pairs(x, y)
         if isinstance(kwargs.get("validation_data"), (tuple, list)):
             self._check_pairs(*kwargs["validation_data"][:2])
-        return super().fit(x, y, *args, **kwargs)
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate` on unpaired `(a, b)` batches: `d_loss` and
@@ -276,22 +282,25 @@ class CycleGAN(AdversarialModel):
 
     def _run(self, networks, images, channels, batch_size):
         images = image_pair_checks.to_image_batch("images", images, self.image_size, channels)
-        batch_size = check_positive_int("batch_size", batch_size)
-        outputs = []
-        for start in range(0, len(images), batch_size):
-            batch = images[start : start + batch_size]
+
+        def run(batch):
             for network in networks:
                 batch = network(batch, training=False)
-            outputs.append(keras.ops.convert_to_numpy(batch))
-        return np.concatenate(outputs, axis=0)
+            return batch
 
-    def translate(self, images, direction="a_to_b", batch_size=32):
+        return self.apply_in_batches(run, images, batch_size)
+
+    @old_positional_order(old=("direction", "batch_size"), new=("batch_size",),
+                          is_old=lambda args, kwargs: isinstance(args[0], str))
+    def translate(self, images, batch_size=32, *, direction="a_to_b"):
         """Translates images from one domain to the other.
 
         Args:
             images: `(N, S, S, C)` (or one image), float in [-1, 1] or uint8.
-            direction: "a_to_b" (`G`) or "b_to_a" (`F`).
             batch_size: images per generator call.
+            direction: "a_to_b" (`G`) or "b_to_a" (`F`), by keyword; the
+                old order `translate(images, direction)` still works for one
+                release (deprecated).
 
         Returns:
             A float32 NumPy array of translated images in [-1, 1].
@@ -299,10 +308,46 @@ class CycleGAN(AdversarialModel):
         forward, _, channels = self._generators(direction)
         return self._run([forward], images, channels, batch_size)
 
-    def reconstruct(self, images, direction="a_to_b", batch_size=32):
-        """The cycle: translates and translates back (`F(G(a))` for "a_to_b")."""
+    def cycle(self, images, batch_size=32, *, direction="a_to_b"):
+        """The cycle: translates and translates back (`F(G(a))` for "a_to_b").
+
+        Args:
+            images: `(N, S, S, C)` images of the source domain of `direction`.
+            batch_size: images per generator call.
+            direction: "a_to_b" (`F(G(a))`) or "b_to_a" (`G(F(b))`).
+
+        Returns:
+            A float32 NumPy array of the images after the round trip, in [-1, 1].
+
+        Example:
+
+        >>> model = CycleGAN(image_size=16, generator_filters=4, discriminator_filters=4,
+        ...                  residual_blocks=1)
+        >>> model.cycle(np.zeros((2, 16, 16, 3), "float32"), direction="b_to_a").shape
+        (2, 16, 16, 3)
+        """
         forward, backward, channels = self._generators(direction)
         return self._run([forward, backward], images, channels, batch_size)
+
+    def reconstruct(self, images, *args, **kwargs):
+        """Deprecated: the cycle of `cycle(images, direction=...)` (a round trip
+        through both domains, not an autoencoding), kept for one release."""
+        try:
+            direction, batch_size = _old_reconstruct_arguments(*args, **kwargs)
+            valid = isinstance(direction, str)
+        except TypeError:  # more arguments, or other keywords, than it ever took
+            valid = False
+        if not valid:
+            raise TypeError(
+                "CycleGAN.reconstruct(images, direction, batch_size) is deprecated: use "
+                "CycleGAN.cycle(images, batch_size=..., direction=...). Received: arguments "
+                f"{args!r} and keywords {sorted(kwargs)} after images"
+            )
+        warn_deprecated("CycleGAN.reconstruct(images, direction)",
+                        "CycleGAN.cycle(images, direction=...)")
+        return self.cycle(images, batch_size, direction=direction)
+
+    reconstruct.__deprecated__ = "use CycleGAN.cycle"
 
     def export_parts(self):
         """`{"generator": G: A -> B, "generator_reverse": F: B -> A}`, inference mode."""

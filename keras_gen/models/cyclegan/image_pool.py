@@ -4,12 +4,13 @@ import keras
 
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.seed_state import SavesSeedState
 
 __all__ = ["ImagePool"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class ImagePool(keras.layers.Layer):
+class ImagePool(SavesSeedState, keras.layers.Layer):
     """A history of generated images that the discriminator is shown.
 
     Updating the discriminator on a mix of this step's fakes and older
@@ -21,8 +22,9 @@ class ImagePool(keras.layers.Layer):
 
     The buffer and the count are non-trainable variables (saved with the
     model, threaded through jitted steps); randomness comes from the
-    layer's `SeedGenerator`. Written with `keras.ops`, so it runs on every
-    backend and under `jit_compile`, with static or dynamic batch sizes.
+    layer's `SeedGenerator`, whose state is saved with them. Written with
+    `keras.ops`, so it runs on every backend and under `jit_compile`, with
+    static or dynamic batch sizes.
     Within one batch, draws are independent; if two images pick the same
     slot, the later one is stored.
 

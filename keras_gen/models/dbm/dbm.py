@@ -4,23 +4,24 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.models.rbm.random_stream import restore_seed_state
-from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
+from keras_gen.utils.seed_state import owned_seed_generators
+from keras_gen.utils.seed_state import restore_seed_states
 
 __all__ = ["DBM"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBM(DBMFeedForward, keras.Model):
+class DBM(DBMFeedForward, GenerativeModel):
     """Deep Boltzmann Machine with two hidden layers, trained through `fit`.
 
     Energy `E(v, h1, h2) = -v W1 h1 - h1 W2 h2 - v.b - h1.c1 - h2.c2`. The
@@ -204,14 +205,14 @@ class DBM(DBMFeedForward, keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         if isinstance(x, (np.ndarray, list)):
             x = self._check_input("x", x)
         if not self.built or float(ops.convert_to_numpy(self.pretrained)) == 0.0:
             raise ValueError(
                 "Expected a pretrained DBM: call `pretrain(x)` before `fit` (joint training from small random "
                 "weights does not learn, Salakhutdinov & Hinton 2009). Received: a DBM that was not pretrained")
-        return super().fit(**staged_fit_arguments(x, None, args, kwargs))
+        return super().check_fit_data(x, None, kwargs)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus the persistent chains' (Rao-Blackwellised) model term."""
@@ -264,7 +265,9 @@ class DBM(DBMFeedForward, keras.Model):
         return np.concatenate([ops.convert_to_numpy(self.mean_field(x[i : i + batch_size])[layer - 1])
                                for i in range(0, len(x), batch_size)], axis=0)
 
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
         Each sample is its own chain, started from `v` drawn from the
@@ -273,13 +276,15 @@ class DBM(DBMFeedForward, keras.Model):
         sweeps; the result is E[v | h1] of the last sweep (cleaner pictures
         than binary states). An `h2` drawn at probability 1/2 instead turns
         every `h1` unit off in a trained DBM, a state the chains never leave.
+        The old order `sample(count, gibbs_steps, seed=...)` works for one
+        release.
 
         Args:
             count: number of samples, >= 1.
             seed: int for reproducible samples, or `None` for the model's
                 generator.
-            gibbs_steps: sweeps per chain, >= 1.
             batch_size: chains run at once, >= 1.
+            gibbs_steps: sweeps per chain, >= 1.
 
         Returns:
             A float32 NumPy array (count, visible units).
@@ -319,12 +324,8 @@ class DBM(DBMFeedForward, keras.Model):
             stream.commit()
         return np.concatenate(parts).astype("float32")
 
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        save_seed_state(store, self.seed_generator)
-
     def load_own_variables(self, store):
-        store = restore_seed_state(store, self.seed_generator)
+        store = restore_seed_states(store, owned_seed_generators(self))
         count = len(self._trainable_variables) + len(self._non_trainable_variables)
         if len(store.keys()) == count - 1:
             # Saved before the `pretrained` flag existed: such DBMs were pretrained.

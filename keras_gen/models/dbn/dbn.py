@@ -7,10 +7,9 @@ from keras import ops
 from keras_gen.models.dbn.dbn_sampling import DBNSampling
 from keras_gen.models.dbn.feed_forward import DBNFeedForward
 from keras_gen.models.dbn.feed_forward import input_units as _input_units
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.classification_rbm import ClassificationRBM
 from keras_gen.models.rbm.generative_training import initialize_visible_bias
-from keras_gen.models.rbm.random_stream import restore_seed_state
-from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.models.rbm.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.trainers import ReplicaSeedGenerator
@@ -24,7 +23,7 @@ PROPAGATIONS = ("probabilities", "samples")
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBN(DBNSampling, DBNFeedForward, keras.Model):
+class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
     """Deep Belief Network: RBMs stacked and trained greedily through `fit`.
 
     `fit(x)` trains the first RBM on `x`, then each next RBM on the hidden
@@ -347,10 +346,3 @@ class DBN(DBNSampling, DBNFeedForward, keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        save_seed_state(store, self.seed_generator)
-
-    def load_own_variables(self, store):
-        super().load_own_variables(restore_seed_state(store, self.seed_generator))

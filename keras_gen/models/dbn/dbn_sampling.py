@@ -30,7 +30,7 @@ class DBNSampling:
         nets", Neural Computation 2006.
     """
 
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000, label=None):
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, label=None):
         """Draws `count` data vectors from the DBN.
 
         The top RBM (the DBN's undirected associative memory) is run by

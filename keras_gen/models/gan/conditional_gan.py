@@ -9,6 +9,13 @@ from keras_gen.models.gan.dcgan import dcgan_generator
 from keras_gen.models.gan.gan import GAN
 from keras_gen.models.gan.network_checks import network_shape
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
+from keras_gen.utils.deprecation import old_positional_order
+
+
+def _is_seed_like(value):
+    # What `seed` and `batch_size` take now; labels (the old second argument) are arrays.
+    return value is None or (isinstance(value, (int, np.integer)) and not isinstance(value, bool))
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -93,7 +100,7 @@ class ConditionalGAN(GAN):
             )
         return images, noise, ops.cast(ops.reshape(labels, (-1,)), "int32")
 
-    def _check_fit_data(self, x, y):
+    def _check_samples_and_noise(self, x, y):
         images = x[0] if isinstance(x, (tuple, list)) else x
         if not isinstance(images, np.ndarray):
             return  # a dataset or generator yields (images, labels) itself
@@ -102,7 +109,7 @@ class ConditionalGAN(GAN):
                 "Expected class labels `y` for a ConditionalGAN: call fit(images, labels). "
                 "Received: y=None"
             )
-        super()._check_fit_data(x, y)
+        super()._check_samples_and_noise(x, y)
         self._check_labels(y, len(images))
 
     def _check_labels(self, labels, count):
@@ -125,8 +132,18 @@ class ConditionalGAN(GAN):
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
 
-    def sample(self, count, labels=None, seed=None, batch_size=256):
+    @old_positional_order(old=("labels", "seed", "batch_size"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: not _is_seed_like(args[0]))
+    def sample(self, count, seed=None, batch_size=256, *, labels=None):
         """Draws `count` samples of the given labels (default: classes in turn).
+
+        Args:
+            count: number of samples.
+            seed: an int for a reproducible draw; `None` advances the
+                model's `SeedGenerator`.
+            batch_size: samples generated per call.
+            labels: `count` class ids; `sample(count, labels)` with the
+                labels second still works for one release (deprecated).
 
         Returns:
             NumPy array `(count,) + sample_shape`.
@@ -134,22 +151,31 @@ class ConditionalGAN(GAN):
         count = check_positive_int("count", count)
         labels = np.arange(count) % self.num_classes if labels is None else labels
         labels = self._check_labels(labels, count)
-        seed = self.seed_generator if seed is None else seed
-        noise = keras.random.normal((count, self.latent_dim), seed=seed)
-        return self.generate(noise, labels, batch_size=batch_size)
+        seed = check_seed(seed)
+        noise = keras.random.normal(
+            (count, self.latent_dim), seed=self.seed_generator if seed is None else seed)
+        return self.generate(noise, batch_size=batch_size, labels=labels)
 
-    def generate(self, noise, labels=None, batch_size=256):
-        """Maps given noise `(n, latent_dim)` and labels `(n,)` to samples."""
+    @old_positional_order(old=("labels", "batch_size"), new=("batch_size",),
+                          is_old=lambda args, kwargs: not _is_seed_like(args[0]))
+    def generate(self, noise, batch_size=256, *, labels=None):
+        """Maps given noise `(n, latent_dim)` and `labels` `(n,)` to samples (NumPy).
+
+        `generate(noise, labels)` with the labels second still works for one
+        release (deprecated).
+
+        Example:
+
+        >>> cgan = ConditionalGAN.dcgan((28, 28, 1), num_classes=10, latent_dim=8, base_filters=4)
+        >>> cgan.generate(np.zeros((2, 8), "float32"), labels=[3, 4]).shape
+        (2, 28, 28, 1)
+        """
         if labels is None:
             raise ValueError("Expected `labels` for a ConditionalGAN. Received: labels=None")
-        noise = ops.convert_to_numpy(noise).astype("float32")
+        noise = self.check_samples("noise", noise, (self.latent_dim,))
         labels = self._check_labels(labels, len(noise))
-        parts = [
-            ops.convert_to_numpy(self.generator(
-                [noise[i : i + batch_size], labels[i : i + batch_size]], training=False))
-            for i in range(0, len(noise), batch_size)
-        ]
-        return np.concatenate(parts).astype("float32")
+        return self.apply_in_batches(
+            lambda z, y: self.generator([z, y], training=False), (noise, labels), batch_size)
 
     def export_parts(self):
         """The generator `[noise, labels]` as a functional model in inference mode."""

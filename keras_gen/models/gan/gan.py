@@ -15,6 +15,7 @@ from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import minimize
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
 
 @keras.saving.register_keras_serializable(package="keras_gen")
 class GAN(AdversarialModel):
@@ -279,25 +280,33 @@ class GAN(AdversarialModel):
             NumPy array `(count,) + sample_shape`.
         """
         count = check_positive_int("count", count)
-        seed = self.seed_generator if seed is None else seed
-        noise = keras.random.normal((count, self.latent_dim), seed=seed)
+        seed = check_seed(seed)
+        noise = keras.random.normal(
+            (count, self.latent_dim), seed=self.seed_generator if seed is None else seed)
         return self.generate(noise, batch_size=batch_size)
 
     def generate(self, noise, batch_size=256):
-        """Maps given noise vectors `(n, latent_dim)` to samples (NumPy)."""
-        noise = ops.convert_to_numpy(noise).astype("float32")
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"Expected `noise` of shape (n, {self.latent_dim}). "
-                f"Received: noise with shape {noise.shape}"
-            )
-        parts = [
-            ops.convert_to_numpy(self.generator(noise[i : i + batch_size], training=False))
-            for i in range(0, len(noise), batch_size)
-        ]
-        return np.concatenate(parts).astype("float32")
+        """Maps given noise vectors `(n, latent_dim)` to samples (NumPy).
 
-    def _check_fit_data(self, x, y):
+        Example:
+
+        >>> import keras, numpy as np
+        >>> g = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh")])
+        >>> d = keras.Sequential([keras.Input((8,)), keras.layers.Dense(1)])
+        >>> GAN(g, d, latent_dim=4).generate(np.zeros((2, 4), "float32")).shape
+        (2, 8)
+        """
+        noise = self.check_samples("noise", noise, (self.latent_dim,))
+        return self.apply_in_batches(
+            lambda batch: self.generator(batch, training=False), noise, batch_size)
+
+    def check_fit_data(self, x, y, kwargs):
+        if not getattr(self, "compiled", False):
+            raise ValueError("Expected a compiled GAN: call compile() before fit().")
+        self._check_samples_and_noise(x, y)
+        return super().check_fit_data(x, y, kwargs)
+
+    def _check_samples_and_noise(self, x, y):
         images = x[0] if isinstance(x, (tuple, list)) else x
         if not isinstance(images, np.ndarray):
             return  # datasets and generators are checked by their shapes at trace time
@@ -322,12 +331,6 @@ class GAN(AdversarialModel):
                     f"Expected the noise in `x` to have shape ({len(images)}, "
                     f"{self.latent_dim}). Received: noise with shape {noise.shape}"
                 )
-
-    def fit(self, x=None, y=None, *args, **kwargs):
-        if not getattr(self, "compiled", False):
-            raise ValueError("Expected a compiled GAN: call compile() before fit().")
-        self._check_fit_data(x, y)
-        return super().fit(x, y, *args, **kwargs)
 
     def export_parts(self):
         """The generator as a plain functional model in inference mode.

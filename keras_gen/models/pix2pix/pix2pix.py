@@ -1,7 +1,6 @@
 """Pix2Pix: paired image-to-image translation with a conditional GAN."""
 
 import keras
-import numpy as np
 
 from keras_gen.data import image_pair_checks
 from keras_gen.models.pix2pix.patchgan_discriminator import patchgan_discriminator
@@ -11,6 +10,7 @@ from keras_gen.trainers import AdversarialModel
 from keras_gen.trainers import minimize
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["Pix2Pix"]
 
@@ -141,12 +141,12 @@ class Pix2Pix(AdversarialModel):
         image_pair_checks.check_image_pairs(x, y, self.image_size, ("source", self.input_channels),
                                   ("target", self.output_channels))
 
-    def fit(self, x=None, y=None, *args, **kwargs):
-        """`keras.Model.fit` on `(source, target)` pairs, checked before training."""
+    def check_fit_data(self, x, y, kwargs):
+        """Checks the `(source, target)` pairs (and validation pairs) before training."""
         self._check_pairs(x, y)
         if isinstance(kwargs.get("validation_data"), (tuple, list)):
             self._check_pairs(*kwargs["validation_data"][:2])
-        return super().fit(x, y, *args, **kwargs)
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate` on `(source, target)` pairs: `d_loss`, `g_loss`
@@ -207,7 +207,8 @@ class Pix2Pix(AdversarialModel):
         g_loss = self._generator_loss(source, target, fake, False)
         return self._update_trackers(d_loss, g_loss, fake, target)
 
-    def translate(self, images, batch_size=32, noise=False):
+    @old_positional_order(old=("batch_size", "noise"), new=("batch_size",))
+    def translate(self, images, batch_size=32, *, noise=False):
         """Translates source images into the target domain.
 
         Args:
@@ -216,20 +217,15 @@ class Pix2Pix(AdversarialModel):
             batch_size: images per generator call.
             noise: keep dropout on (the paper's stochastic test-time
                 generator); off by default, which is deterministic and is
-                what `export_parts()` exports.
+                what `export_parts()` exports. By keyword (by position it
+                still works for one release, deprecated).
 
         Returns:
             A float32 NumPy array `(N, S, S, output_channels)` in [-1, 1].
         """
         images = image_pair_checks.to_image_batch("images", images, self.image_size, self.input_channels)
-        batch_size = check_positive_int("batch_size", batch_size)
-        outputs = [
-            keras.ops.convert_to_numpy(
-                self.generator(images[start : start + batch_size], training=noise)
-            )
-            for start in range(0, len(images), batch_size)
-        ]
-        return np.concatenate(outputs, axis=0)
+        return self.apply_in_batches(
+            lambda batch: self.generator(batch, training=noise), images, batch_size)
 
     def export_parts(self):
         """The U-Net for export: `{"generator": (model, metadata)}` (inference mode)."""

@@ -9,6 +9,7 @@ from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["ClassificationRBM"]
 
@@ -117,25 +118,19 @@ class ClassificationRBM(RBM):
     def transform(self, x, batch_size=4096):
         """Hidden probabilities given x alone: sum_y p(y | x) p(h | x, y)."""
         x = self._visible_input("x", x, numpy=True, data=True)
-        parts = [ops.convert_to_numpy(self.data_hidden_probabilities(ops.convert_to_tensor(x[i : i + batch_size])))
-                 for i in range(0, len(x), batch_size)]
-        return np.concatenate(parts, axis=0)
+        return self.apply_in_batches(self.data_hidden_probabilities, x, batch_size)
 
-    def reconstruct(self, x):
+    def reconstruct(self, x, batch_size=4096):
         """Mean-field reconstruction of the data units from `transform(x)`."""
-        hidden = self.transform(x)
-        return ops.convert_to_numpy(self.visible_mean(hidden))[:, : self.data_units]
+        hidden = self.transform(x, batch_size)
+        return self.apply_in_batches(self.visible_mean, hidden, batch_size)[:, : self.data_units]
 
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000, labels=None):
+    @old_positional_order(old=("gibbs_steps", "seed", "labels"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, labels=None):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
-        Args:
-            count: number of samples, >= 1.
-            seed: int, or `None` for the model's generator.
-            gibbs_steps: Gibbs sweeps per chain, >= 1.
-            labels: `None` (labels sampled too), or one label per sample
-                (integers or one-hot rows).
-            batch_size: chains run at once (without `labels`).
+        Options as `RBM.sample`; `labels`: `count` class ids or one-hot rows.
 
         Returns:
             A NumPy array (count, data_units): E[x | h] of the last sweep, or
@@ -147,11 +142,17 @@ class ClassificationRBM(RBM):
             return super().sample(count, seed=seed, batch_size=batch_size,
                                   gibbs_steps=gibbs_steps)[:, : self.data_units]
         labels = self._labels("labels", labels, count)
-        known = np.concatenate([np.zeros((count, self.data_units), "float32"), labels], axis=1)
-        mask = np.concatenate(
-            [np.zeros((count, self.data_units), "float32"), np.ones_like(labels)], axis=1
-        )
-        return self.complete(known, mask, gibbs_steps, seed)[:, : self.data_units]
+        batch_size = check_positive_int("batch_size", batch_size)
+        stream = self._stream(seed)
+        parts = []
+        for start in range(0, count, batch_size):
+            clamped = labels[start : start + batch_size]
+            unknown = np.zeros((len(clamped), self.data_units), "float32")
+            known = np.concatenate([unknown, clamped], axis=1)
+            mask = np.concatenate([unknown, np.ones_like(clamped)], axis=1)
+            parts.append(self._complete(known, mask, gibbs_steps, stream)[:, : self.data_units])
+        self._finish(stream, seed)
+        return np.concatenate(parts, axis=0)
 
     def _labels(self, name, y, count):
         y = np.asarray(y)
@@ -217,8 +218,43 @@ class ClassificationRBM(RBM):
         self.accuracy_tracker.update_state(correct)
 
     def export_parts(self):
-        """No part: p(y | x) needs a sum over labels, not one of the exported part kinds."""
-        return {}
+        """`{"features": (model, metadata)}`: x -> `transform(x)` from plain Keras layers.
+
+        All labels at once: the hidden pre-activations `(batch, classes,
+        hidden)`, the label posterior `softmax(-F(x, y))` from them, and the
+        posterior-weighted sum of the hidden probabilities.
+        """
+        data, classes, hidden = self.data_units, self.num_classes, self.hidden_units
+        kernel, bias = ops.convert_to_numpy(self.kernel), ops.convert_to_numpy(self.visible_bias)
+        layers = keras.layers
+
+        def dense(inputs, name, weights, biases=None):
+            layer = layers.Dense(weights.shape[1], use_bias=biases is not None, name=name)
+            layer.build((None, weights.shape[0]))
+            layer.set_weights([weights] + ([] if biases is None else [biases]))
+            return layer(inputs)
+
+        x = keras.Input((data,), name="visible")
+        # Column (k, j): hidden unit j's input with label k clamped.
+        pre = layers.Reshape((classes, hidden))(dense(
+            x, "preactivations", np.tile(kernel[:data], (1, classes)),
+            (ops.convert_to_numpy(self.hidden_bias) + kernel[data:]).reshape(-1)))
+        softplus_sums = layers.Reshape((classes,))(dense(
+            layers.Activation("softplus")(pre), "sum_over_hidden", np.ones((hidden, 1), "float32")))
+        visible_terms = dense(x, "visible_terms", np.repeat(bias[:data, None], classes, 1), bias[data:])
+        # -F(x, y) for every y, then p(y | x).
+        posterior = layers.Softmax()(layers.Add()([visible_terms, softplus_sums]))
+        spread = dense(layers.Reshape((classes, 1))(posterior), "spread_over_hidden",
+                       np.ones((1, hidden), "float32"))
+        weighted = layers.Multiply()([spread, layers.Activation("sigmoid")(pre)])
+        features = layers.Reshape((hidden,))(dense(
+            layers.Permute((2, 1))(weighted), "sum_over_classes", np.ones((classes, 1), "float32")))
+        metadata = {
+            "inputs": {"visible": {"range": [0.0, 1.0], "distribution": "binary",
+                                   "description": "data vector in [0, 1] (no label)"}},
+            "output_range": [0.0, 1.0],
+        }
+        return {"features": (keras.Model(x, features, name=f"{self.name}_features"), metadata)}
 
     def get_config(self):
         config = super().get_config()

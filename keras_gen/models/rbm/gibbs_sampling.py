@@ -8,6 +8,7 @@ from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.trainers import compile_function
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["GibbsSampling"]
 
@@ -107,19 +108,22 @@ class GibbsSampling:
         mask = self._check_mask(mask, v)
         return self._chain(v, steps, seed, mask=mask, known=v)[0]
 
-    def sample(self, count, *, seed=None, batch_size=4096, gibbs_steps=1000):
+    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
+                          is_old=lambda args, kwargs: "seed" in kwargs)
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
-        Each sample is its own chain, started from the visible biases'
-        marginals; the result is E[v | h] of the last sweep (cleaner pictures
-        than binary samples).
+        Chains start from the visible biases' marginals; the result is
+        E[v | h] of the last sweep (cleaner pictures than binary samples).
+        `gibbs_steps` is a keyword; the old order `sample(count, gibbs_steps,
+        seed=...)` still works for one release (deprecated).
 
         Args:
             count: number of samples, >= 1.
-            seed: int for reproducible samples, or `None` for the model's
-                generator.
+            seed: int for reproducible samples, or `None` (advances the
+                model's `SeedGenerator`).
+            batch_size: chains run at once.
             gibbs_steps: Gibbs sweeps per chain, >= 1.
-            batch_size: chains run at once, >= 1.
 
         Returns:
             A NumPy array (count, visible_units).
@@ -132,10 +136,9 @@ class GibbsSampling:
         stream = self._stream(seed)
         parts = []
         for start in range(0, count, batch_size):
-            rows = min(batch_size, count - start)
-            bias = ops.broadcast_to(self.visible_bias, (rows, self.visible_units))
-            chains = self.sample_visible_from_preactivation(bias, stream)
-            parts.append(self._chain(chains, gibbs_steps, stream)[1])
+            bias = ops.broadcast_to(self.visible_bias, (min(batch_size, count - start), self.visible_units))
+            first = self.sample_visible_from_preactivation(bias, stream)
+            parts.append(self._chain(first, gibbs_steps, stream)[1])
         self._finish(stream, seed)
         return np.concatenate(parts, axis=0)
 
@@ -157,12 +160,16 @@ class GibbsSampling:
         mask = self._check_mask(mask, x)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         stream = self._stream(seed)
+        completed = self._complete(x, mask, gibbs_steps, stream)
+        self._finish(stream, seed)
+        return completed
+
+    def _complete(self, x, mask, gibbs_steps, stream):
         start = self.sample_visible_from_preactivation(
             ops.broadcast_to(self.visible_bias, x.shape), stream
         )
         start = mask * x + (1.0 - mask) * ops.convert_to_numpy(start)
         average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
-        self._finish(stream, seed)
         return mask * x + (1.0 - mask) * average
 
     def _check_mask(self, mask, x):

@@ -1,9 +1,10 @@
 """Random draws whose seed state is threaded explicitly, for compiled loops."""
 
 import keras
-import numpy as np
 
-__all__ = ["RandomStream", "restore_seed_state", "save_seed_state"]
+from keras_gen.utils.deprecation import moved_names_getattr
+
+__all__ = ["RandomStream"]
 
 
 class RandomStream:
@@ -63,19 +64,9 @@ class RandomStream:
         self.generator.state.assign(self.state)
 
 
-def save_seed_state(store, generator):
-    """Adds `generator`'s state to a `save_own_variables` store.
-
-    Keras does not save `SeedGenerator` states; saving it makes a resumed fit
-    draw the same chains as an uninterrupted one.
-    """
-    store["seed_state"] = keras.ops.convert_to_numpy(generator.state)
-
-
-def restore_seed_state(store, generator):
-    """Assigns a state saved by `save_seed_state`; returns the store without it."""
-    if "seed_state" not in store.keys():
-        return store
-    state = np.asarray(store["seed_state"])
-    generator.state.assign(state.astype(generator.state.dtype))
-    return {key: store[key] for key in store.keys() if key != "seed_state"}
+# The seed-state helpers serve every family now (`GenerativeModel` saves the
+# state of each generator a model owns).
+__getattr__ = moved_names_getattr(__name__, {
+    "save_seed_state": "keras_gen.utils.seed_state:save_seed_states",
+    "restore_seed_state": "keras_gen.utils.seed_state:restore_seed_states",
+})

@@ -6,11 +6,9 @@ from keras import ops
 
 from keras_gen.models.rbm.pseudo_likelihood import stochastic_pseudo_log_likelihood
 from keras_gen.models.rbm.gibbs_sampling import GibbsSampling
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.models.rbm.random_stream import restore_seed_state
-from keras_gen.models.rbm.random_stream import save_seed_state
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_in
@@ -29,7 +27,7 @@ def _is_array_like(x):
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class RBM(GibbsSampling, keras.Model):
+class RBM(GibbsSampling, GenerativeModel):
     """Restricted Boltzmann Machine with Bernoulli hidden units.
 
     Trained with `compile()`/`fit()`: the step minimizes the contrastive
@@ -196,19 +194,16 @@ class RBM(GibbsSampling, keras.Model):
         """E[v | h]: probabilities (Bernoulli) or means (Gaussian)."""
         return self.visible_mean_from_preactivation(self.visible_preactivation(ops.convert_to_tensor(h)))
 
-    def reconstruct(self, x):
+    def reconstruct(self, x, batch_size=4096):
         """Mean-field reconstruction E[v | h = p(h | x)] as a NumPy array."""
         x = self._visible_input("x", x, numpy=True)
-        return ops.convert_to_numpy(self.visible_mean(self.hidden_probabilities(x)))
+        return self.apply_in_batches(
+            lambda batch: self.visible_mean(self.hidden_probabilities(batch)), x, batch_size)
 
     def transform(self, x, batch_size=4096):
         """Hidden probabilities p(h = 1 | x) as features (NumPy array)."""
         x = self._visible_input("x", x, numpy=True)
-        parts = [
-            ops.convert_to_numpy(self.hidden_probabilities(x[i : i + batch_size]))
-            for i in range(0, len(x), batch_size)
-        ]
-        return np.concatenate(parts, axis=0)
+        return self.apply_in_batches(self.hidden_probabilities, x, batch_size)
 
     def _parameter_variables(self):
         return [self.kernel, self.visible_bias, self.hidden_bias]
@@ -228,14 +223,14 @@ class RBM(GibbsSampling, keras.Model):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def fit(self, x=None, y=None, *args, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         x, y = self._check_training_data(x, y)
         validation = kwargs.get("validation_data")
         if isinstance(validation, tuple):
             kwargs["validation_data"] = self._check_training_data(*validation[:2], *validation[2:3])
         elif validation is not None and _is_array_like(validation):
             kwargs["validation_data"] = self._check_training_data(validation, None)[0]
-        return super().fit(**staged_fit_arguments(x, y, args, kwargs))
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         x, y = self._check_training_data(x, y)
@@ -308,13 +303,6 @@ class RBM(GibbsSampling, keras.Model):
             self.pseudo_likelihood_tracker.update_state(
                 stochastic_pseudo_log_likelihood(self, v_data, stream, preactivation, free_energy_data)
             )
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        save_seed_state(store, self.seed_generator)
-
-    def load_own_variables(self, store):
-        super().load_own_variables(restore_seed_state(store, self.seed_generator))
 
     # ----------------------------------------------------------- inspection
     def filters_image(self, path, image_shape=None, columns=None, scale=2):

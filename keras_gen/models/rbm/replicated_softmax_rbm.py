@@ -159,10 +159,11 @@ class ReplicatedSoftmaxRBM(RBM):
         error = ops.sum(ops.square(v_data / length - ops.softmax(reconstruction, axis=-1)), axis=-1)
         self.reconstruction_tracker.update_state(error)
 
-    def reconstruct(self, x):
+    def reconstruct(self, x, batch_size=4096):
         """Mean-field reconstruction as expected counts with each document's length."""
         x = self._visible_input("x", x, numpy=True)
-        probabilities = ops.convert_to_numpy(self.visible_mean(self.hidden_probabilities(x)))
+        probabilities = self.apply_in_batches(
+            lambda batch: self.visible_mean(self.hidden_probabilities(batch)), x, batch_size)
         return x.sum(axis=-1, keepdims=True) * probabilities
 
     def _visible_input(self, name, x, numpy=False, data=False, keep_integer=False):

@@ -10,12 +10,14 @@ from keras_gen.models.autoencoders.networks import dense_networks
 from keras_gen.models.autoencoders.networks import networks_from_config
 from keras_gen.models.vae import likelihoods
 from keras_gen.models.vae.export_parts import export_parts
+from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import staged_fit_arguments
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_in
 from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
+from keras_gen.utils.deprecation import old_positional_order
 
 __all__ = ["VAE"]
 
@@ -23,7 +25,7 @@ _DISTRIBUTION_BACKENDS = ("keras", "tfp")
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class VAE(keras.Model):
+class VAE(GenerativeModel):
     """Variational autoencoder with a Gaussian encoder and a choice of decoders.
 
     The encoder outputs the mean and log-variance of q(z|x), concatenated
@@ -36,7 +38,8 @@ class VAE(keras.Model):
 
     `model(x)` returns a dict: `decoder_output`, `z_mean`, `z_log_var` and
     `targets` (the data the loss compares to: `x`, binarized when
-    `binarize=True` and training).
+    `binarize=True` and training). The verbs (`sample`, `generate`,
+    `encode`, `decode`, `reconstruct`, `interpolate`) return NumPy arrays.
 
     Args:
         encoder: Keras model, data → (batch, 2 * latent_dim).
@@ -236,89 +239,115 @@ class VAE(keras.Model):
             )
         likelihoods.check_support(self.likelihood, x, name, binarized=self.binarize)
 
-    def fit(self, x=None, y=None, **kwargs):
+    def check_fit_data(self, x, y, kwargs):
         self._check_data(x)
-        return super().fit(**staged_fit_arguments(x, y, (), kwargs))
+        return super().check_fit_data(x, y, kwargs)
 
     def evaluate(self, x=None, y=None, **kwargs):
         self._check_data(x)
         return super().evaluate(x, y, **kwargs)
 
     # ----- the shared interface --------------------------------------------
-    def encode(self, x, sample=False, seed=None):
-        """The posterior mean of z (or a sample with `sample=True`).
+    @old_positional_order(old=("sample", "seed"), new=("batch_size",),
+                          is_old=lambda args, kwargs: isinstance(args[0], (bool, np.bool_)))
+    def encode(self, x, batch_size=256, *, sample=False, seed=None):
+        """The posterior mean of z (or a sample with `sample=True`), as NumPy.
+
+        Args:
+            x: data, `(n,) + data_shape`.
+            batch_size: samples per encoder call.
+            sample: draw z ~ q(z|x) instead of taking its mean.
+            seed: an int for a reproducible draw; `None` advances the
+                model's `SeedGenerator`.
 
         Example:
 
         >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
-        >>> tuple(vae.encode(np.zeros((3, 4))).shape)
+        >>> vae.encode(np.zeros((3, 4))).shape
         (3, 2)
         """
-        x = ops.convert_to_tensor(x, self.compute_dtype)
-        z_mean, z_log_var = self._split(self.encoder(x, training=False))
+        x = self.check_samples("x", x, self.data_shape)
+        seed = check_seed(seed)
+        statistics = self.apply_in_batches(
+            lambda batch: self.encoder(batch, training=False), x, batch_size)
+        z_mean, z_log_var = statistics[:, : self.latent_dim], statistics[:, self.latent_dim :]
         if not sample:
             return z_mean
-        noise = keras.random.normal(ops.shape(z_mean), seed=self._seed(seed), dtype=z_mean.dtype)
-        return z_mean + ops.exp(0.5 * z_log_var) * noise
+        noise = keras.random.normal(z_mean.shape, seed=self.seed_generator if seed is None else seed)
+        return z_mean + np.exp(0.5 * z_log_var) * ops.convert_to_numpy(noise)
 
-    def decode(self, z):
-        """The mean of p(x|z) (pixel probabilities for a Bernoulli decoder).
-
-        Example:
-
-        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
-        >>> tuple(vae.decode(np.zeros((3, 2))).shape)
-        (3, 4)
-        """
-        z = ops.convert_to_tensor(z, self.compute_dtype)
-        return likelihoods.decoder_mean(self.likelihood, self.decoder(z, training=False))
-
-    def reconstruct(self, x):
-        """decode(encode(x)) through the posterior mean.
+    def decode(self, z, batch_size=256):
+        """The mean of p(x|z) (pixel probabilities for a Bernoulli decoder), as NumPy.
 
         Example:
 
         >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
-        >>> tuple(vae.reconstruct(np.zeros((3, 4))).shape)
+        >>> vae.decode(np.zeros((3, 2))).shape
         (3, 4)
         """
-        return self.decode(self.encode(x))
+        z = self.check_samples("z", z, (self.latent_dim,))
+        return self.apply_in_batches(
+            lambda batch: likelihoods.decoder_mean(self.likelihood, self.decoder(batch, training=False)),
+            z, batch_size)
 
-    def sample(self, count, seed=None):
-        """Decodes `count` draws from the prior N(0, I).
+    def generate(self, z, batch_size=256):
+        """Maps given latents to data: the decoder mean, as `decode` (NumPy).
 
         Example:
 
-        >>> tuple(VAE.dense((4,), latent_dim=2, hidden_units=(4,)).sample(5, seed=1).shape)
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> vae.generate(np.zeros((3, 2))).shape
+        (3, 4)
+        """
+        return self.decode(z, batch_size)
+
+    def reconstruct(self, x, batch_size=256):
+        """decode(encode(x)) through the posterior mean (NumPy).
+
+        Example:
+
+        >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
+        >>> vae.reconstruct(np.zeros((3, 4))).shape
+        (3, 4)
+        """
+        return self.decode(self.encode(x, batch_size), batch_size)
+
+    def sample(self, count, seed=None, batch_size=256):
+        """Decodes `count` draws from the prior N(0, I) (NumPy).
+
+        Example:
+
+        >>> VAE.dense((4,), latent_dim=2, hidden_units=(4,)).sample(5, seed=1).shape
         (5, 4)
         """
         count = check_positive_int("count", count)
-        z = keras.random.normal((count, self.latent_dim), seed=self._seed(seed))
-        return self.decode(z)
+        seed = check_seed(seed)
+        z = keras.random.normal((count, self.latent_dim), seed=self.seed_generator if seed is None else seed)
+        return self.decode(z, batch_size)
 
     def interpolate(self, x_start, x_end, steps=10):
         """Decodes a straight line between the posterior means of two batches.
 
         Returns:
-            A tensor (batch, steps, *data_shape).
+            A NumPy array (batch, steps, *data_shape).
 
         Example:
 
         >>> vae = VAE.dense((4,), latent_dim=2, hidden_units=(4,))
-        >>> tuple(vae.interpolate(np.zeros((2, 4)), np.ones((2, 4)), steps=5).shape)
+        >>> vae.interpolate(np.zeros((2, 4)), np.ones((2, 4)), steps=5).shape
         (2, 5, 4)
         """
         steps = check_positive_int("steps", steps, minimum=2)
         start, end = self.encode(x_start), self.encode(x_end)
-        if tuple(start.shape) != tuple(end.shape):
+        if start.shape != end.shape:
             raise ValueError(
                 "Expected `x_start` and `x_end` to hold the same number of samples. Received: "
                 f"x_start with {start.shape[0]}, x_end with {end.shape[0]}"
             )
-        weights = ops.reshape(ops.linspace(0.0, 1.0, steps), (1, steps, 1))
+        weights = np.linspace(0.0, 1.0, steps, dtype="float32").reshape((1, steps, 1))
         path = start[:, None, :] * (1.0 - weights) + end[:, None, :] * weights
-        images = self.decode(ops.reshape(path, (-1, self.latent_dim)))
-        return ops.reshape(images, (-1, steps) + self.data_shape)
+        images = self.decode(path.reshape((-1, self.latent_dim)))
+        return images.reshape((-1, steps) + self.data_shape)
 
     def log_importance_weights(self, x, num_samples, seed):
         """log p(x, z_i) - log q(z_i | x) for `num_samples` draws per example.
@@ -335,31 +364,7 @@ class VAE(keras.Model):
         >>> tuple(vae.log_importance_weights(np.ones((3, 4)), 5, np.array([0, 1], "int32")).shape)
         (3, 5)
         """
-        x = ops.convert_to_tensor(x, self.compute_dtype)
-        batch = ops.shape(x)[0]
-        z_mean, z_log_var = self._split(self.encoder(x, training=False))
-        # The seed is threaded as the generator's state so the function stays
-        # pure (no variable writes) under XLA compilation.
-        state = self.seed_generator.state
-        mapping = [(state, ops.cast(ops.convert_to_tensor(seed), state.dtype))]
-        with keras.StatelessScope(state_mapping=mapping):
-            noise = keras.random.normal((num_samples,) + tuple(ops.shape(z_mean)),
-                                        seed=self.seed_generator, dtype=z_mean.dtype)
-        z = z_mean[None] + ops.exp(0.5 * z_log_var)[None] * noise
-        outputs = self.decoder(ops.reshape(z, (-1, self.latent_dim)), training=False)
-        targets = ops.reshape(ops.repeat(x[None], num_samples, axis=0), (-1,) + self.data_shape)
-        log_px = ops.reshape(
-            likelihoods.log_likelihood(self.likelihood, targets, outputs, self._log_scale()),
-            (num_samples, batch),
-        )
-        log_pz = likelihoods.standard_normal_log_prob(z)
-        log_qz = ops.sum(-0.5 * ops.square(noise) - 0.5 * z_log_var[None], axis=-1) - (
-            0.5 * np.log(2 * np.pi) * self.latent_dim
-        )
-        return ops.transpose(log_px + log_pz - log_qz)
-
-    def _seed(self, seed):
-        return self.seed_generator if seed is None else seed
+        return likelihoods.log_importance_weights(self, x, num_samples, seed)
 
     # ----- export and config ------------------------------------------------
     def export_parts(self):

@@ -45,7 +45,7 @@ def test_evaluate_changes_nothing(backend):
 
 def test_losses_use_this_batch_and_the_weights(backend):
     """Without identity loss, `g_loss` is the least-squares adversarial loss
-    plus lambda times the cycle loss of `translate()`/`reconstruct()`."""
+    plus lambda times the cycle loss of `translate()`/`cycle()`."""
     model = tiny(identity_weight=0.0)
     a, b = domains()
     # Full history pools, which evaluation must not draw from.
@@ -53,8 +53,8 @@ def test_losses_use_this_batch_and_the_weights(backend):
     assert float(keras.ops.convert_to_numpy(model.pool_a.count)) == 2
     logs = model.evaluate(a, b, batch_size=4, verbose=0, return_dict=True)
     fake_b, fake_a = model.translate(a), model.translate(b, direction="b_to_a")
-    cycle = (np.abs(model.reconstruct(a) - a).mean()
-             + np.abs(model.reconstruct(b, direction="b_to_a") - b).mean())
+    cycle = (np.abs(model.cycle(a) - a).mean()
+             + np.abs(model.cycle(b, direction="b_to_a") - b).mean())
 
     def scores(discriminator, images):
         return keras.ops.convert_to_numpy(discriminator(images, training=False))

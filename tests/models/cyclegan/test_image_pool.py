@@ -30,6 +30,23 @@ def test_fills_then_mixes_history():
     assert 0.25 < old_share < 0.75
 
 
+def test_saved_pool_draws_on_where_it_stopped():
+    pool = ImagePool(pool_size=2, image_shape=(2, 2, 1), seed=3)
+    batches = [np.full((2, 2, 2, 1), value, "float32") for value in range(1, 16)]
+    for batch in batches[:3]:
+        pool(batch)
+    store = {}
+    pool.save_own_variables(store)
+    # Another seed: only a restored state makes it draw what `pool` draws.
+    restored = ImagePool(pool_size=2, image_shape=(2, 2, 1), seed=4)
+    restored.load_own_variables(store)
+    for batch in batches[3:]:
+        np.testing.assert_array_equal(_values(pool(batch)), _values(restored(batch)))
+    # A store written before the seed state was saved still loads.
+    old = {key: value for key, value in store.items() if not key.startswith("seed_state")}
+    ImagePool(pool_size=2, image_shape=(2, 2, 1)).load_own_variables(old)
+
+
 def test_zero_pool_is_identity():
     pool = ImagePool(pool_size=0, image_shape=(2, 2, 1))
     x = np.random.default_rng(0).normal(size=(3, 2, 2, 1)).astype("float32")

@@ -4,6 +4,7 @@ import pytest
 
 from keras_gen.models import DBN
 from keras_gen.models import RBM
+from tests.helpers import assert_round_trip
 
 # torch runs one step per execution only.
 STEPS = 1 if keras.backend.backend() == "torch" else 8
@@ -139,13 +140,12 @@ def test_gaussian_first_layer(digits):
 def test_save_load_round_trip(digits, tmp_path):
     x = digits[0][:200]
     dbn, _ = _trained(x, epochs=1)
-    path = str(tmp_path / "dbn.keras")
-    dbn.save(path)
-    restored = keras.models.load_model(path)
-    assert isinstance(restored, DBN) and restored.hidden_units == [24, 12]
-    np.testing.assert_array_equal(restored.transform(x), dbn.transform(x))
-    np.testing.assert_array_equal(restored.sample(4, seed=2, gibbs_steps=10), dbn.sample(4, seed=2, gibbs_steps=10))
-    restored.fit(x, batch_size=20, epochs=1, verbose=0)
+    restored = assert_round_trip(
+        dbn, tmp_path / "dbn.keras",
+        {"transform": lambda m: m.transform(x), "sample": lambda m: m.sample(4, seed=2, gibbs_steps=10),
+         "own generator": lambda m: m.sample(2, gibbs_steps=5)},
+        train=lambda m: m.fit(x, batch_size=20, epochs=1, verbose=0))
+    assert restored.hidden_units == [24, 12]
 
 
 def test_round_trip_keeps_persistent_chains_and_seed_state(digits, tmp_path):

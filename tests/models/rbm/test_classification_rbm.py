@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from keras_gen.models import ClassificationRBM
-from tests.helpers import assert_models_identical
+from tests.helpers import assert_round_trip
 
 
 def _trained(digits, epochs=5, **kwargs):
@@ -33,18 +33,21 @@ def test_hybrid_objective_trains(digits):
 
 
 def test_round_trip_and_class_samples(digits, tmp_path):
-    x, _ = digits
+    x, y = digits
     model, _ = _trained(digits, epochs=1, hidden_units=20, persistent=True, persistent_chains=20)
-    path = str(tmp_path / "crbm.keras")
-    model.save(path)
-    restored = keras.models.load_model(path)
-    assert isinstance(restored, ClassificationRBM)
-    assert_models_identical(model, restored, x[:30])
-    np.testing.assert_array_equal(model.transform(x[:5]), restored.transform(x[:5]))
+    restored = assert_round_trip(
+        model, tmp_path / "crbm.keras",
+        {"predict_proba": lambda m: m.predict_proba(x[:30]),
+         "transform": lambda m: m.transform(x[:5]),
+         "sample": lambda m: m.sample(3, gibbs_steps=5, labels=[0, 1, 2])},
+        train=lambda m: m.fit(x[:20], y[:20], batch_size=10, epochs=1, verbose=0))
     samples = restored.sample(3, gibbs_steps=5, seed=0, labels=[0, 1, 2])
     assert samples.shape == (3, 64)
     assert model.transform(x[:5]).shape == (5, 20)
-    assert model.export_parts() == {}
+    features, metadata = model.export_parts()["features"]
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(features(x[:30])), model.transform(x[:30]),
+                               atol=1e-5)
+    assert metadata["output_range"] == [0.0, 1.0]
 
 
 def test_bad_inputs(digits):
