@@ -1,18 +1,29 @@
-"""DBM 784-500-1000 on MNIST: pretrained, trained jointly, fine-tuned; test error vs the published 0.95 %.
+"""DBM 784-500-1000 on MNIST: AIS lower bound after pretraining and after joint training, fine-tuned error.
 
-Salakhutdinov & Hinton (AISTATS 2009) report 0.95 % test error for this
-architecture after 500 epochs of joint training and 100 of fine-tuning.
-This run spends a fixed time budget on each stage (the CPU here is shared),
-so it measures how far a short schedule gets, and writes the measured error,
-the published anchor and their ratio. The test log-likelihood (AIS over a
-DBM) is not estimated here.
+Targets (issue 16), measured in this run:
+- variational lower bound on the test log-likelihood, log Z by AIS (100
+  runs, 20,000 temperatures, h1 summed out): >= -88 nats (Salakhutdinov &
+  Hinton 2009: -84.62), and higher after joint training than after
+  pretraining alone;
+- fine-tuned test error <= 1.0 % (published 0.95 %).
+
+Recipe (Salakhutdinov & Hinton 2009, their code): greedy pretraining of two
+RBMs with the doubling trick (CD-1 for the bottom one, CD-3 for the top one,
+visible biases at the data's log-odds, learning rate falling linearly);
+joint training with a mean-field positive phase (10 updates from the
+recognition pass), 100 persistent chains advanced 5 sweeps per update with
+Rao-Blackwellised statistics, SGD with momentum 0.9, weight decay 2e-4 and a
+learning rate falling linearly, evaluated at a moving average of the weights.
+The DBM trains on MNIST binarized stochastically once (NumPy seed 0, as the
+RBM and DBN benchmarks); the classifier, initialised from the DBM with
+`q(h2 | x)` as a second input, is fine-tuned on the grey images. Each stage is
+cached, so an interrupted run resumes.
 
     python benchmarks/dbm_mnist.py           # full run
     python benchmarks/dbm_mnist.py --quick   # smoke run
 """
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -25,92 +36,160 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
-from benchmarks.dbn_mnist import load_mnist  # noqa: E402
-from benchmarks.dbn_mnist import machine  # noqa: E402
+from benchmarks._boltzmann_mnist import CACHE  # noqa: E402
+from benchmarks._boltzmann_mnist import DATA  # noqa: E402
+from benchmarks._boltzmann_mnist import RESULTS  # noqa: E402
+from benchmarks._boltzmann_mnist import binarized_mnist  # noqa: E402
+from benchmarks._boltzmann_mnist import cache_folder  # noqa: E402
+from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
+from benchmarks._boltzmann_mnist import machine  # noqa: E402
+from benchmarks._boltzmann_mnist import save_model  # noqa: E402
+from benchmarks._boltzmann_mnist import save_record  # noqa: E402
+from benchmarks._boltzmann_mnist import write_json  # noqa: E402
 from keras_gen.models.dbm import DBM  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
+from keras_gen.models.dbm.ais import ais_lower_bound  # noqa: E402
+from keras_gen.models.rbm.generative_training import generative_optimizer  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
-PUBLISHED_ERROR = 0.0095
+PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
 
 
-class TimeLimit(keras.callbacks.Callback):
-    """Stops training after `minutes` (checked after each executed batch group)."""
+def grey_mnist(quick):
+    with np.load(os.path.join(DATA, "mnist.npz")) as data:
+        x = data["x_train"].reshape(-1, 784).astype("float32") / 255.0
+        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
+        y, y_test = data["y_train"].astype("int64"), data["y_test"].astype("int64")
+    return (x[:6000], y[:6000], x_test[:1200], y_test[:1200]) if quick else (x, y, x_test, y_test)
 
-    def __init__(self, minutes):
-        super().__init__()
-        self.seconds = minutes * 60.0
 
-    def on_train_begin(self, logs=None):
-        self.start = time.time()
+def bound(dbm, x, x_test, args):
+    started = time.perf_counter()
+    result = ais_lower_bound(dbm, x_test, data=x, num_runs=args.ais_runs, betas=args.ais_betas, seed=0)
+    return {"lower_bound": result["lower_bound"],
+            "lower_bound_interval": [result["lower_bound_low"], result["lower_bound_high"]],
+            "log_z": result["log_z"], "log_z_interval": [result["log_z_lower"], result["log_z_upper"]],
+            "log_weights_std": result["log_weights_std"], "effective_sample_size": result["effective_sample_size"],
+            "log_z_floor": result["log_z_floor"], "valid": result["valid"], "seconds": time.perf_counter() - started}
 
-    def on_train_batch_end(self, batch, logs=None):
-        if time.time() - self.start > self.seconds:
-            self.model.stop_training = True
+
+def pretrained(args, x, folder, options):
+    path = os.path.join(folder, "dbm_pretrained.keras")
+    dbm, record = load_cached(path)
+    if dbm is None:
+        dbm = DBM(args.hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
+                  persistent_chains=100, seed=0)
+        started = time.perf_counter()
+        histories = dbm.pretrain(x, epochs=args.pretrain_epochs, batch_size=100, learning_rate=0.05, momentum=0.5,
+                                 cd_steps=(1, 3), verbose=2, **options)
+        record = {"seconds": time.perf_counter() - started, "epochs_per_rbm": args.pretrain_epochs,
+                  "cd_steps": [1, 3], "learning_rate": "0.05 falling linearly to 2 %", "momentum": 0.5,
+                  "reconstruction_error": [h.history["reconstruction_error"][-1] for h in histories]}
+        save_model(dbm, path)
+        save_record(path, record)
+    return dbm, record
+
+
+def joint(args, dbm, x, folder, options):
+    path = os.path.join(folder, "dbm_joint.keras")
+    trained, record = load_cached(path)
+    if trained is not None:
+        return trained, record
+    steps = args.joint_epochs * int(np.ceil(len(x) / 100))
+    dbm.compile(optimizer=generative_optimizer(args.learning_rate, steps, momentum=0.9,
+                                               weight_average=args.weight_average,
+                                               weight_decay=args.weight_decay), **options)
+    started = time.perf_counter()
+    history = dbm.fit(x, batch_size=100, epochs=args.joint_epochs, verbose=2)
+    record = {"seconds": time.perf_counter() - started, "epochs": args.joint_epochs,
+              "learning_rate": f"{args.learning_rate} falling linearly to 2 %", "momentum": 0.9,
+              "weight_decay": args.weight_decay, "weight_average": args.weight_average,
+              "gibbs_steps": dbm.gibbs_steps, "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
+              "reconstruction_error": history.history["reconstruction_error"]}
+    save_model(dbm, path)
+    save_record(path, record)
+    return dbm, record
+
+
+def fine_tune(args, dbm, options):
+    x, y, x_test, y_test = grey_mnist(args.quick)
+    classifier = dbm.to_classifier(10, dropout=args.dropout, input_dropout=args.input_dropout)
+    steps = args.fine_tune_epochs * int(np.ceil(len(x) / 100))
+    classifier.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
+                       loss="sparse_categorical_crossentropy", metrics=["accuracy"], **options)
+    train_inputs, test_inputs = dbm.classifier_inputs(x), dbm.classifier_inputs(x_test)
+    started = time.perf_counter()
+    history = classifier.fit(train_inputs, y, batch_size=100, epochs=args.fine_tune_epochs, verbose=2,
+                             validation_data=(test_inputs, y_test))
+    error = 1.0 - float(classifier.evaluate(test_inputs, y_test, verbose=0)[1])
+    return {"seconds": time.perf_counter() - started, "epochs": args.fine_tune_epochs,
+            "optimizer": "Adam 1e-3, cosine decay, batch 100", "dropout": args.dropout,
+            "input_dropout": args.input_dropout, "data": "grey MNIST (the DBM's mean-field takes grey values)",
+            "test_error": round(error, 4),
+            "test_error_per_epoch": [round(1 - a, 4) for a in history.history["val_accuracy"]],
+            "target": "<= 0.010", "published": PUBLISHED_ERROR, "passed": error <= 0.010}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--hidden-units", default="500,1000")
-    parser.add_argument("--pretrain-epochs", type=int, default=1)
-    parser.add_argument("--epochs", type=int, default=1, help="joint training epochs")
-    parser.add_argument("--mean-field-steps", type=int, default=5)
-    parser.add_argument("--joint-minutes", type=float, default=6.0)
-    parser.add_argument("--fine-tune-epochs", type=int, default=8)
-    parser.add_argument("--fine-tune-minutes", type=float, default=10.0)
+    parser.add_argument("--pretrain-epochs", type=int, default=30)
+    parser.add_argument("--joint-epochs", type=int, default=20)
+    parser.add_argument("--learning-rate", type=float, default=0.002, help="joint training")
+    parser.add_argument("--weight-decay", type=float, default=2e-4)
+    parser.add_argument("--weight-average", type=float, default=0.999)
+    parser.add_argument("--gibbs-steps", type=int, default=5)
+    parser.add_argument("--mean-field-steps", type=int, default=10)
+    parser.add_argument("--ais-runs", type=int, default=100)
+    parser.add_argument("--ais-betas", type=int, default=20000)
+    parser.add_argument("--fine-tune-epochs", type=int, default=50)
+    parser.add_argument("--dropout", type=float, default=0.5)
+    parser.add_argument("--input-dropout", type=float, default=0.2)
+    parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
+    args.hidden_units = (500, 1000)
+    if args.quick:
+        args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
+        args.ais_betas, args.fine_tune_epochs = 500, 1
+    started = time.perf_counter()
     name = "dbm_mnist" + ("_quick" if args.quick else "")
     keras.utils.set_random_seed(0)
-    hidden = tuple(int(s) for s in args.hidden_units.split(","))
-    if args.quick:
-        hidden, args.fine_tune_epochs = (100, 200), 1
-    x_train, y_train, x_test, y_test = load_mnist(args.quick)
-    # XLA on this CPU made CD steps and mean-field loops 10-30x slower than TF
-    # graph mode: XLA on JAX only.
+    x, _, x_test, _ = binarized_mnist(6000 if args.quick else None)
+    folder = cache_folder(args.cache, args.quick)
+    # TensorFlow's graph mode beat its XLA on this CPU; JAX compiles with XLA.
     options = dict(steps_per_execution=100, jit_compile=keras.backend.backend() == "jax")
-    rbm_options = dict(steps_per_execution=100, jit_compile=False)
-    result = {"settings": vars(args) | {"hidden_units": hidden, "pretraining_jit_compile": False}, "machine": machine(),
+    result = {"benchmark": "dbm_mnist", "settings": vars(args), "machine": machine(),
               "load_average_start": list(os.getloadavg())}
 
-    dbm = DBM(hidden, mean_field_steps=args.mean_field_steps, persistent_chains=100, seed=0)
-    start = time.time()
-    dbm.pretrain(x_train, epochs=args.pretrain_epochs, batch_size=100, verbose=2, **rbm_options)
-    result["pretraining"] = {"seconds": round(time.time() - start, 1), "epochs_per_rbm": args.pretrain_epochs}
-
-    dbm.compile(optimizer=keras.optimizers.SGD(0.005, momentum=0.9), **options)
-    start = time.time()
-    history = dbm.fit(x_train, batch_size=100, epochs=args.epochs, verbose=2,
-                      callbacks=[TimeLimit(args.joint_minutes)])
-    result["joint_training"] = {"seconds": round(time.time() - start, 1), "epochs_planned": args.epochs,
-                                "minutes_cap": args.joint_minutes,
-                                "reconstruction_error": history.history["reconstruction_error"]}
-    save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"), dbm.sample(64, gibbs_steps=1000, seed=0),
+    dbm, record = pretrained(args, x, folder, options)
+    result["pretraining"] = record | {"test_bound": bound(dbm, x, x_test, args)}
+    print("pretraining", result["pretraining"], flush=True)
+    # Each stage's figures are written as soon as they exist ("complete":
+    # false until the end), so a run stopped later keeps them.
+    write_json(name, result | {"complete": False})
+    dbm, record = joint(args, dbm, x, folder, options)
+    result["joint_training"] = record | {"test_bound": bound(dbm, x, x_test, args)}
+    print("joint", result["joint_training"], flush=True)
+    after, before = result["joint_training"]["test_bound"], result["pretraining"]["test_bound"]
+    # A bound whose AIS log Z is below a known state's p* (`valid` false) is
+    # no bound: nothing is passed or compared on it.
+    both = before["valid"] and after["valid"]
+    result["lower_bound"] = {
+        "after_pretraining": before["lower_bound"], "after_joint_training": after["lower_bound"],
+        "valid": {"after_pretraining": before["valid"], "after_joint_training": after["valid"]},
+        "joint_training_gain": after["lower_bound"] - before["lower_bound"] if both else None,
+        "joint_improves_on_pretraining": after["lower_bound"] > before["lower_bound"] if both else None,
+        "target": ">= -88", "passed": after["valid"] and after["lower_bound"] >= -88.0, "published": PUBLISHED_BOUND,
+        "ais": {"runs": args.ais_runs, "betas": args.ais_betas, "base_rate": "training-data marginals",
+                "odd_layer": "h1 summed out"}}
+    write_json(name, result | {"complete": False})
+    save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"), dbm.sample(64, seed=0, gibbs_steps=1000),
                     image_shape=(28, 28), columns=8, scale=2)
-
-    classifier = dbm.to_classifier(10)
-    train_inputs, test_inputs = dbm.classifier_inputs(x_train), dbm.classifier_inputs(x_test)
-    steps = args.fine_tune_epochs * int(np.ceil(len(x_train) / 100))
-    classifier.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"], **options)
-    start = time.time()
-    history = classifier.fit(train_inputs, y_train, batch_size=100, epochs=args.fine_tune_epochs, verbose=2,
-                             validation_data=(test_inputs, y_test), callbacks=[TimeLimit(args.fine_tune_minutes)])
-    error = 1.0 - float(classifier.evaluate(test_inputs, y_test, verbose=0)[1])
-    result["fine_tuning"] = {
-        "seconds": round(time.time() - start, 1), "epochs_run": len(history.history["loss"]),
-        "test_error": round(error, 4), "test_error_per_epoch": [round(1 - a, 4) for a in history.history["val_accuracy"]],
-        "published_error": PUBLISHED_ERROR, "ratio_to_published": round(error / PUBLISHED_ERROR, 2),
-        "passed": error <= PUBLISHED_ERROR,
-    }
-    result["test_log_likelihood"] = "not estimated (no DBM AIS in this run)"
-    result["load_average_end"] = list(os.getloadavg())
-    print(result["fine_tuning"], flush=True)
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=float)
-            handle.write("\n")
+    result["fine_tuning"] = fine_tune(args, dbm, options)
+    print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)
+    result["wall_seconds_this_run"] = time.perf_counter() - started
+    result["training_seconds_total"] = (result["pretraining"]["seconds"] + result["joint_training"]["seconds"]
+                                        + result["fine_tuning"]["seconds"])
+    write_json(name, result | {"complete": True})
 
 
 if __name__ == "__main__":

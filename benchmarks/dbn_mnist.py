@@ -38,7 +38,6 @@ from keras_gen.models.rbm import RBM  # noqa: E402
 from keras_gen.retrieval import mean_average_precision  # noqa: E402
 from keras_gen.retrieval import precision_at_k  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
-from keras_gen.utils import save_image_grid  # noqa: E402
 
 DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
@@ -151,8 +150,8 @@ def main(argv=None):
         previous.setdefault("earlier_fine_tuning", []).append(previous.pop("fine_tuning", None))
         result = previous | {"settings": result["settings"], "load_average_start": result["load_average_start"]}
     else:
-        save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"),
-                        dbn.generate(64, gibbs_steps=1000, seed=0), image_shape=(28, 28), columns=8, scale=2)
+        # This stack is a feature extractor (CD-1, grey pixels); the generative
+        # DBNs and their samples are in dbn_likelihood.py / boltzmann_samples.py.
         result = pretrained_uses(args, name, result, dbn, sizes, rbm_options, x_train, y_train, x_test, y_test)
     fine_tune(args, name, result, dbn, sizes, compile_options, pretrain_seconds, x_train, y_train, x_test, y_test)
 

@@ -34,7 +34,6 @@ reference), divergence_guard[_quick]_<backend>.json on another backend.
 
 import argparse
 import math
-import os
 import time
 
 import _common

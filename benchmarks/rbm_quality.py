@@ -132,7 +132,7 @@ def mnist_part(args):
             for seed in range(args.ais_repeats)]
     ais_seconds = time.perf_counter() - started
     values = [r["log_likelihood"] for r in runs]
-    save_image_grid(os.path.join(RESULTS, "rbm_quality_mnist_samples.png"), rbm.sample(64, 1000, seed=0),
+    save_image_grid(os.path.join(RESULTS, "rbm_quality_mnist_samples.png"), rbm.sample(64, seed=0, gibbs_steps=1000),
                     image_shape=(28, 28), scale=2)
     rbm.filters_image(os.path.join(RESULTS, "rbm_quality_mnist_filters.png"), image_shape=(28, 28), columns=20)
     return {

@@ -1,6 +1,9 @@
-"""`keras-gen train dbm`, `sample` and `evaluate` (fine-tuned error, k-means NMI, retrieval mAP)."""
+"""`keras-gen train dbm`, `sample` and `evaluate` (likelihood bound, fine-tuned error, k-means NMI,
+retrieval mAP)."""
 
 import os
+
+import numpy as np
 
 from keras_gen.cli import arguments
 from keras_gen.cli import features
@@ -21,14 +24,22 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--pretrain-epochs", type=arguments.positive_int, default=5,
                         help="epochs of each pretraining RBM (--epochs counts the joint "
                              "training that follows)")
+    parser.add_argument("--pretrain-learning-rate", type=arguments.positive_float, default=0.05,
+                        help="pretraining SGD learning rate (falling linearly, momentum 0.5)")
+    parser.add_argument("--pretrain-cd-steps", type=arguments.int_list, default=(1, 3),
+                        help="CD-k of the bottom and top pretraining RBMs, e.g. 1,3")
     parser.add_argument("--mean-field-steps", type=arguments.positive_int, default=10,
                         help="mean-field updates of the positive phase")
-    parser.add_argument("--gibbs-steps", type=arguments.positive_int, default=1,
+    parser.add_argument("--gibbs-steps", type=arguments.positive_int, default=5,
                         help="persistent-chain sweeps per update")
     parser.add_argument("--persistent-chains", type=arguments.positive_int, default=100,
                         help="number of persistent chains")
-    parser.add_argument("--learning-rate", type=arguments.positive_float, default=0.01,
-                        help="joint training (SGD, momentum 0.9)")
+    parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=2e-4,
+                        help="joint training's weight decay of the kernels")
+    parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
+                        help="unit: grey values in [0, 1] as probabilities; binary data give a likelihood bound")
+    training.add_generative_arguments(parser, learning_rate=0.002, momentum=0.9, weight_average=0.999,
+                                      bias_init=False)
     parser.add_argument("--limit", type=arguments.positive_int, default=None,
                         help="train on at most this many samples")
     features.add_fine_tuning_arguments(parser)
@@ -36,16 +47,17 @@ def add_train_arguments(parser, model_name):
 
 def train(args, run_dir):
     """Pretrains (doubling trick), trains the DBM jointly (`--epochs`), optionally fine-tunes."""
-    import keras
-
     from keras_gen.models.dbm import DBM
 
     hidden_units = tuple(args.hidden_units)
     if len(hidden_units) != 2:
         raise ValueError(f"Expected `--hidden-units` to be two sizes. Received: --hidden-units={args.hidden_units}")
-    x, y, image_shape = runs.load_split(args.data, "train", limit=args.limit, seed=args.seed)
-    x_test, y_test, _ = runs.load_split(args.data, "test")
-    batch_size = args.batch_size or 100
+    if len(args.pretrain_cd_steps) not in (1, 2):
+        raise ValueError("Expected `--pretrain-cd-steps` to be one or two integers. "
+                         f"Received: --pretrain-cd-steps={args.pretrain_cd_steps}")
+    x, y, image_shape = runs.load_split(args.data, "train", scale=args.scale, limit=args.limit, seed=args.seed)
+    x_test, y_test, _ = runs.load_split(args.data, "test", scale=args.scale, seed=args.seed)
+    batch_size, epochs = args.batch_size or 100, args.epochs or 10
     model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
                 persistent_chains=args.persistent_chains, seed=args.seed)
     pictures = {"images": lambda _: model.sample(64, gibbs_steps=features.PROGRESS_GIBBS_STEPS,
@@ -53,13 +65,15 @@ def train(args, run_dir):
                 "image_shape": image_shape}
     # Pretraining and joint training share the callbacks: one record of both.
     callbacks = training.training_callbacks(args, run_dir, model, pictures)
+    cd_steps = args.pretrain_cd_steps if len(args.pretrain_cd_steps) == 2 else args.pretrain_cd_steps[0]
     pretraining = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size,
+                                 learning_rate=args.pretrain_learning_rate, cd_steps=cd_steps,
                                  verbose=args.verbose, callbacks=callbacks)
-    model.compile(optimizer=keras.optimizers.SGD(args.learning_rate, momentum=0.9))
-    history = model.fit(x, batch_size=batch_size, epochs=args.epochs or 10, verbose=args.verbose,
-                        callbacks=callbacks)
+    steps = epochs * int(np.ceil(len(x) / batch_size))
+    model.compile(optimizer=training.generative_optimizer(args, steps, weight_decay=args.weight_decay))
+    history = model.fit(x, batch_size=batch_size, epochs=epochs, verbose=args.verbose, callbacks=callbacks)
     runs.save_model(model, run_dir)
-    runs.write_data_record(run_dir, {"image_shape": image_shape})
+    runs.write_data_record(run_dir, {"image_shape": image_shape, "scale": args.scale})
     _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, args.seed)
     metrics = {f"pretrain_{i}_reconstruction_error": float(h.history["reconstruction_error"][-1])
                for i, h in enumerate(pretraining)}
@@ -70,7 +84,7 @@ def train(args, run_dir):
 
 
 def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
-    plots.save_grid(path, model.sample(count, gibbs_steps=gibbs_steps, seed=seed), image_shape=image_shape)
+    plots.save_grid(path, model.sample(count, seed=seed, gibbs_steps=gibbs_steps), image_shape=image_shape)
     return path
 
 
@@ -84,8 +98,9 @@ def sample(args, run_dir, model):
 
 
 def evaluate(args, run_dir, model):
-    """k-means NMI of q(h2) vs PCA, retrieval mAP of thresholded q(h2) vs sign-of-PCA,
-    fine-tuned error; `--fid`."""
+    """k-means NMI of q(h2) vs PCA, retrieval mAP of thresholded q(h2) vs sign-of-PCA, fine-tuned error,
+    `--fid`, and on binary data the variational lower bound on test log-likelihood (`test_bound`, log Z
+    by AIS with h1 summed out, with its spread; `--options` `ais`, `ais_runs`, `ais_betas`, `limit`)."""
     return features.evaluate_run(args, run_dir, model, EVALUATE_OPTIONS,
                                  lambda count, steps, seed: model.sample(count, gibbs_steps=steps,
                                                                          seed=seed))

@@ -66,6 +66,34 @@ def classifier_error(model, classifier, x_test, y_test):
     return {"test_error": float(np.mean(predictions != y_test))}
 
 
+def likelihood_bound(model, x, x_test, options, seed):
+    """The variational lower bound on test log-likelihood (AIS log Z), with its spread.
+
+    For a DBM (`keras_gen.models.dbm.ais`) or a Bernoulli DBN of two or more
+    layers (`keras_gen.models.dbn.likelihood_bound`) on binary data, when
+    `options["ais"]`; otherwise `{}`. The spread: `test_bound_low` /
+    `test_bound_high` from log Z's mean -/+ 3 standard errors.
+    """
+    if not options.get("ais") or not np.isin(x_test, (0.0, 1.0)).all():
+        return {}
+    settings = dict(num_runs=options["ais_runs"], betas=options["ais_betas"], seed=seed)
+    if hasattr(model, "kernel_2"):
+        from keras_gen.models.dbm.ais import ais_lower_bound
+
+        result = ais_lower_bound(model, x_test, data=x, **settings)
+    elif len(model.rbms) > 1 and all(rbm.visible_type == "bernoulli" for rbm in model.rbms):
+        from keras_gen.models.dbn.likelihood_bound import ais_lower_bound
+
+        result = ais_lower_bound(model, x_test, data=x, num_samples=options["bound_samples"], **settings)
+    else:
+        return {}
+    return {"test_bound": result["lower_bound"], "test_bound_low": result["lower_bound_low"],
+            "test_bound_high": result["lower_bound_high"], "test_bound_log_z": result["log_z"],
+            "test_bound_log_weights_std": result["log_weights_std"],
+            "test_bound_effective_sample_size": result["effective_sample_size"],
+            "test_bound_ais_runs": result["num_runs"], "test_bound_ais_betas": result["num_betas"]}
+
+
 def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_test, codes=True):
     """k-means NMI of features vs PCA of the same dimension; retrieval mAP vs sign-of-PCA codes."""
     from sklearn.cluster import KMeans
@@ -92,22 +120,25 @@ def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_t
 
 
 def evaluate_run(args, run_dir, model, defaults, draw):
-    """Shared by DBN and DBM: clustering, retrieval, (if fine-tuned) test error, `--fid`.
+    """Shared by DBN and DBM: clustering, retrieval, the AIS lower bound, (if fine-tuned)
+    test error, `--fid`.
 
-    `draw(count, gibbs_steps, seed)` returns samples in the model's units.
+    `defaults`: the family's `--options` defaults (`limit` caps the training
+    rows). `draw(count, gibbs_steps, seed)` returns samples in the model's units.
     """
     import keras
 
     record = runs.read_run(run_dir)
     data = args.data or record["args"]["data"]
     options = arguments.check_options(args.options, defaults)
-    limit = options["limit"]
-    x, y, _ = runs.load_split(data, "train", limit=limit, seed=args.seed)
-    x_test, y_test, _ = runs.load_split(data, "test")
+    scale = runs.read_data_record(run_dir).get("scale", "unit")
+    x, y, _ = runs.load_split(data, "train", scale=scale, limit=options["limit"], seed=args.seed)
+    x_test, y_test, _ = runs.load_split(data, "test", scale=scale, seed=args.seed)
     x, x_test = standardize(run_dir, x), standardize(run_dir, x_test)
     if y is None:
         raise ValueError(f"Expected labelled data for `evaluate`. Received: data={data!r} without labels")
     metrics = feature_metrics(model.transform(x), model.transform(x_test), x, x_test, y, y_test)
+    metrics.update(likelihood_bound(model, x, x_test, options, args.seed))
     classifier_path = os.path.join(run_dir, "classifier.keras")
     if os.path.isfile(classifier_path):
         metrics.update(classifier_error(model, keras.models.load_model(classifier_path), x_test, y_test))

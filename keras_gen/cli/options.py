@@ -13,7 +13,7 @@ __all__ = ["COUNT_HELP", "DEFAULTS", "MEANINGS", "OUTPUT_HELP", "defaults", "des
 
 MEANINGS = {
     "gibbs_steps": "Gibbs sweeps from a random start to each sample",
-    "labels": "classes of the samples (cgan, crbm): one integer for all, or a list",
+    "labels": "classes of the samples (cgan, crbm, labelled dbn): one integer for all, or a list",
     "steps": "frames of the walk",
     "method": "latent path: 'slerp' or 'linear'",
     "label": "class of the walk (cgan)",
@@ -22,6 +22,7 @@ MEANINGS = {
     "ais": "estimate the test log-likelihood by annealed importance sampling",
     "ais_runs": "AIS runs",
     "ais_betas": "AIS inverse temperatures",
+    "bound_samples": "samples of the DBN's approximate posterior per test image in its lower bound",
     "split": "data split to evaluate: 'test' or 'train'",
     "limit": "training images used by the clustering and retrieval metrics (null: all)",
     "direction": "'a_to_b' or 'b_to_a'",
@@ -32,7 +33,7 @@ _FID = {"fid_samples": 2000}
 DEFAULTS = {
     "sample": {
         "rbm": {"gibbs_steps": 1000, "labels": None},
-        "dbn": {"gibbs_steps": 1000},
+        "dbn": {"gibbs_steps": 1000, "labels": None},
         "dbm": {"gibbs_steps": 1000},
         "vae": {},
         "gan": {"labels": None},
@@ -40,8 +41,10 @@ DEFAULTS = {
     "evaluate": {
         "rbm": {"ais": True, "ais_runs": 100, "ais_betas": 14500, "split": "test",
                 "gibbs_steps": 1000, **_FID},
-        "dbn": {"limit": None, "gibbs_steps": 1000, **_FID},
-        "dbm": {"limit": None, "gibbs_steps": 1000, **_FID},
+        "dbn": {"limit": None, "ais": True, "ais_runs": 100, "ais_betas": 14500, "bound_samples": 10,
+                "gibbs_steps": 1000, **_FID},
+        "dbm": {"limit": None, "ais": True, "ais_runs": 100, "ais_betas": 20000, "gibbs_steps": 1000,
+                **_FID},
         "autoencoders": {},
         "vae": {"iwae_samples": None, **_FID},
         "gan": dict(_FID),

@@ -28,12 +28,7 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--persistent", action="store_true", help="persistent chains (PCD)")
     parser.add_argument("--persistent-chains", type=arguments.positive_int, default=100,
                         help="number of persistent chains (with --persistent)")
-    parser.add_argument("--learning-rate", type=arguments.positive_float, default=0.06,
-                        help="SGD learning rate")
-    parser.add_argument("--momentum", type=arguments.open_fraction, default=0.0, help="SGD momentum")
-    parser.add_argument("--weight-average", type=arguments.open_fraction, default=0.0,
-                        help="keep an exponential moving average of the weights with this momentum "
-                             "(e.g. 0.999) and end training on it: better log-likelihood for PCD")
+    training.add_generative_arguments(parser)
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary: threshold 0.5")
     parser.add_argument("--steps-per-execution", type=arguments.positive_int, default=64,
@@ -101,21 +96,24 @@ def train(args, run_dir):
     else:
         model = RBM(visible_type=args.visible_type, **common)
     model.build((None, x.shape[1]))  # built now: backed up from the first epoch (--resume)
+    if args.visible_bias_init == "data" and model.visible_type == "bernoulli":
+        from keras_gen.models.rbm.generative_training import initialize_visible_bias
+
+        initialize_visible_bias(model, (x, y) if args.model == "crbm" else x)
     torch = keras.backend.backend() == "torch"
+    batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
+    epochs = args.epochs or 10
     model.compile(
-        optimizer=keras.optimizers.SGD(args.learning_rate, momentum=args.momentum,
-                                       use_ema=args.weight_average > 0,
-                                       ema_momentum=args.weight_average or 0.99),
+        optimizer=training.generative_optimizer(args, epochs * int(np.ceil(len(x) / batch_size))),
         steps_per_execution=1 if torch else args.steps_per_execution,
     )  # jit_compile "auto": XLA on JAX; TensorFlow's graph mode beat its XLA on CPU
-    batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
     pictures = {"images": lambda _: _samples(model, record, 64, PROGRESS_GIBBS_STEPS, args.seed),
                 "image_shape": image_shape}
     started = time.perf_counter()
     history = model.fit(x, y if args.model == "crbm" else None, batch_size=batch_size,
-                        epochs=args.epochs or 10, verbose=args.verbose,
+                        epochs=epochs, verbose=args.verbose,
                         callbacks=training.training_callbacks(args, run_dir, model, pictures))
-    metrics = {"train_seconds": time.perf_counter() - started, "epochs": args.epochs or 10,
+    metrics = {"train_seconds": time.perf_counter() - started, "epochs": epochs,
                "batch_size": batch_size}
     metrics.update({f"train_{k}": float(v[-1]) for k, v in history.history.items()})
 
@@ -176,6 +174,9 @@ def sample(args, run_dir, model):
 def evaluate(args, run_dir, model):
     """Test metrics: reconstruction error, pseudo-likelihood, AIS log-likelihood, accuracy.
 
+    The AIS log-likelihood comes with its spread: `test_ais_log_likelihood_lower`
+    / `_upper` (from log Z's mean -/+ 3 standard errors of the importance
+    weights), the runs' `test_ais_log_weights_std` and effective sample size.
     `--options` JSON keys: `ais` (bool, default true for Bernoulli RBMs),
     `ais_runs` (100), `ais_betas` (14500), `split` ("test"); with `--fid`,
     FID/KID of `fid_samples` samples of `gibbs_steps` sweeps against test images.

@@ -6,3 +6,22 @@ from tests.cli.test_dbn import check_train_sample_evaluate
 @pytest.mark.slow
 def test_train_sample_evaluate(tmp_path):
     check_train_sample_evaluate("dbm", tmp_path)
+
+
+@pytest.mark.slow
+def test_binary_run_reports_its_bound(tmp_path):
+    import json
+    import os
+
+    from keras_gen.cli import main as cli
+
+    run = str(tmp_path / "dbm")
+    assert cli.main(["train", "dbm", "--data", "digits", "--scale", "binary", "--hidden-units", "12,8",
+                     "--pretrain-epochs", "1", "--pretrain-cd-steps", "1", "--epochs", "1",
+                     "--output", run, "--verbose", "0"]) == 0
+    assert cli.main(["evaluate", run, "--options", '{"ais_runs": 5, "ais_betas": 20}']) == 0
+    with open(os.path.join(run, "metrics.json")) as handle:
+        metrics = json.load(handle)
+    assert metrics["test_bound"] < 0 and metrics["test_bound_ais_betas"] == 20
+    assert cli.main(["train", "dbm", "--data", "digits", "--pretrain-cd-steps", "1,2,3",
+                     "--output", str(tmp_path / "bad"), "--verbose", "0"]) != 0

@@ -25,3 +25,23 @@ def check_train_sample_evaluate(model, tmp_path):
 @pytest.mark.slow
 def test_train_sample_evaluate(tmp_path):
     check_train_sample_evaluate("dbn", tmp_path)
+
+
+@pytest.mark.slow
+def test_labelled_generative_run_samples_by_label_and_reports_its_bound(tmp_path):
+    import json
+
+    run = str(tmp_path / "dbn")
+    assert cli.main(["train", "dbn", "--data", "digits", "--scale", "binary", "--hidden-units", "16,12",
+                     "--labelled", "--persistent", "--weight-average", "0.9", "--epochs", "2",
+                     "--output", run, "--verbose", "0"]) == 0
+    samples = str(tmp_path / "threes.png")
+    assert cli.main(["sample", run, "--count", "4", "--output", samples,
+                     "--options", '{"gibbs_steps": 5, "label": 3}']) == 0
+    assert os.path.getsize(samples) > 0
+    assert cli.main(["sample", run, "--count", "4", "--options", '{"label": 10}']) == 2
+    assert cli.main(["evaluate", run, "--options", '{"ais_runs": 5, "ais_betas": 20, "bound_samples": 2}']) == 0
+    with open(os.path.join(run, "metrics.json")) as handle:
+        metrics = json.load(handle)
+    assert metrics["test_bound"] < 0 and metrics["test_bound_ais_runs"] == 5
+    assert metrics["test_bound_low"] <= metrics["test_bound"] <= metrics["test_bound_high"]

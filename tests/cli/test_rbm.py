@@ -1,6 +1,7 @@
 import json
 import os
 
+import numpy as np
 import pytest
 
 from keras_gen.cli import main as cli
@@ -40,6 +41,8 @@ def test_bad_train_arguments(tmp_path):
     assert cli.main(["train", "rbm", "--cd-steps", "0", "--output", str(tmp_path / "r"), "--verbose", "0"]) == 2
     assert cli.main(["train", "rbm", "--weight-average", "1.0", "--output", str(tmp_path / "r"),
                      "--verbose", "0"]) == 2
+    assert cli.main(["train", "rbm", "--learning-rate-decay", "cosine", "--output", str(tmp_path / "r"),
+                     "--verbose", "0"]) == 2
 
 
 def test_weight_average_ends_on_averaged_weights(tmp_path):
@@ -54,3 +57,26 @@ def test_weight_average_ends_on_averaged_weights(tmp_path):
         kernels[average] = load_model(os.path.join(run, "model.keras")).kernel.numpy()
     # Same seed and data: only the averaging can tell the two runs apart.
     assert abs(kernels["0"] - kernels["0.9"]).max() > 1e-4
+
+
+def test_generative_recipe_options(tmp_path):
+    """Data log-odds visible biases and the falling learning rate are the defaults; both can be turned off."""
+    from keras_gen.data import load_dataset
+    from keras_gen.models import load_model
+
+    x, _ = load_dataset("digits", flatten=True)
+    models = {}
+    for name, extra in (("recipe", []), ("plain", ["--visible-bias-init", "zeros", "--learning-rate-decay", "none"])):
+        run = str(tmp_path / name)
+        assert cli.main(["train", "rbm", "--data", "digits", "--epochs", "1", "--hidden-units", "8",
+                         "--output", run, "--verbose", "0", *extra]) == 0
+        models[name] = load_model(os.path.join(run, "model.keras"))
+    mean = np.clip(x.mean(0), 1e-3, 1 - 1e-3)
+    log_odds = np.log(mean / (1 - mean))
+    recipe_bias = models["recipe"].visible_bias.numpy()
+    plain_bias = models["plain"].visible_bias.numpy()
+    # One epoch moves the biases a little from where they started.
+    assert np.abs(recipe_bias - log_odds).mean() < np.abs(plain_bias - log_odds).mean()
+    schedule = models["recipe"].optimizer.learning_rate
+    assert float(models["recipe"].optimizer.learning_rate) < 0.05 * 0.1 and float(
+        models["plain"].optimizer.learning_rate) == pytest.approx(0.05), schedule

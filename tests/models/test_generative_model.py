@@ -32,7 +32,7 @@ LATENT_2 = RNG.standard_normal((3, 2)).astype("float32")
 LATENT_4 = RNG.standard_normal((3, 4)).astype("float32")
 MAPS_16 = np.random.default_rng(7).integers(0, 11, (2, 3, 16, 16)).astype("int32")  # Vid2Vid label-map videos
 
-# DBN.generate(count) draws samples until issue 16 renames it `sample`; it is
+# DBN.generate(count) is the deprecated alias of `sample` (issue 16); it is
 # no `generate(latents)` and is not checked as one.
 LEGACY_VERBS = {("DBN", "generate")}
 
@@ -71,7 +71,8 @@ CASES = {
         {"sample": ((3,), {"seed": 1, "gibbs_steps": 2}, (3, 12)),
          "transform": ((COUNTS[:5],), {}, (5, 4)), "reconstruct": ((COUNTS[:5],), {}, (5, 12))},
     ),
-    "DBN": (lambda: models.DBN([6, 4], seed=0), {}, (BINARY,), {"transform": ((BINARY[:5],), {}, (5, 4))}),
+    "DBN": (lambda: models.DBN([6, 4], seed=0), {}, (BINARY,),
+            {"sample": ((3,), {"seed": 1, "gibbs_steps": 2}, (3, 12)), "transform": ((BINARY[:5],), {}, (5, 4))}),
     "DBM": (
         lambda: models.DBM((6, 4), persistent_chains=4, seed=0), {}, (BINARY,),
         {"sample": ((3,), {"seed": 1, "gibbs_steps": 2}, (3, 12)),

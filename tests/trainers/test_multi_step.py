@@ -6,7 +6,6 @@ from keras_gen.data import DeviceDataset
 from keras_gen.models import RBM
 from keras_gen.models import VAE
 from keras_gen.models.gan import GAN
-from keras_gen.trainers.multi_step import MultiStepTrainer
 
 pytestmark = pytest.mark.backends("jax", reason="the multi-step path is JAX's (TensorFlow's loop is one graph already)")
 

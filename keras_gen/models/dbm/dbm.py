@@ -6,41 +6,22 @@ from keras import ops
 
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.models.rbm.rbm import RBM
+from keras_gen.models.dbm.feed_forward import DBMFeedForward
+from keras_gen.models.dbm.pretraining import pretrain_layers
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
 from keras_gen.utils.deprecation import old_positional_order
+from keras_gen.utils.seed_state import owned_seed_generators
+from keras_gen.utils.seed_state import restore_seed_states
 
 __all__ = ["DBM"]
 
 
-class _ScaledRBM(RBM):
-    """Pretraining RBM whose up (or down) pass counts the input twice.
-
-    The bottom RBM of a DBM sees its visible units doubled (`2 v W`) and the
-    top one its hidden units doubled (`2 h W^T` down): in the DBM each
-    hidden layer gets input from both neighbours, which the doubling stands
-    in for during greedy pretraining.
-    """
-
-    tracks_pseudo_likelihood = False
-
-    def __init__(self, hidden_units, up_scale=1.0, down_scale=1.0, **kwargs):
-        super().__init__(hidden_units, **kwargs)
-        self.up_scale, self.down_scale = up_scale, down_scale
-
-    def hidden_preactivation(self, v):
-        return self.up_scale * ops.matmul(v, self.kernel) + self.hidden_bias
-
-    def visible_preactivation(self, h):
-        return self.down_scale * ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
-
-
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBM(GenerativeModel):
+class DBM(DBMFeedForward, GenerativeModel):
     """Deep Boltzmann Machine with two hidden layers, trained through `fit`.
 
     Energy `E(v, h1, h2) = -v W1 h1 - h1 W2 h2 - v.b - h1.c1 - h2.c2`. The
@@ -48,17 +29,25 @@ class DBM(GenerativeModel):
     `q(h1), q(h2)` (`mean_field_steps` fixed-point updates started from a
     recognition pass with doubled bottom-up weights); the model term uses
     `persistent_chains` persistent Gibbs chains advanced `gibbs_steps`
-    sweeps per update (Salakhutdinov & Hinton 2009). `fit` minimizes the
-    surrogate `mean E(v, q) - mean E(chains)` whose gradient is that update.
-    Call `pretrain(x)` first: a greedy stack of two RBMs with the doubling
-    trick initialises the weights. Calling the model gives `q(h2 | v)`.
+    sweeps per update, their hidden statistics Rao-Blackwellised (each
+    layer's conditional probabilities in place of its states), as in
+    Salakhutdinov & Hinton (2009). `fit` minimizes the surrogate
+    `mean E(v, q) - mean E(chains)` whose gradient is that update. Call
+    `pretrain(x)` first: a greedy stack of two RBMs with the doubling trick
+    initialises the weights (`fit` refuses a DBM that was not pretrained:
+    joint training from small random weights does not learn). Train jointly
+    with a small, decaying learning rate and weight decay, e.g.
+    `keras_gen.models.rbm.generative_training.generative_optimizer(0.001,
+    steps, momentum=0.9, weight_average=0.0, weight_decay=2e-4)` (the
+    paper's 0.001, 2e-4 and 5 sweeps). Calling the model gives `q(h2 | v)`.
     Like the RBM, it computes in float32 under a mixed-precision policy
     (its update is a difference of data and model statistics).
 
     Args:
         hidden_units: sizes of the two hidden layers `(h1, h2)`.
         mean_field_steps: mean-field updates per data batch, >= 1.
-        gibbs_steps: Gibbs sweeps of the persistent chains per update, >= 1.
+        gibbs_steps: Gibbs sweeps of the persistent chains per update, >= 1
+            (5 in the paper's code).
         persistent_chains: number of persistent chains.
         seed: seed of the model's `SeedGenerator` and initializers.
         **kwargs: `keras.Model` arguments.
@@ -77,11 +66,13 @@ class DBM(GenerativeModel):
     >>> dbm.transform(x).shape
     (64, 8)
 
-    Reference:
-        Salakhutdinov & Hinton, "Deep Boltzmann machines", AISTATS 2009.
+    References:
+        Salakhutdinov & Hinton, "Deep Boltzmann machines", AISTATS 2009;
+        Salakhutdinov & Larochelle, "Efficient learning of deep Boltzmann
+        machines", AISTATS 2010.
     """
 
-    def __init__(self, hidden_units=(500, 1000), mean_field_steps=10, gibbs_steps=1, persistent_chains=100,
+    def __init__(self, hidden_units=(500, 1000), mean_field_steps=10, gibbs_steps=5, persistent_chains=100,
                  seed=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(hidden_units, (list, tuple)) or len(hidden_units) != 2:
@@ -114,6 +105,7 @@ class DBM(GenerativeModel):
         self.chains_hidden_2 = self.add_weight(shape=(chains, second), initializer="zeros", trainable=False,
                                                name="chains_hidden_2")
         self.chains_started = self.add_weight(shape=(), initializer="zeros", trainable=False, name="chains_started")
+        self.pretrained = self.add_weight(shape=(), initializer="zeros", trainable=False, name="pretrained")
         self.input_spec = keras.InputSpec(axes={-1: units})
         self.built = True
 
@@ -164,20 +156,24 @@ class DBM(GenerativeModel):
         return self.mean_field(inputs)[1]
 
     # --------------------------------------------------------------- training
-    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, verbose="auto", callbacks=None,
-                 **compile_kwargs):
+    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, learning_rate=0.05, momentum=0.5,
+                 cd_steps=1, verbose="auto", callbacks=None, **compile_kwargs):
         """Greedy pretraining with the doubling trick, then copies the weights in.
 
         The bottom RBM (v -> h1) counts `v` twice going up, the top RBM
         (h1 -> h2) counts `h2` twice going down and is trained on the bottom
-        one's doubled-input probabilities. `h1`'s bias is the average of the
-        two RBMs' biases for it.
+        one's doubled-input probabilities (`pretraining.pretrain_layers`).
+        `h1`'s bias is the average of the two RBMs' biases for it, as its
+        input in the DBM is half of each RBM's doubled one.
 
         Args:
             x: training data in [0, 1].
             epochs: epochs per RBM (an int or a pair).
             batch_size: mini-batch size.
-            optimizer: optimizer config for both RBMs (default SGD(0.05, momentum=0.5)).
+            optimizer: optimizer (or config) for both RBMs; default SGD at
+                `learning_rate` falling linearly to 2 % of it, `momentum`.
+            learning_rate, momentum: of the default optimizer.
+            cd_steps: Gibbs sweeps of CD-k per RBM (an int or a pair).
             verbose: Keras verbosity.
             callbacks: Keras callbacks given to both RBMs' `fit`.
             **compile_kwargs: `steps_per_execution`, `jit_compile`, ...
@@ -186,34 +182,25 @@ class DBM(GenerativeModel):
             The two pretraining `History` objects.
         """
         x = self._check_input("x", x)
-        epochs = tuple(epochs) if isinstance(epochs, (list, tuple)) else (epochs, epochs)
-        optimizer = keras.optimizers.serialize(keras.optimizers.get(
-            optimizer or keras.optimizers.SGD(0.05, momentum=0.5)))
         if not self.built:
             self.build(x.shape)
-        seed = self.seed
-        bottom = _ScaledRBM(self.hidden_units[0], up_scale=2.0, seed=seed, name="pretrain_bottom")
-        top = _ScaledRBM(self.hidden_units[1], down_scale=2.0, seed=None if seed is None else seed + 1,
-                         name="pretrain_top")
-        histories = []
-        data = x
-        for rbm, rbm_epochs in ((bottom, epochs[0]), (top, epochs[1])):
-            rbm.compile(optimizer=keras.optimizers.deserialize(optimizer), **compile_kwargs)
-            histories.append(rbm.fit(data, batch_size=batch_size, epochs=check_positive_int("epochs", rbm_epochs),
-                                     verbose=verbose, callbacks=callbacks))
-            data = rbm.transform(data)
+        bottom, top, histories = pretrain_layers(
+            self.hidden_units, x, epochs, batch_size=batch_size, optimizer=optimizer, learning_rate=learning_rate,
+            momentum=momentum, cd_steps=cd_steps, seed=self.seed, verbose=verbose, callbacks=callbacks,
+            **compile_kwargs)
         self.kernel_1.assign(bottom.kernel)
         self.kernel_2.assign(top.kernel)
         self.visible_bias.assign(bottom.visible_bias)
         self.hidden_bias_1.assign(0.5 * (bottom.hidden_bias + top.visible_bias))
         self.hidden_bias_2.assign(top.hidden_bias)
         self.chains_started.assign(0.0)
+        self.pretrained.assign(1.0)
         return histories
 
     def compile(self, optimizer=None, **kwargs):
-        """Compiles for joint training; `optimizer` defaults to SGD(0.01, momentum=0.9)."""
+        """Compiles for joint training; `optimizer` defaults to SGD(0.001, momentum=0.9)."""
         kwargs.pop("loss", None)
-        super().compile(optimizer=optimizer or keras.optimizers.SGD(0.01, momentum=0.9), **kwargs)
+        super().compile(optimizer=optimizer or keras.optimizers.SGD(0.001, momentum=0.9), **kwargs)
 
     def compile_from_config(self, config):
         self.compile(**keras.saving.deserialize_keras_object(config))
@@ -223,31 +210,41 @@ class DBM(GenerativeModel):
     def check_fit_data(self, x, y, kwargs):
         if isinstance(x, (np.ndarray, list)):
             x = self._check_input("x", x)
+        if not self.built or float(ops.convert_to_numpy(self.pretrained)) == 0.0:
+            raise ValueError(
+                "Expected a pretrained DBM: call `pretrain(x)` before `fit` (joint training from small random "
+                "weights does not learn, Salakhutdinov & Hinton 2009). Received: a DBM that was not pretrained")
         return super().check_fit_data(x, None, kwargs)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-        """Mean-field data term minus persistent-chain model term of the energy."""
+        """Mean-field data term minus the persistent chains' (Rao-Blackwellised) model term."""
         v = ops.cast(x, "float32")
         mu1, mu2 = self.mean_field(v)
         mu1, mu2 = ops.stop_gradient(mu1), ops.stop_gradient(mu2)
         stream = RandomStream(self.seed_generator)
+        chain_v, chain_h1, chain_h2 = self.chains_visible.value, self.chains_hidden_1.value, self.chains_hidden_2.value
         if training:
-            batch = ops.shape(v)[0]
-            pick = ops.mod(ops.arange(self.persistent_chains), batch)
+            # The chains start at data and binary samples of its mean-field h2.
+            pick = ops.mod(ops.arange(self.persistent_chains), ops.shape(v)[0])
             started = self.chains_started > 0
-            chain_v = ops.where(started, self.chains_visible.value, ops.take(v, pick, axis=0))
-            chain_h2 = ops.where(started, self.chains_hidden_2.value, ops.take(mu2, pick, axis=0))
-            chain_h1 = self.chains_hidden_1.value
+            chain_v = ops.where(started, chain_v, ops.take(v, pick, axis=0))
+            chain_h2 = ops.where(started, chain_h2, stream.bernoulli(ops.take(mu2, pick, axis=0)))
             for _ in range(self.gibbs_steps):
                 chain_v, chain_h1, chain_h2, _ = self.gibbs_sweep(chain_v, chain_h2, stream)
             self.chains_visible.assign(chain_v)
             self.chains_hidden_1.assign(chain_h1)
             self.chains_hidden_2.assign(chain_h2)
             self.chains_started.assign(1.0)
-        else:
-            chain_v, chain_h1, chain_h2 = self.chains_visible.value, self.chains_hidden_1.value, self.chains_hidden_2.value
-        chain_v, chain_h1, chain_h2 = (ops.stop_gradient(t) for t in (chain_v, chain_h1, chain_h2))
-        loss = ops.mean(self.energy(v, mu1, mu2)) - ops.mean(self.energy(chain_v, chain_h1, chain_h2))
+        # Rao-Blackwellised model statistics: E[h1 | v, h2] beside v, E[h2 | h1]
+        # beside h1 (the paper's code does the same); unbiased, less noisy.
+        p1 = ops.stop_gradient(self._hidden_1(chain_v, chain_h2))
+        p2 = ops.stop_gradient(self._hidden_2(chain_h1))
+        chain_v, chain_h1 = ops.stop_gradient(chain_v), ops.stop_gradient(chain_h1)
+        model_term = -(ops.sum(ops.matmul(chain_v, self.kernel_1) * p1, axis=-1)
+                       + ops.sum(ops.matmul(chain_h1, self.kernel_2) * p2, axis=-1)
+                       + ops.sum(chain_v * self.visible_bias, axis=-1) + ops.sum(p1 * self.hidden_bias_1, axis=-1)
+                       + ops.sum(p2 * self.hidden_bias_2, axis=-1))
+        loss = ops.mean(self.energy(v, mu1, mu2)) - ops.mean(model_term)
         self.reconstruction_tracker.update_state(ops.mean(ops.square(v - self._visible(mu1)), axis=-1))
         stream.commit()
         return scale_loss_for_replicas(loss)
@@ -275,29 +272,32 @@ class DBM(GenerativeModel):
     def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
-        Chains start from random `h2` and the visible biases' marginals; the
-        result is E[v | h1] of the last sweep. Arguments as `RBM.sample` (the
-        old order `sample(count, gibbs_steps, seed=...)` works for one release).
+        Each sample is its own chain, started from `v` drawn from the
+        visible biases' marginals and `h2` drawn from its recognition pass
+        (`sigmoid(sigmoid(2 v W1 + c1) W2 + c2)`), and run `gibbs_steps`
+        sweeps; the result is E[v | h1] of the last sweep (cleaner pictures
+        than binary states). An `h2` drawn at probability 1/2 instead turns
+        every `h1` unit off in a trained DBM, a state the chains never leave.
+        The old order `sample(count, gibbs_steps, seed=...)` works for one
+        release.
+
+        Args:
+            count: number of samples, >= 1.
+            seed: int for reproducible samples, or `None` for the model's
+                generator.
+            batch_size: chains run at once, >= 1.
+            gibbs_steps: sweeps per chain, >= 1.
 
         Returns:
-            A NumPy array (count, visible units).
+            A float32 NumPy array (count, visible units).
         """
         self._check_built("sample")
         count = check_positive_int("count", count)
+        if seed is not None:
+            seed = check_positive_int("seed", seed, minimum=0)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
-        generator = self.seed_generator if seed is None else keras.random.SeedGenerator(
-            check_positive_int("seed", seed, minimum=0))
-        stream = RandomStream(generator)
-        parts = [self._sample_chains(min(batch_size, count - start), gibbs_steps, generator, stream)
-                 for start in range(0, count, batch_size)]
-        if seed is None:
-            stream.commit()
-        return np.concatenate(parts, axis=0)
-
-    def _sample_chains(self, count, gibbs_steps, generator, stream):
-        v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (count, self.data_units)))
-        h2 = stream.bernoulli(ops.full((count, self.hidden_units[1]), 0.5))
+        stream = RandomStream(self.seed_generator if seed is None else keras.random.SeedGenerator(seed))
         if "chain" not in self._compiled_functions:
             variables = self._energy_variables()
 
@@ -305,74 +305,34 @@ class DBM(GenerativeModel):
                 with keras.StatelessScope(state_mapping=list(zip(variables, values))):
                     def body(i, carry):
                         v, h2, _, state = carry
-                        local = RandomStream(generator, state)
+                        local = RandomStream(self.seed_generator, state)
                         v, _, h2, mean = self.gibbs_sweep(v, h2, local)
                         return v, h2, mean, local.state
 
                     return ops.fori_loop(0, steps, body, (v, h2, ops.zeros_like(v), state))
 
-            self._compiled_functions["chain"] = compile_function(chain)
+            # TensorFlow's graph mode beat its XLA on CPU here; JAX is jitted.
+            self._compiled_functions["chain"] = compile_function(chain, jit_compile=False)
         steps = gibbs_steps if keras.backend.backend() == "torch" else ops.convert_to_tensor(gibbs_steps, "int32")
-        _, _, mean, stream.state = self._compiled_functions["chain"](
-            [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
-        return ops.convert_to_numpy(mean)
+        parts = []
+        for start in range(0, count, batch_size):
+            rows = min(batch_size, count - start)
+            v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (rows, self.data_units)))
+            h2 = stream.bernoulli(self.mean_field(v, steps=0)[1])
+            _, _, mean, stream.state = self._compiled_functions["chain"](
+                [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
+            parts.append(ops.convert_to_numpy(mean))
+        if seed is None:
+            stream.commit()
+        return np.concatenate(parts).astype("float32")
 
-    def classifier_inputs(self, x):
-        """`[x, q(h2 | x)]`: the inputs of `to_classifier`'s model."""
-        return [self._check_input("x", x), self.transform(x)]
-
-    def to_classifier(self, num_classes, name=None):
-        """A plain Keras classifier initialised from the DBM (Salakhutdinov & Hinton 2009).
-
-        As in the paper, the mean-field `q(h2 | x)` is a second, fixed input:
-        `h1 = sigmoid(x W1 + q(h2) W2^T + c1)`, `h2 = sigmoid(h1 W2 + c2)`,
-        then a new softmax layer. Feed it `dbm.classifier_inputs(x)`.
-
-        Args:
-            num_classes: number of classes, >= 2.
-
-        Returns:
-            An uncompiled functional `keras.Model` ([x, q(h2)] -> class probabilities).
-        """
-        num_classes = check_positive_int("num_classes", num_classes, minimum=2)
-        self._check_built("to_classifier")
-        visible = keras.Input((self.data_units,), name="visible")
-        marginals = keras.Input((self.hidden_units[1],), name="mean_field_hidden_2")
-        first = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="hidden_1")
-        h1 = first(keras.layers.Concatenate(name="visible_and_mean_field")([visible, marginals]))
-        first.set_weights([np.concatenate([ops.convert_to_numpy(self.kernel_1),
-                                           ops.convert_to_numpy(self.kernel_2).T]),
-                           ops.convert_to_numpy(self.hidden_bias_1)])
-        second = keras.layers.Dense(self.hidden_units[1], activation="sigmoid", name="hidden_2")
-        h2 = second(h1)
-        second.set_weights([ops.convert_to_numpy(self.kernel_2), ops.convert_to_numpy(self.hidden_bias_2)])
-        outputs = keras.layers.Dense(num_classes, activation="softmax", name="classes",
-                                     kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed))(h2)
-        return keras.Model([visible, marginals], outputs, name=name or f"{self.name}_classifier")
-
-    def export_parts(self):
-        """`{"features": (model, metadata)}`: x -> q(h2 | x), the mean-field iterations unrolled."""
-        self._check_built("export_parts")
-        inputs = keras.Input((self.data_units,), name="visible")
-        recognition = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="recognition")
-        up = keras.layers.Dense(self.hidden_units[0], use_bias=False, name="visible_to_hidden_1")
-        down = keras.layers.Dense(self.hidden_units[0], name="hidden_2_to_hidden_1")
-        top = keras.layers.Dense(self.hidden_units[1], activation="sigmoid", name="hidden_1_to_hidden_2")
-        from_visible = up(inputs)
-        mu2 = top(recognition(inputs))
-        for step in range(self.mean_field_steps):
-            mu1 = keras.layers.Activation("sigmoid", name=f"mean_field_{step}")(
-                keras.layers.Add()([from_visible, down(mu2)]))
-            mu2 = top(mu1)
-        kernel_1, kernel_2 = ops.convert_to_numpy(self.kernel_1), ops.convert_to_numpy(self.kernel_2)
-        recognition.set_weights([2.0 * kernel_1, ops.convert_to_numpy(self.hidden_bias_1)])
-        up.set_weights([kernel_1])
-        down.set_weights([kernel_2.T, ops.convert_to_numpy(self.hidden_bias_1)])
-        top.set_weights([kernel_2, ops.convert_to_numpy(self.hidden_bias_2)])
-        metadata = {"inputs": {"visible": {"range": [0.0, 1.0], "distribution": "binary",
-                                           "description": "data vector in [0, 1]"}},
-                    "output_range": [0.0, 1.0]}
-        return {"features": (keras.Model(inputs, mu2, name=f"{self.name}_features"), metadata)}
+    def load_own_variables(self, store):
+        store = restore_seed_states(store, owned_seed_generators(self))
+        count = len(self._trainable_variables) + len(self._non_trainable_variables)
+        if len(store.keys()) == count - 1:
+            # Saved before the `pretrained` flag existed: such DBMs were pretrained.
+            store = {**{key: store[key] for key in store.keys()}, str(count - 1): np.ones((), "float32")}
+        super().load_own_variables(store)
 
     def get_build_config(self):
         return {"input_shape": [None, self.data_units]} if self.built else None

@@ -1,5 +1,6 @@
-"""Deep Belief Networks: `DBN` (greedy stack of RBMs; features, binary codes,
-generation, classifier initialisation)."""
+"""Deep Belief Networks: `DBN` (greedy stack of RBMs, optionally a labelled top RBM;
+features, binary codes, samples, classifier initialisation), with the variational
+lower bound on its log-likelihood in `likelihood_bound`."""
 
 from keras_gen.models.dbn.dbn import DBN
 

@@ -4,9 +4,15 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gen.models.dbn.dbn_sampling import DBNSampling
+from keras_gen.models.dbn.feed_forward import DBNFeedForward
+from keras_gen.models.dbn.feed_forward import input_units as _input_units
 from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.rbm.classification_rbm import ClassificationRBM
+from keras_gen.models.rbm.generative_training import initialize_visible_bias
 from keras_gen.models.rbm.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.models.rbm.rbm import RBM
+from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 
@@ -17,32 +23,27 @@ PROPAGATIONS = ("probabilities", "samples")
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class _BinaryThreshold(keras.layers.Layer):
-    """1.0 where the input exceeds `threshold`, else 0.0 (for exported codes)."""
-
-    def __init__(self, threshold=0.5, **kwargs):
-        super().__init__(**kwargs)
-        self.threshold = float(threshold)
-
-    def call(self, inputs):
-        return ops.cast(ops.greater(inputs, self.threshold), "float32")
-
-    def get_config(self):
-        return {**super().get_config(), "threshold": self.threshold}
-
-
-@keras.saving.register_keras_serializable(package="keras_gen")
-class DBN(GenerativeModel):
+class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
     """Deep Belief Network: RBMs stacked and trained greedily through `fit`.
 
     `fit(x)` trains the first RBM on `x`, then each next RBM on the hidden
     probabilities (or binary samples, `propagate="samples"`) of the one below
-    (Hinton, Osindero & Teh 2006), with a Keras progress bar per layer.
-    The trained stack gives features (`transform`, the mean-field up-pass),
-    binary codes for Hamming retrieval (`binary_codes`), samples
-    (`generate`: Gibbs sampling in the top RBM, then a top-down pass) and
+    (Hinton, Osindero & Teh 2006), with a Keras progress bar per layer. With
+    `num_classes`, the top RBM models `[h_top-1, one-hot label]`
+    and `fit(x, y)` trains it on the labels too. The trained stack gives
+    features (`transform`, the mean-field up-pass), binary codes for Hamming
+    retrieval (`binary_codes`), samples (`sample`: Gibbs sampling in the top
+    RBM, then ancestral sampling down; `label=k` for digits of class k) and
     the initial weights of a classifier for backprop fine-tuning
     (`to_classifier`). Calling the model gives the top-layer features.
+
+    For a good generative model start each layer from its data's log-odds
+    (`visible_bias_init="data"`) and train it like a generative RBM:
+    `persistent=True` and, per layer, `compile(optimizer=
+    keras_gen.models.rbm.generative_training.generative_optimizer(...))`
+    (decaying learning rate, weight averaging) before `fit(x, layers=[i])`.
+    `keras_gen.models.dbn.likelihood_bound.ais_lower_bound` estimates the
+    variational lower bound on its test log-likelihood.
 
     Args:
         layers: non-empty list; each entry is the hidden size of a new RBM
@@ -53,9 +54,16 @@ class DBN(GenerativeModel):
             data) or `"replicated_softmax"` (bag-of-words counts).
         cd_steps: Gibbs sweeps of the negative phase of the created RBMs.
         persistent: train the created RBMs with PCD.
+        persistent_chains: persistent chains of the created RBMs.
+        visible_bias_init: `"zeros"`, or `"data"`: each Bernoulli layer
+            trained while its visible biases are all zero starts them at the
+            log-odds of its data's means (Hinton 2010, section 8.1).
+        num_classes: `None`, or the number of labels (>= 2) of a labelled
+            top RBM (a `ClassificationRBM` over the top-1 layer and labels).
         propagate: what an upper layer is trained on: `"probabilities"` or
             `"samples"` of the layer below.
-        seed: seed of the created RBMs (layer `i` gets `seed + i`).
+        seed: seed of the created RBMs (layer `i` gets `seed + i`) and of
+            the DBN's own generator (sampling down the layers).
         **kwargs: `keras.Model` arguments.
 
     Returns:
@@ -70,6 +78,8 @@ class DBN(GenerativeModel):
     >>> history = dbn.fit(x, batch_size=16, epochs=1, verbose=0)
     >>> dbn.transform(x).shape, dbn.binary_codes(x, bits=8).dtype
     ((64, 8), dtype('uint8'))
+    >>> dbn.sample(2, seed=0, gibbs_steps=10).shape
+    (2, 16)
 
     References:
         Hinton, Osindero & Teh, "A fast learning algorithm for deep belief
@@ -77,14 +87,18 @@ class DBN(GenerativeModel):
         the dimensionality of data with neural networks", Science 2006.
     """
 
-    def __init__(self, layers, visible_type="bernoulli", cd_steps=1, persistent=False,
-                 propagate="probabilities", seed=None, **kwargs):
+    def __init__(self, layers, visible_type="bernoulli", cd_steps=1, persistent=False, persistent_chains=100,
+                 visible_bias_init="zeros", num_classes=None, propagate="probabilities", seed=None, **kwargs):
         super().__init__(**kwargs)
         self.visible_type = check_in("visible_type", visible_type, VISIBLE_TYPES)
         self.cd_steps = check_positive_int("cd_steps", cd_steps)
         self.persistent = bool(persistent)
+        self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
+        self.visible_bias_init = check_in("visible_bias_init", visible_bias_init, ("zeros", "data"))
+        self.num_classes = None if num_classes is None else check_positive_int("num_classes", num_classes, minimum=2)
         self.propagate = check_in("propagate", propagate, PROPAGATIONS)
         self.seed = None if seed is None else check_positive_int("seed", seed, minimum=0)
+        self.seed_generator = ReplicaSeedGenerator(self.seed)
         self.rbms = self._make_rbms(layers)
         self._layer_compile = {}
 
@@ -98,7 +112,12 @@ class DBN(GenerativeModel):
         for index, entry in enumerate(layers):
             if isinstance(entry, dict):
                 entry = keras.saving.deserialize_keras_object(entry)
+            top = index == len(layers) - 1
             if isinstance(entry, RBM):
+                if top and self.num_classes and getattr(entry, "num_classes", None) != self.num_classes:
+                    raise ValueError(
+                        f"Expected the top RBM to be a ClassificationRBM with {self.num_classes} classes. "
+                        f"Received: {type(entry).__name__} with num_classes={getattr(entry, 'num_classes', None)}")
                 if index > 0 and entry.visible_type != "bernoulli":
                     raise ValueError(
                         f"Expected the RBM at `layers[{index}]` to have Bernoulli visible units "
@@ -108,18 +127,23 @@ class DBN(GenerativeModel):
                 continue
             units = check_positive_int(f"layers[{index}]", entry)
             seed = None if self.seed is None else self.seed + index
-            options = dict(cd_steps=self.cd_steps, persistent=self.persistent, seed=seed,
-                           name=f"rbm_{index}")
-            if index == 0 and self.visible_type == "replicated_softmax":
+            options = dict(cd_steps=self.cd_steps, persistent=self.persistent,
+                           persistent_chains=self.persistent_chains, seed=seed, name=f"rbm_{index}")
+            if top and self.num_classes:
+                if index == 0 and self.visible_type != "bernoulli":
+                    raise ValueError("Expected `visible_type='bernoulli'` for a one-layer labelled DBN. "
+                                     f"Received: visible_type={self.visible_type!r}")
+                rbms.append(ClassificationRBM(units, self.num_classes, **options))
+            elif index == 0 and self.visible_type == "replicated_softmax":
                 rbms.append(ReplicatedSoftmaxRBM(units, **options))
             else:
                 visible = self.visible_type if index == 0 else "bernoulli"
                 rbms.append(RBM(units, visible_type=visible, **options))
         for index in range(1, len(rbms)):
             below, above = rbms[index - 1], rbms[index]
-            if above.built and above.visible_units != below.hidden_units:
+            if above.built and _input_units(above) != below.hidden_units:
                 raise ValueError(
-                    f"Expected `layers` to chain: layer {index} has {above.visible_units} visible units "
+                    f"Expected `layers` to chain: layer {index} has {_input_units(above)} visible units "
                     f"but layer {index - 1} has {below.hidden_units} hidden units. Received: layers with "
                     f"sizes {[r.hidden_units for r in rbms]}"
                 )
@@ -130,11 +154,11 @@ class DBN(GenerativeModel):
         units = int(input_shape[-1])
         for index, rbm in enumerate(self.rbms):
             if rbm.built:
-                if rbm.visible_units != units:
+                if _input_units(rbm) != units:
                     name = "x" if index == 0 else "layers"
                     raise ValueError(
                         f"Expected `{name}` to chain with the RBM of layer {index} "
-                        f"({rbm.visible_units} visible units). Received: {units} units"
+                        f"({_input_units(rbm)} visible units). Received: {units} units"
                     )
             else:
                 rbm.build((None, units))
@@ -161,9 +185,10 @@ class DBN(GenerativeModel):
 
     def call(self, inputs):
         h = inputs
-        for rbm in self.rbms:
+        for rbm in self.rbms[:-1]:
             h = rbm.hidden_probabilities(h)
-        return h
+        top = self.rbms[-1]
+        return top.data_hidden_probabilities(h) if self.num_classes else top.hidden_probabilities(h)
 
     # --------------------------------------------------------------- training
     def compile(self, optimizer=None, **kwargs):
@@ -190,7 +215,9 @@ class DBN(GenerativeModel):
         Args:
             x: training data (NumPy array; SciPy sparse counts for a
                 replicated-softmax first layer).
-            y: ignored (unsupervised); accepted for Keras compatibility.
+            y: labels (integers) for a labelled top layer (`num_classes`),
+                which its RBM learns with the top-1 layer; otherwise ignored
+                (accepted for Keras compatibility).
             batch_size: mini-batch size.
             epochs: epochs per layer: an int, or one int per layer.
             verbose: Keras verbosity (1: a progress bar per layer).
@@ -217,6 +244,9 @@ class DBN(GenerativeModel):
             if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < count:
                 raise ValueError(f"Expected `layers` to hold layer indices in [0, {count}). Received: layers={layers!r}")
         data = self._check_input("x", x)
+        if self.num_classes and count - 1 in trained and y is None:
+            raise ValueError("Expected labels `y` to train the labelled top layer of a DBN with "
+                             f"num_classes={self.num_classes}. Received: y=None")
         if not self.built:
             self.build(data.shape)
         if not self._layer_compile:
@@ -229,14 +259,24 @@ class DBN(GenerativeModel):
                     print(f"DBN layer {index + 1}/{count}: {rbm.visible_units} -> {rbm.hidden_units} units")
                 options = dict(self._layer_compile)
                 options["optimizer"] = keras.optimizers.deserialize(options["optimizer"])
+                labels = y if index == count - 1 and self.num_classes else None
+                if self.visible_bias_init == "data":
+                    self._initialize_visible_bias(rbm, data, labels)
                 rbm.compile(**options)
-                result = rbm.fit(data, batch_size=batch_size, epochs=epochs[index], verbose=verbose,
+                result = rbm.fit(data, labels, batch_size=batch_size, epochs=epochs[index], verbose=verbose,
                                  callbacks=callbacks, shuffle=shuffle, **kwargs)
                 for key, values in result.history.items():
                     history.history[f"layer_{index}_{key}"] = values
             if index + 1 < count and any(i > index for i in trained):
                 data = self._propagate(rbm, data)
         return history
+
+    @staticmethod
+    def _initialize_visible_bias(rbm, data, labels):
+        # Only a fresh Bernoulli layer (all-zero visible biases): trained ones are kept.
+        if rbm.visible_type != "bernoulli" or np.any(ops.convert_to_numpy(rbm.visible_bias)):
+            return
+        initialize_visible_bias(rbm, data if getattr(rbm, "num_classes", None) is None else (data, labels))
 
     def _propagate(self, rbm, data, batch_size=4096):
         if self.propagate == "probabilities":
@@ -284,105 +324,9 @@ class DBN(GenerativeModel):
             )
         return (self.transform(x, batch_size=batch_size) > threshold).astype("uint8")
 
-    def generate(self, count, gibbs_steps=1000, seed=None, batch_size=4096):
-        """Samples: Gibbs sampling in the top RBM, then a top-down pass.
-
-        The top RBM's chains give the probabilities of the units below it;
-        each lower RBM maps them down with E[v | h] (mean-field top-down
-        pass), which gives cleaner pictures than binary samples.
-
-        Args:
-            count: number of samples, >= 1.
-            gibbs_steps: Gibbs sweeps in the top RBM, >= 1.
-            seed: int for reproducible samples, or `None`.
-
-        Returns:
-            A NumPy array (count, visible units): probabilities (Bernoulli),
-            means (Gaussian) or word distributions (replicated softmax).
-        """
-        self._check_built("generate")
-        h = self.rbms[-1].sample(count, gibbs_steps=gibbs_steps, seed=seed)
-        if isinstance(self.rbms[-1], ReplicatedSoftmaxRBM):
-            return h / h.sum(axis=-1, keepdims=True)
-        for rbm in reversed(self.rbms[:-1]):
-            h = np.concatenate([ops.convert_to_numpy(rbm.visible_mean(h[i : i + batch_size]))
-                                for i in range(0, len(h), batch_size)], axis=0)
-        return h
-
     def _check_built(self, what):
         if not self.built:
             raise ValueError(f"Expected a trained DBN for `{what}`: call `fit` first. Received: an unbuilt DBN")
-
-    def to_classifier(self, num_classes, dropout=0.0, input_dropout=None, name=None):
-        """A plain Keras classifier initialised from the DBN, for backprop fine-tuning.
-
-        Dense sigmoid layers carry the RBMs' weights and hidden biases; a new
-        softmax layer of `num_classes` units sits on top. Compile and fit it
-        like any Keras model (`sparse_categorical_crossentropy`).
-
-        Args:
-            num_classes: number of classes, >= 2.
-            dropout: dropout rate before each hidden-to-hidden and the output
-                layer, in [0, 1) (Hinton et al. 2012 fine-tune with 0.5).
-            input_dropout: dropout rate on the input (default `dropout`;
-                0.2 in Hinton et al. 2012).
-            name: model name.
-
-        Returns:
-            An uncompiled functional `keras.Model` (x -> class probabilities).
-        """
-        num_classes = check_positive_int("num_classes", num_classes, minimum=2)
-        input_dropout = dropout if input_dropout is None else input_dropout
-        for label, rate in (("dropout", dropout), ("input_dropout", input_dropout)):
-            if not 0.0 <= float(rate) < 1.0:
-                raise ValueError(f"Expected `{label}` to be in [0, 1). Received: {label}={rate!r}")
-        self._check_built("to_classifier")
-        inputs = keras.Input((self.data_units,), name="visible")
-        h = inputs
-        for index, rbm in enumerate(self.rbms):
-            rate = input_dropout if index == 0 else dropout
-            if rate:
-                h = keras.layers.Dropout(rate, seed=self.seed, name=f"dropout_{index}")(h)
-            h = self._up_layers_one(index, rbm, h)
-        if dropout:
-            h = keras.layers.Dropout(dropout, seed=self.seed, name=f"dropout_{len(self.rbms)}")(h)
-        initializer = keras.initializers.GlorotUniform(seed=self.seed)
-        outputs = keras.layers.Dense(num_classes, activation="softmax", kernel_initializer=initializer,
-                                     name="classes")(h)
-        return keras.Model(inputs, outputs, name=name or f"{self.name}_classifier")
-
-    def _up_layers_one(self, index, rbm, h):
-        dense = keras.layers.Dense(rbm.hidden_units, activation="sigmoid", name=f"hidden_{index}")
-        h = dense(h)
-        if isinstance(rbm, ReplicatedSoftmaxRBM):
-            dense.set_weights([rbm.effective_kernel(), np.zeros(rbm.hidden_units, "float32")])
-        else:
-            dense.set_weights([ops.convert_to_numpy(rbm.kernel), ops.convert_to_numpy(rbm.hidden_bias)])
-        return h
-
-    def export_parts(self):
-        """`features` (x -> top probabilities) and `binary_codes` (x -> 0/1 codes),
-        both deterministic mean-field up-passes, for ONNX/TFLite export."""
-        self._check_built("export_parts")
-        first = self.rbms[0]
-        if isinstance(first, ReplicatedSoftmaxRBM):
-            visible = {"range": [0.0, 5.0], "distribution": "uniform",
-                       "description": "word counts of one document (the range is for test inputs)"}
-        elif first.visible_type == "gaussian":
-            visible = {"range": None, "distribution": "normal", "description": "standardized data vector"}
-        else:
-            visible = {"range": [0.0, 1.0], "distribution": "binary", "description": "data vector in [0, 1]"}
-        parts = {}
-        for part in ("features", "binary_codes"):
-            inputs = keras.Input((self.data_units,), name="visible")
-            h = inputs
-            for index, rbm in enumerate(self.rbms):
-                h = self._up_layers_one(index, rbm, h)
-            if part == "binary_codes":
-                h = _BinaryThreshold(0.5, name="codes")(h)
-            model = keras.Model(inputs, h, name=f"{self.name}_{part}")
-            parts[part] = (model, {"inputs": {"visible": dict(visible)}, "output_range": [0.0, 1.0]})
-        return parts
 
     def get_config(self):
         config = super().get_config()
@@ -391,6 +335,9 @@ class DBN(GenerativeModel):
             visible_type=self.visible_type,
             cd_steps=self.cd_steps,
             persistent=self.persistent,
+            persistent_chains=self.persistent_chains,
+            visible_bias_init=self.visible_bias_init,
+            num_classes=self.num_classes,
             propagate=self.propagate,
             seed=self.seed,
         )

@@ -2,7 +2,6 @@
 step written once for TensorFlow, JAX and torch."""
 
 import keras
-import numpy as np
 from keras import ops
 from keras.src.saving import serialization_lib
 

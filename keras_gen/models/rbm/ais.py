@@ -6,7 +6,8 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["ais_log_partition", "ais_log_likelihood", "exact_log_partition", "ais_betas"]
+__all__ = ["ais_log_partition", "ais_log_likelihood", "exact_log_partition", "ais_betas", "check_betas",
+           "unnormalized_log_probability"]
 
 MAX_EXACT_HIDDEN_UNITS = 20
 
@@ -44,19 +45,38 @@ def ais_betas(count=14500):
     )
 
 
+def _label_units(model):
+    """Units of a ClassificationRBM's softmax label group (0 for a plain RBM)."""
+    return getattr(model, "num_classes", None) or 0
+
+
 def _check_model(model, bernoulli_only):
     visible_type = getattr(model, "visible_type", None)
     ok = getattr(model, "built", False) and visible_type in ("bernoulli", "gaussian")
-    ok = ok and getattr(model, "data_units", None) == getattr(model, "visible_units", -1)
+    ok = ok and getattr(model, "data_units", None) + _label_units(model) == getattr(model, "visible_units", -1)
     if not ok or (bernoulli_only and visible_type != "bernoulli"):
-        kind = "Bernoulli-visible RBM" if bernoulli_only else "RBM"
+        kind = "Bernoulli-visible RBM or ClassificationRBM" if bernoulli_only else "RBM or ClassificationRBM"
         raise ValueError(
-            f"Expected `model` to be a built {kind} (not a ClassificationRBM). "
+            f"Expected `model` to be a built {kind}. "
             f"Received: model={model!r} with visible_type={visible_type!r}"
         )
 
 
-def _check_betas(betas):
+def check_betas(betas):
+    """An AIS schedule: `ais_betas(betas)` for an integer, else the checked array.
+
+    Args:
+        betas: number of inverse temperatures (>= 2) or an increasing
+            schedule from 0 to 1.
+
+    Returns:
+        A float64 NumPy array.
+
+    Example:
+
+    >>> check_betas([0.0, 0.5, 1.0]).tolist()
+    [0.0, 0.5, 1.0]
+    """
     if isinstance(betas, (int, np.integer)) and not isinstance(betas, bool):
         return ais_betas(int(betas))
     array = np.asarray(betas, dtype="float64")
@@ -72,20 +92,30 @@ def _check_betas(betas):
 
 
 def _base_rate_bias(model, data):
+    """Visible biases of the base model: data log-odds (labels uniform)."""
     if data is None:
         return np.zeros(model.visible_units, "float32")
-    data = model._visible_input("data", data, numpy=True)
+    data = model._visible_input("data", data, numpy=True, data=True)
     count = len(data)
     probability = (data.sum(axis=0) + 1.0) / (count + 2.0)
-    return np.log(probability / (1.0 - probability)).astype("float32")
+    bias = np.log(probability / (1.0 - probability))
+    return np.concatenate([bias, np.zeros(_label_units(model))]).astype("float32")
+
+
+def _log_base_partition(model, base_bias):
+    data = base_bias[: model.data_units].astype("float64")
+    labels = math.log(_label_units(model)) if _label_units(model) else 0.0
+    return float(np.logaddexp(0.0, data).sum() + labels + model.hidden_units * math.log(2.0))
 
 
 def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state, generator, v0,
-                log_weights, start, stop):
+                log_weights, start, stop, sample_visible):
     """Advances M AIS runs (one per row of `v0`) through temperatures `start` to `stop - 1`.
 
-    Returns the runs' states, their log importance weights so far and the
-    random state, so the annealing can go on in pieces.
+    `sample_visible(preactivation, stream)` draws the visible units (a
+    ClassificationRBM's label group as one softmax draw). Returns the runs'
+    states, their log importance weights so far and the random state, so the
+    annealing can go on in pieces.
     """
     from keras_gen.models.rbm.random_stream import RandomStream
 
@@ -102,7 +132,7 @@ def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state,
         log_weights = log_weights + log_unnormalized_difference(v, preactivation, beta, beta_old)
         h = stream.bernoulli(ops.sigmoid(beta * preactivation))
         visible = (1.0 - beta) * base_bias + beta * (ops.matmul(h, ops.transpose(kernel)) + visible_bias)
-        v = stream.bernoulli(ops.sigmoid(visible))
+        v = sample_visible(visible, stream)
         return v, log_weights, stream.state
 
     return ops.fori_loop(start, stop, body, (v0, log_weights, seed_state))
@@ -112,14 +142,17 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
     """Estimates log Z of a Bernoulli RBM by annealed importance sampling.
 
     The base model has the RBM's shape, zero weights and visible biases
-    set to the data's log-odds ("base rate"; uniform without `data`); the
+    set to the data's log-odds ("base rate"; uniform without `data`; a
+    `ClassificationRBM`'s labels uniform, its label group drawn as one
+    softmax unit); the
     runs anneal through `p_beta(v) ~ exp((1 - beta) v.b_A + beta v.b) *
     prod_j (1 + exp(beta (v W + c)_j))`. The whole loop runs as one
     compiled `keras.ops.fori_loop` (a TensorFlow graph, or XLA on JAX).
 
     Args:
-        model: a built Bernoulli-visible `RBM`.
-        data: training data for the base-rate model (recommended), or `None`.
+        model: a built Bernoulli-visible `RBM` or `ClassificationRBM`.
+        data: training data (data units only) for the base-rate model
+            (recommended), or `None`.
         num_runs: independent AIS runs M, >= 1 (100 is usual).
         betas: number of inverse temperatures (>= 2, default 14,500 as
             in the paper) or an explicit increasing schedule from 0 to 1.
@@ -152,16 +185,17 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
 
     _check_model(model, bernoulli_only=True)
     num_runs = check_positive_int("num_runs", num_runs)
-    betas = _check_betas(betas)
+    betas = check_betas(betas)
     seed = check_positive_int("seed", seed, minimum=0)
     base_bias = _base_rate_bias(model, data)
     generator = keras.random.SeedGenerator(seed)
     stream = RandomStream(generator)
-    v0 = stream.bernoulli(ops.sigmoid(ops.broadcast_to(ops.convert_to_tensor(base_bias), (num_runs, len(base_bias)))))
+    v0 = model.sample_visible_from_preactivation(
+        ops.broadcast_to(ops.convert_to_tensor(base_bias), (num_runs, len(base_bias))), stream)
 
     def run(kernel, visible_bias, hidden_bias, base, schedule, state, v, log_weights, start, stop):
         return _ais_chains(kernel, visible_bias, hidden_bias, base, schedule, state, generator, v,
-                           log_weights, start, stop)
+                           log_weights, start, stop, model.sample_visible_from_preactivation)
 
     # jit_compile=False: TensorFlow's XLA CPU matmuls were far slower than its
     # graph mode on this loop; JAX compiles with XLA regardless.
@@ -178,7 +212,7 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
         if progress is not None:
             progress.add(int(stop - start))
     log_weights = ops.convert_to_numpy(log_weights).astype("float64")
-    log_z_base = float(np.logaddexp(0.0, base_bias.astype("float64")).sum() + model.hidden_units * math.log(2.0))
+    log_z_base = _log_base_partition(model, base_bias)
     top = log_weights.max()
     weights = np.exp(log_weights - top)
     mean, standard_error = weights.mean(), weights.std() / math.sqrt(num_runs)
@@ -198,9 +232,12 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
 def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, verbose=0):
     """Average log-likelihood of `x` (nats per row): mean(-F(x)) - AIS log Z.
 
+    For a `ClassificationRBM` the label is summed out: `log p(x) = log
+    sum_y exp(-F(x, y)) - log Z`.
+
     Args:
-        model: a built Bernoulli-visible `RBM`.
-        x: test data (n, visible_units), binary for a true likelihood.
+        model: a built Bernoulli-visible `RBM` or `ClassificationRBM`.
+        x: test data (n, data units), binary for a true likelihood.
         data: training data for the AIS base-rate model.
         num_runs, betas, seed, verbose: AIS settings (see `ais_log_partition`).
 
@@ -219,24 +256,42 @@ def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, v
     True
     """
     _check_model(model, bernoulli_only=True)
-    x = model._visible_input("x", x, numpy=True)
+    x = model._visible_input("x", x, numpy=True, data=True)
     result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed,
                                verbose=verbose)
-    unnormalized = float(np.mean(-ops.convert_to_numpy(model.free_energy(x)).astype("float64")))
+    unnormalized = float(np.mean(unnormalized_log_probability(model, x)))
     result["log_likelihood"] = unnormalized - result["log_z"]
     result["log_likelihood_lower"] = unnormalized - result["log_z_upper"]
     result["log_likelihood_upper"] = unnormalized - result["log_z_lower"]
     return result
 
 
+def unnormalized_log_probability(model, x):
+    """log p*(x) = -F(x) per row; a `ClassificationRBM`'s label summed out (float64 NumPy).
+
+    Example:
+
+    >>> from keras_gen.models import RBM
+    >>> rbm = RBM(2, kernel_initializer="zeros"); rbm.build((None, 3))
+    >>> unnormalized_log_probability(rbm, np.ones((1, 3), "float32")).round(4)
+    array([1.3863])
+    """
+    if _label_units(model):
+        energies = ops.convert_to_numpy(model.class_free_energies(ops.convert_to_tensor(x))).astype("float64")
+        top = (-energies).max(axis=1, keepdims=True)
+        return top[:, 0] + np.log(np.exp(-energies - top).sum(axis=1))
+    return -ops.convert_to_numpy(model.free_energy(ops.convert_to_tensor(x))).astype("float64")
+
+
 def exact_log_partition(model, chunk=4096):
     """Exact log Z of a small RBM by summing over all hidden configurations.
 
-    Bernoulli visible units are summed out analytically (softplus) and
-    Gaussian ones integrated out, so the cost is 2^hidden_units rows.
+    Bernoulli visible units are summed out analytically (softplus), a
+    `ClassificationRBM`'s label group too (log-sum-exp), and Gaussian ones
+    integrated out, so the cost is 2^hidden_units rows.
 
     Args:
-        model: a built `RBM` with at most 20 hidden units.
+        model: a built `RBM` or `ClassificationRBM` with at most 20 hidden units.
         chunk: hidden configurations per batch.
 
     Returns:
@@ -264,7 +319,11 @@ def exact_log_partition(model, chunk=4096):
         codes = np.arange(start, min(start + chunk, 2**hidden))
         h = ((codes[:, None] >> np.arange(hidden)) & 1).astype("float64")
         visible_input = h @ kernel.T + visible_bias
-        if model.visible_type == "bernoulli":
+        labels = _label_units(model)
+        if labels:
+            data_input, label_input = visible_input[:, :-labels], visible_input[:, -labels:]
+            visible_term = np.logaddexp(0.0, data_input).sum(axis=1) + np.logaddexp.reduce(label_input, axis=1)
+        elif model.visible_type == "bernoulli":
             visible_term = np.logaddexp(0.0, visible_input).sum(axis=1)
         else:
             visible_term = 0.5 * (visible_input**2).sum(axis=1) - 0.5 * (visible_bias**2).sum()

@@ -107,17 +107,18 @@ class ClassificationRBM(RBM):
         """The label with the lowest free energy, as int64 NumPy array (n,)."""
         return np.argmax(self.predict_proba(x, batch_size, verbose, **kwargs), axis=-1)
 
+    def data_hidden_probabilities(self, x):
+        """p(h = 1 | x) with the label summed out: sum_y p(y | x) p(h | x, y) (a tensor)."""
+        x = self._visible_input("x", x, data=True)
+        labels = ops.softmax(-self.class_free_energies(x), axis=-1)
+        preactivation = ops.matmul(x, self.kernel[: self.data_units]) + self.hidden_bias
+        per_class = ops.sigmoid(preactivation[:, None, :] + self.kernel[None, self.data_units :, :])
+        return ops.sum(labels[:, :, None] * per_class, axis=1)
+
     def transform(self, x, batch_size=4096):
         """Hidden probabilities given x alone: sum_y p(y | x) p(h | x, y)."""
         x = self._visible_input("x", x, numpy=True, data=True)
-
-        def features(batch):
-            labels = ops.softmax(-self.class_free_energies(batch), axis=-1)
-            preactivation = ops.matmul(batch, self.kernel[: self.data_units]) + self.hidden_bias
-            per_class = ops.sigmoid(preactivation[:, None, :] + self.kernel[None, self.data_units :, :])
-            return ops.sum(labels[:, :, None] * per_class, axis=1)
-
-        return self.apply_in_batches(features, x, batch_size)
+        return self.apply_in_batches(self.data_hidden_probabilities, x, batch_size)
 
     def reconstruct(self, x, batch_size=4096):
         """Mean-field reconstruction of the data units from `transform(x)`."""
@@ -132,7 +133,8 @@ class ClassificationRBM(RBM):
         Options as `RBM.sample`; `labels`: `count` class ids or one-hot rows.
 
         Returns:
-            A NumPy array (count, data_units): E[x | h] of the last sweep.
+            A NumPy array (count, data_units): E[x | h] of the last sweep, or
+            with `labels` averaged over the second half of the sweeps.
         """
         count = check_positive_int("count", count)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)

@@ -88,11 +88,25 @@ class GibbsSampling:
         v, preactivation, stream.state = ops.fori_loop(1, steps, body, (v, preactivation, stream.state))
         return v, preactivation
 
-    def gibbs(self, v, steps=1, seed=None):
-        """Runs `steps` Gibbs sweeps from `v` and returns the visible sample."""
+    def gibbs(self, v, steps=1, seed=None, mask=None):
+        """Runs `steps` Gibbs sweeps from `v` and returns the visible sample.
+
+        Args:
+            v: start of the chains (batch, visible_units).
+            steps: Gibbs sweeps, >= 1.
+            seed: int, or `None` for the model's generator.
+            mask: optional 0/1 array of `v`'s shape (or one row): units where
+                it is 1 keep their values from `v` (clamped).
+
+        Returns:
+            The binary (Bernoulli) visible states after the last sweep, NumPy.
+        """
         v = self._visible_input("v", v, numpy=True)
         steps = check_positive_int("steps", steps)
-        return self._chain(v, steps, seed)[0]
+        if mask is None:
+            return self._chain(v, steps, seed)[0]
+        mask = self._check_mask(mask, v)
+        return self._chain(v, steps, seed, mask=mask, known=v)[0]
 
     @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
                           is_old=lambda args, kwargs: "seed" in kwargs)
@@ -115,6 +129,8 @@ class GibbsSampling:
             A NumPy array (count, visible_units).
         """
         count = check_positive_int("count", count)
+        if seed is not None:
+            check_positive_int("seed", seed, minimum=0)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
         stream = self._stream(seed)
@@ -141,16 +157,8 @@ class GibbsSampling:
             the second half of the sweeps (less noisy than one sweep).
         """
         x = self._visible_input("x", x, numpy=True)
-        mask = check_array("mask", mask, ndim=(1, 2), value_range=(0, 1))
-        if mask.shape != x.shape and mask.shape != x.shape[1:]:
-            raise ValueError(
-                f"Expected `mask` to have the shape of `x` {x.shape} or {x.shape[1:]}. "
-                f"Received: mask with shape {mask.shape}"
-            )
-        if not np.isin(mask, (0.0, 1.0)).all():
-            raise ValueError("Expected `mask` to hold only 0 and 1. Received: mask with other values")
+        mask = self._check_mask(mask, x)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
-        mask = np.broadcast_to(mask, x.shape).astype("float32")
         stream = self._stream(seed)
         completed = self._complete(x, mask, gibbs_steps, stream)
         self._finish(stream, seed)
@@ -163,6 +171,17 @@ class GibbsSampling:
         start = mask * x + (1.0 - mask) * ops.convert_to_numpy(start)
         average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
         return mask * x + (1.0 - mask) * average
+
+    def _check_mask(self, mask, x):
+        mask = check_array("mask", mask, ndim=(1, 2), value_range=(0, 1))
+        if mask.shape != x.shape and mask.shape != x.shape[1:]:
+            raise ValueError(
+                f"Expected `mask` to have the shape of `x` {x.shape} or {x.shape[1:]}. "
+                f"Received: mask with shape {mask.shape}"
+            )
+        if not np.isin(mask, (0.0, 1.0)).all():
+            raise ValueError("Expected `mask` to hold only 0 and 1. Received: mask with other values")
+        return np.broadcast_to(mask, x.shape).astype("float32")
 
     def _chain(self, v, steps, stream_or_seed, mask=None, known=None):
         stream = stream_or_seed if isinstance(stream_or_seed, RandomStream) else self._stream(stream_or_seed)

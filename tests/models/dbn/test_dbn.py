@@ -70,10 +70,43 @@ def test_features_codes_and_generation(digits):
     codes = dbn.binary_codes(x, bits=12)
     assert codes.dtype == np.uint8
     np.testing.assert_array_equal(codes, (features > 0.5).astype("uint8"))
-    samples = dbn.generate(5, gibbs_steps=20, seed=3)
-    assert samples.shape == (5, 64) and 0 <= samples.min() and samples.max() <= 1
-    np.testing.assert_array_equal(samples, dbn.generate(5, gibbs_steps=20, seed=3))
-    assert not np.array_equal(samples, dbn.generate(5, gibbs_steps=20, seed=4))
+    samples = dbn.sample(5, seed=3, gibbs_steps=20)
+    assert samples.shape == (5, 64) and samples.dtype == np.float32
+    assert 0 <= samples.min() and samples.max() <= 1
+    np.testing.assert_array_equal(samples, dbn.sample(5, seed=3, gibbs_steps=20))
+    assert not np.array_equal(samples, dbn.sample(5, seed=4, gibbs_steps=20))
+    assert dbn.sample(5, seed=3, gibbs_steps=20, batch_size=2).shape == (5, 64)
+    # Without a seed the DBN's own generators advance: two draws differ.
+    assert not np.array_equal(dbn.sample(3, gibbs_steps=5), dbn.sample(3, gibbs_steps=5))
+
+
+def test_generate_count_is_deprecated_for_sample(digits):
+    dbn, _ = _trained(digits[0][:100], epochs=1)
+    with pytest.warns(DeprecationWarning, match="DBN.sample"):
+        old = dbn.generate(3, gibbs_steps=5, seed=1)
+    np.testing.assert_array_equal(old, dbn.sample(3, seed=1, gibbs_steps=5))
+
+
+@pytest.mark.slow
+def test_labelled_top_layer_samples_chosen_classes(digits):
+    x, y = digits
+    x = (x > 0.5).astype("float32")
+    dbn = DBN([32, 64], num_classes=10, persistent=True, persistent_chains=50, visible_bias_init="data", seed=0)
+    dbn.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.5), steps_per_execution=STEPS)
+    dbn.fit(x, y, batch_size=20, epochs=(5, 10), verbose=0)
+    top = dbn.rbms[-1]
+    assert top.num_classes == 10 and top.visible_units == 42
+    assert dbn.transform(x[:5]).shape == (5, 64)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(dbn(x[:5])), dbn.transform(x[:5]), atol=1e-5)
+    # A digit drawn with label k should look like a k to a classifier of the data.
+    from sklearn.linear_model import LogisticRegression
+
+    judge = LogisticRegression(max_iter=2000).fit(x, y)
+    samples = dbn.sample(60, seed=0, gibbs_steps=200, label=np.repeat([0, 1, 6], 20))
+    agreement = np.mean(judge.predict(samples) == np.repeat([0, 1, 6], 20))
+    assert agreement > 0.3, agreement  # chance: 0.1
+    assert dbn.sample(4, seed=0, gibbs_steps=5, label=2).shape == (4, 64)
+    assert dbn.to_classifier(10).predict(x[:3], verbose=0).shape == (3, 10)
 
 
 def test_classifier_starts_from_the_dbn_and_fine_tunes(digits):
@@ -101,7 +134,7 @@ def test_gaussian_first_layer(digits):
     history = dbn.fit(x, batch_size=20, epochs=3, verbose=0).history
     assert history["layer_0_reconstruction_error"][-1] < history["layer_0_reconstruction_error"][0]
     assert dbn.rbms[0].visible_type == "gaussian" and dbn.rbms[1].visible_type == "bernoulli"
-    assert np.isfinite(dbn.generate(3, gibbs_steps=5, seed=0)).all()
+    assert np.isfinite(dbn.sample(3, seed=0, gibbs_steps=5)).all()
 
 
 def test_save_load_round_trip(digits, tmp_path):
@@ -109,9 +142,25 @@ def test_save_load_round_trip(digits, tmp_path):
     dbn, _ = _trained(x, epochs=1)
     restored = assert_round_trip(
         dbn, tmp_path / "dbn.keras",
-        {"transform": lambda m: m.transform(x), "generate": lambda m: m.generate(4, 10, seed=2)},
+        {"transform": lambda m: m.transform(x), "sample": lambda m: m.sample(4, seed=2, gibbs_steps=10),
+         "own generator": lambda m: m.sample(2, gibbs_steps=5)},
         train=lambda m: m.fit(x, batch_size=20, epochs=1, verbose=0))
     assert restored.hidden_units == [24, 12]
+
+
+def test_round_trip_keeps_persistent_chains_and_seed_state(digits, tmp_path):
+    x, y = digits
+    x = (x[:200] > 0.5).astype("float32")
+    dbn = DBN([16, 12], num_classes=10, persistent=True, persistent_chains=20, seed=0)
+    dbn.compile(optimizer=keras.optimizers.SGD(0.05), steps_per_execution=STEPS)
+    dbn.fit(x, y[:200], batch_size=20, epochs=1, verbose=0)
+    path = str(tmp_path / "dbn.keras")
+    dbn.save(path)
+    restored = keras.models.load_model(path)
+    for old, new in zip(dbn.rbms, restored.rbms):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(new.chains), keras.ops.convert_to_numpy(old.chains))
+    # Unseeded draws use the saved generator states: the same on both.
+    np.testing.assert_array_equal(restored.sample(3, gibbs_steps=5, label=4), dbn.sample(3, gibbs_steps=5, label=4))
 
 
 def test_export_parts_match_the_model(digits):
@@ -162,3 +211,18 @@ def test_bad_input(digits):
         dbn.transform(x[:, :10])
     with pytest.raises(ValueError, match="x"):
         DBN([built, 4]).fit(x[:, :10], epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="count"):
+        dbn.sample(0)
+    with pytest.raises(ValueError, match="label"):
+        dbn.sample(2, gibbs_steps=2, label=1)
+    with pytest.raises(ValueError, match="seed"):
+        dbn.sample(2, seed=-1)
+    labelled = DBN([8, 4], num_classes=3, seed=0)
+    with pytest.raises(ValueError, match="y"):
+        labelled.fit(x, epochs=1, verbose=0)
+    labelled.fit(x, np.arange(50) % 3, batch_size=25, epochs=1, verbose=0)
+    for label in (3, -1, [0, 1, 2], 1.5, "a"):
+        with pytest.raises(ValueError, match="label"):
+            labelled.sample(2, gibbs_steps=2, label=label)
+    with pytest.raises(ValueError, match="num_classes"):
+        DBN([8, RBM(4)], num_classes=3)

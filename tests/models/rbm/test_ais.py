@@ -108,3 +108,32 @@ def test_bad_models():
         exact_log_partition(_tiny_rbm(visible=3, hidden=21))
     with pytest.raises(ValueError, match="x"):
         ais_log_likelihood(_tiny_rbm(), np.ones((2, 5)), betas=10)
+
+
+def test_classification_rbm_label_group_is_summed_and_annealed():
+    import itertools
+
+    import keras
+
+    from keras_gen.models import ClassificationRBM
+
+    rng = np.random.default_rng(2)
+    model = ClassificationRBM(6, num_classes=3, seed=0)
+    model.build((None, 5))
+    model.kernel.assign(rng.normal(0, 1.0, model.kernel.shape).astype("float32"))
+    model.visible_bias.assign(rng.normal(0, 1, model.visible_bias.shape).astype("float32"))
+    model.hidden_bias.assign(rng.normal(0, 1, model.hidden_bias.shape).astype("float32"))
+    w, b, c = (keras.ops.convert_to_numpy(p).astype("float64") for p in
+               (model.kernel, model.visible_bias, model.hidden_bias))
+    x = np.array(list(itertools.product([0, 1], repeat=5)), "float64")
+    labels = np.eye(3)
+    visible = np.concatenate([np.repeat(x, 3, axis=0), np.tile(labels, (len(x), 1))], axis=1)
+    h = np.array(list(itertools.product([0, 1], repeat=6)), "float64")
+    energies = (visible @ b)[:, None] + (h @ c)[None, :] + visible @ w @ h.T
+    log_z = np.logaddexp.reduce(energies.ravel())
+    assert exact_log_partition(model) == pytest.approx(log_z, abs=1e-6)
+    result = ais_log_partition(model, data=x, num_runs=100, betas=1000, seed=0)
+    assert result["log_z"] == pytest.approx(log_z, abs=0.05)
+    log_p_x = np.logaddexp.reduce(np.logaddexp.reduce(energies, axis=1).reshape(len(x), 3), axis=1) - log_z
+    likelihood = ais_log_likelihood(model, x.astype("float32"), data=x, num_runs=100, betas=1000, seed=0)
+    assert likelihood["log_likelihood"] == pytest.approx(log_p_x.mean(), abs=0.05)

@@ -1,0 +1,97 @@
+"""The DBM's mean-field up-pass as plain Keras networks: a classifier to
+fine-tune and the features exported to ONNX/TFLite."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gen.utils import check_positive_int
+
+__all__ = ["DBMFeedForward"]
+
+
+class DBMFeedForward:
+    """The feed-forward half of `DBM`, documented on `DBM`'s page.
+
+    A mixin: it expects `DBM`'s weights, `hidden_units`, `mean_field_steps`,
+    `seed`, `name`, `transform`, `_check_input` and `_check_built`.
+
+    Example:
+
+    >>> from keras_gen.models import DBM
+    >>> dbm = DBM((6, 4), seed=0)
+    >>> dbm.build((None, 8))
+    >>> dbm.to_classifier(3).output_shape
+    (None, 3)
+    """
+
+    def classifier_inputs(self, x):
+        """`[x, q(h2 | x)]`: the inputs of `to_classifier`'s model."""
+        return [self._check_input("x", x), self.transform(x)]
+
+    def to_classifier(self, num_classes, dropout=0.0, input_dropout=None, name=None):
+        """A plain Keras classifier initialised from the DBM (Salakhutdinov & Hinton 2009).
+
+        As in the paper, the mean-field `q(h2 | x)` is a second, fixed input:
+        `h1 = sigmoid(x W1 + q(h2) W2^T + c1)`, `h2 = sigmoid(h1 W2 + c2)`,
+        then a new softmax layer. Feed it `dbm.classifier_inputs(x)`.
+
+        Args:
+            num_classes: number of classes, >= 2.
+            dropout: dropout rate before `hidden_2` and the softmax layer, in [0, 1).
+            input_dropout: dropout rate on `[x, q(h2)]` (default `dropout`).
+            name: model name.
+
+        Returns:
+            An uncompiled functional `keras.Model` ([x, q(h2)] -> class probabilities).
+        """
+        num_classes = check_positive_int("num_classes", num_classes, minimum=2)
+        input_dropout = dropout if input_dropout is None else input_dropout
+        for label, rate in (("dropout", dropout), ("input_dropout", input_dropout)):
+            if not 0.0 <= float(rate) < 1.0:
+                raise ValueError(f"Expected `{label}` to be in [0, 1). Received: {label}={rate!r}")
+        self._check_built("to_classifier")
+        visible = keras.Input((self.data_units,), name="visible")
+        marginals = keras.Input((self.hidden_units[1],), name="mean_field_hidden_2")
+        first = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="hidden_1")
+        inputs = keras.layers.Concatenate(name="visible_and_mean_field")([visible, marginals])
+        if input_dropout:
+            inputs = keras.layers.Dropout(input_dropout, seed=self.seed, name="dropout_0")(inputs)
+        h1 = first(inputs)
+        if dropout:
+            h1 = keras.layers.Dropout(dropout, seed=self.seed, name="dropout_1")(h1)
+        first.set_weights([np.concatenate([ops.convert_to_numpy(self.kernel_1),
+                                           ops.convert_to_numpy(self.kernel_2).T]),
+                           ops.convert_to_numpy(self.hidden_bias_1)])
+        second = keras.layers.Dense(self.hidden_units[1], activation="sigmoid", name="hidden_2")
+        h2 = second(h1)
+        second.set_weights([ops.convert_to_numpy(self.kernel_2), ops.convert_to_numpy(self.hidden_bias_2)])
+        if dropout:
+            h2 = keras.layers.Dropout(dropout, seed=self.seed, name="dropout_2")(h2)
+        outputs = keras.layers.Dense(num_classes, activation="softmax", name="classes",
+                                     kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed))(h2)
+        return keras.Model([visible, marginals], outputs, name=name or f"{self.name}_classifier")
+
+    def export_parts(self):
+        """`{"features": (model, metadata)}`: x -> q(h2 | x), the mean-field iterations unrolled."""
+        self._check_built("export_parts")
+        inputs = keras.Input((self.data_units,), name="visible")
+        recognition = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="recognition")
+        up = keras.layers.Dense(self.hidden_units[0], use_bias=False, name="visible_to_hidden_1")
+        down = keras.layers.Dense(self.hidden_units[0], name="hidden_2_to_hidden_1")
+        top = keras.layers.Dense(self.hidden_units[1], activation="sigmoid", name="hidden_1_to_hidden_2")
+        from_visible = up(inputs)
+        mu2 = top(recognition(inputs))
+        for step in range(self.mean_field_steps):
+            mu1 = keras.layers.Activation("sigmoid", name=f"mean_field_{step}")(
+                keras.layers.Add()([from_visible, down(mu2)]))
+            mu2 = top(mu1)
+        kernel_1, kernel_2 = ops.convert_to_numpy(self.kernel_1), ops.convert_to_numpy(self.kernel_2)
+        recognition.set_weights([2.0 * kernel_1, ops.convert_to_numpy(self.hidden_bias_1)])
+        up.set_weights([kernel_1])
+        down.set_weights([kernel_2.T, ops.convert_to_numpy(self.hidden_bias_1)])
+        top.set_weights([kernel_2, ops.convert_to_numpy(self.hidden_bias_2)])
+        metadata = {"inputs": {"visible": {"range": [0.0, 1.0], "distribution": "binary",
+                                           "description": "data vector in [0, 1]"}},
+                    "output_range": [0.0, 1.0]}
+        return {"features": (keras.Model(inputs, mu2, name=f"{self.name}_features"), metadata)}
