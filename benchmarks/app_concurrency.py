@@ -98,7 +98,8 @@ def requests_for(files):
     table = {}
     for gan in ("gan", "gan2"):
         table[f"/{gan}_sample"] = lambda: (0, 16)
-        table[f"/{gan}_interpolate"] = (lambda: (0, 1, 8, "slerp", 0)) if gan == "gan2" else (lambda: (0, 1, 8, "slerp"))
+        table[f"/{gan}_interpolate"] = ((lambda: (0, 1, 8, "slerp", 0)) if gan == "gan2"
+                                        else (lambda: (0, 1, 8, "slerp")))
         table[f"/{gan}_arithmetic"] = lambda: groups
     table["/gan2_digit"] = lambda: (3, 0, 8)
     table["/vae_decode"] = lambda: (0.0, 0.0)
@@ -198,7 +199,7 @@ def connect(url, server, seconds=900):
             return Client(url, verbose=False)
         except Exception:  # not up yet
             if server.poll() is not None:
-                raise RuntimeError("the demo server exited during start-up")
+                raise RuntimeError("the demo server exited during start-up") from None
             time.sleep(1.0)
     raise RuntimeError("the demo server did not start")
 
@@ -262,7 +263,8 @@ def main():
         identical = {}
         for name, make in table.items():
             identical[name] = summarize(fire(clients[: args.identical], name, make))
-            print(f"{name:32s} {json.dumps({k: identical[name][k] for k in ('errors', 'empty', 'corrupt', 'blank', 'distinct_replies')})} "
+            counts = {k: identical[name][k] for k in ('errors', 'empty', 'corrupt', 'blank', 'distinct_replies')}
+            print(f"{name:32s} {json.dumps(counts)} "
                   f"p95 {identical[name]['latency'].get('p95_ms', float('nan')):.0f} ms", flush=True)
         load_after = os.getloadavg()
         for client in clients:

@@ -219,7 +219,8 @@ def fine_tune(args, name, result, dbn, sizes, compile_options, pretrain_seconds,
     result["fine_tuning"] = {
         "architecture": [784] + sizes + [10], "epochs_run": len(history.history["loss"]),
         "epochs_planned": args.epochs, "seconds": round(seconds, 1),
-        "test_error": round(error, 4), "test_error_per_epoch": [round(1 - a, 4) for a in history.history["val_accuracy"]],
+        "test_error": round(error, 4),
+        "test_error_per_epoch": [round(1 - a, 4) for a in history.history["val_accuracy"]],
         "target": TARGET_ERROR, "passed": error <= TARGET_ERROR, "optimizer": "Adam 1e-3, cosine decay, batch 100",
         "dropout": args.dropout, "input_dropout": args.input_dropout,
     }

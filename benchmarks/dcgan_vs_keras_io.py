@@ -15,8 +15,9 @@ with its defaults, and the keras-io network (conv 64/128/128 + leaky ReLU +
 dropout discriminator, dense 7x7x128 + transposed convolutions generator,
 sigmoid output, Adam 1e-4, BCE with noisy labels) adapted to 28x28 (two
 upsamplings instead of three, 128 then 64 filters instead of 128/256/512,
-to fit the shared CPU; still ~5x the multiply-adds of keras-gen's generator). FID, KID and precision/recall use the same feature net
-(the shipped MNIST classifier) on 2,000 test images against 2,000 samples.
+to fit the shared CPU; still ~5x the multiply-adds of keras-gen's generator).
+FID, KID and precision/recall use the same feature net (the shipped MNIST
+classifier) on 2,000 test images against 2,000 samples.
 
 Writes benchmarks/results/dcgan_vs_keras_io.json and sample grids
 benchmarks/results/dcgan_vs_keras_io_{keras_gen,keras_io}.png.

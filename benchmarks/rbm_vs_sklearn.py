@@ -192,7 +192,8 @@ def sklearn_epoch(problem, limit, seed, threads=None):
     rbm.build((None, x.shape[1]))
     rbm.set_weights([model.components_.T.astype("float32"), model.intercept_visible_.astype("float32"),
                      model.intercept_hidden_.astype("float32")])
-    return {"epoch_seconds": seconds, "test_pseudo_likelihood": float(pseudo_log_likelihood(rbm, x_test, seed=0).mean())}
+    return {"epoch_seconds": seconds,
+            "test_pseudo_likelihood": float(pseudo_log_likelihood(rbm, x_test, seed=0).mean())}
 
 
 # (backend, steps_per_execution, jit_compile, dtype policy)
@@ -237,14 +238,15 @@ def main():
                 print(problem, name, runs[name][-1], flush=True)
         summary = {name: {"epoch_seconds_min": min(r["epoch_seconds"] for r in values),
                           "epoch_seconds_all": [r["epoch_seconds"] for r in values],
-                          **({"test_pseudo_likelihood_mean": float(np.mean([r["test_pseudo_likelihood"] for r in values]))}
+                          **({"test_pseudo_likelihood_mean":
+                              float(np.mean([r["test_pseudo_likelihood"] for r in values]))}
                              if "test_pseudo_likelihood" in values[0] else {}),
                           **({"warmup_seconds_min": min(r["warmup_seconds"] for r in values)}
                              if "warmup_seconds" in values[0] else {})}
                    for name, values in runs.items()}
         baseline = min(summary["sklearn"]["epoch_seconds_min"], summary["sklearn_1_thread"]["epoch_seconds_min"])
         summary["baseline_sklearn_epoch_seconds"] = baseline
-        for name, entry in summary.items():
+        for _name, entry in summary.items():
             if isinstance(entry, dict):
                 entry["speedup_vs_sklearn"] = baseline / entry["epoch_seconds_min"]
         result["problems"][problem] = {"limit": limits[problem], "runs": summary}

@@ -97,7 +97,7 @@ def exported_rollouts(model, maps, folder):
         result = export_part(model, "generator", fmt, output=os.path.join(folder, f"g.{fmt}"))
         runner = load_runner(result["artifact"])
 
-        def step(current, previous_maps, previous_frames):
+        def step(current, previous_maps, previous_frames, runner=runner):
             return runner({"map": current, "previous_maps": previous_maps,
                            "previous_frames": previous_frames})[0]
 

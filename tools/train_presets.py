@@ -37,7 +37,8 @@ RECIPES = {
     "vae_mnist": ("VAE, 16-D latent (MNIST)",
                   "vae --data mnist --latent-dim 16 --epochs 8 --iwae-samples 10"),
     "dcgan_mnist": ("DCGAN (MNIST)", "dcgan --data mnist --base-filters 32 --limit 30000 --epochs 2"),
-    "dcgan_fashion_mnist": ("DCGAN (Fashion-MNIST)", "dcgan --data fashion_mnist --base-filters 32 --limit 30000 --epochs 2"),
+    "dcgan_fashion_mnist": ("DCGAN (Fashion-MNIST)",
+                            "dcgan --data fashion_mnist --base-filters 32 --limit 30000 --epochs 2"),
     "cgan_mnist": ("Conditional DCGAN (MNIST)", "cgan --data mnist --base-filters 32 --limit 30000 --epochs 2"),
     "pix2pix_facades": ("Pix2Pix, label map to photo (facades, 128 px)",
                         "pix2pix --data $KERAS_GEN_DATA/facades_128.npz --generator-filters 16 "
@@ -220,7 +221,8 @@ def pack(name, run, reference, results):
         pack_preset(run, target, card, float16=float16, extra_files=extra,
                     before_card=_finish(name, examples))
     results[name]["storage"] = "float16" if float16 else "float32"
-    results[name]["bytes"] = sum(entry["bytes"] for entry in _read(os.path.join(target, "preset.json"))["files"].values())
+    files = _read(os.path.join(target, "preset.json"))["files"]
+    results[name]["bytes"] = sum(entry["bytes"] for entry in files.values())
     return target
 
 

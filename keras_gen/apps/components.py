@@ -109,7 +109,7 @@ class ImageUpload(gr.Image):
             try:
                 data = base64.b64decode(payload.url.split(",", 1)[1], validate=False)
             except (ValueError, IndexError):
-                raise gr.Error(f"The {name} is not an image that can be read (PNG, JPEG, GIF, BMP, WebP...).")
+                raise gr.Error(f"The {name} is not an image that can be read (PNG, JPEG, GIF, BMP, WebP...).") from None
             check_image_source(data, name)
             return cache_bytes(data, self.GRADIO_CACHE, os.path.splitext(payload.orig_name or "")[1] or ".png")
         if not payload.path:
@@ -138,8 +138,8 @@ class Sketch(gr.ImageEditor):
             return super().preprocess(payload)
         except gr.Error:
             raise
-        except Exception:
-            raise gr.Error(f"The {name} is not an image that can be read: draw it again or upload a PNG.")
+        except Exception as error:
+            raise gr.Error(f"The {name} is not an image that can be read: draw it again or upload a PNG.") from error
 
     def postprocess(self, value):
         if isinstance(value, dict):

@@ -93,6 +93,6 @@ def guarded(function):
             raise
         except Exception as error:  # the app must keep serving
             LOG.exception("handler %s failed", function.__name__)
-            raise gr.Error(f"Something went wrong: {type(error).__name__}: {str(error)[:200]}")
+            raise gr.Error(f"Something went wrong: {type(error).__name__}: {str(error)[:200]}") from error
 
     return wrapper

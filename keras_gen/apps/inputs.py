@@ -106,7 +106,7 @@ def parse_number(value, name, low=None, high=None):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise gr.Error(f"{name} must be a number, not {str(value)[:40]!r}.")
+        raise gr.Error(f"{name} must be a number, not {str(value)[:40]!r}.") from None
     if not math.isfinite(number):
         raise gr.Error(f"{name} must be a finite number, not {value!r}.")
     if (low is not None and number < low) or (high is not None and number > high):
@@ -134,7 +134,7 @@ def parse_int(value, name, low=None, high=None, default=None):
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise gr.Error(f"{name} must be a whole number, not {str(value)[:40]!r}.")
+        raise gr.Error(f"{name} must be a whole number, not {str(value)[:40]!r}.") from None
     if not math.isfinite(number) or number != int(number):
         raise gr.Error(f"{name} must be a whole number, not {value!r}.")
     number = int(number)
@@ -219,7 +219,7 @@ def open_image(value, name="image"):
         try:
             image = Image.open(value)
         except (Image.UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-            raise gr.Error(f"The {name} is not an image that can be read ({_READABLE}).")
+            raise gr.Error(f"The {name} is not an image that can be read ({_READABLE}).") from None
     else:
         raise gr.Error(f"Unsupported {name} input of type {type(value).__name__}.")
     width, height = image.size
@@ -233,7 +233,7 @@ def open_image(value, name="image"):
     try:
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise gr.Error(f"The {name} file is truncated or corrupt.")
+        raise gr.Error(f"The {name} file is truncated or corrupt.") from None
     return image
 
 

@@ -24,9 +24,12 @@ __all__ = ["FAMILY_TABS", "build_parser", "collect_runs", "build_app", "launch",
 
 # family → (tab title, module, message when no model is there)
 FAMILY_TABS = {
-    "gan": ("GAN", "keras_gen.apps.gan_tab", "No GAN run given. Train one: `keras-gen train dcgan --output runs/dcgan`."),
-    "vae": ("VAE", "keras_gen.apps.vae_tab", "No VAE or autoencoder run given. Train one: `keras-gen train vae --output runs/vae`."),
-    "rbm": ("RBM / DBN", "keras_gen.apps.rbm_tab", "No RBM or DBN run given. Train one: `keras-gen train rbm --output runs/rbm`."),
+    "gan": ("GAN", "keras_gen.apps.gan_tab",
+            "No GAN run given. Train one: `keras-gen train dcgan --output runs/dcgan`."),
+    "vae": ("VAE", "keras_gen.apps.vae_tab",
+            "No VAE or autoencoder run given. Train one: `keras-gen train vae --output runs/vae`."),
+    "rbm": ("RBM / DBN", "keras_gen.apps.rbm_tab",
+            "No RBM or DBN run given. Train one: `keras-gen train rbm --output runs/rbm`."),
     "image_to_image": ("Pix2Pix / CycleGAN", "keras_gen.apps.image_to_image_tab",
                        "No image-to-image run given. Train one: `keras-gen train pix2pix --data "
                        "PATH/facades_128.npz --output runs/pix2pix`."),

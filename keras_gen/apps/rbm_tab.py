@@ -120,8 +120,8 @@ class RBMDemo:
     def complete(self, sketch, region, steps, seed):
         """The final `(picture, strip)` of `complete_steps`."""
         result = None
-        for result in self.complete_steps(sketch, region, steps, seed):
-            pass
+        for outcome in self.complete_steps(sketch, region, steps, seed):
+            result = outcome
         return result
 
     # -------------------------------------------------------------- retrieval
@@ -199,7 +199,7 @@ class RBMDemo:
             x, _ = load_dataset(self.bundle.data or "digits", split="test", scale="unit", flatten=True,
                                 limit=100, download=False)
         except Exception as error:
-            raise gr.Error(f"No test digits available: {error}")
+            raise gr.Error(f"No test digits available: {error}") from error
         image = grid(x[index: index + 1], (0.0, 1.0), self.image_shape, min_tile=280)
         if image.ndim == 3:
             image = image[..., 0]
@@ -244,7 +244,7 @@ def build(bundle, prefix):
                         raise
                     except Exception as error:
                         LOG.exception("completion failed")
-                        raise gr.Error(f"Something went wrong: {type(error).__name__}: {error}")
+                        raise gr.Error(f"Something went wrong: {type(error).__name__}: {error}") from error
 
                 button.click(complete, [sketch, region, steps, seed], [current, chain],
                              concurrency_id=WORKERS, api_name=f"{prefix}_complete")

@@ -125,8 +125,8 @@ class VideoDemo:
         try:
             with np.load(path) as archive:
                 maps = np.asarray(archive["maps"])
-        except Exception:
-            raise gr.Error("The upload must be an .npz file holding an array named 'maps'.")
+        except Exception as error:
+            raise gr.Error("The upload must be an .npz file holding an array named 'maps'.") from error
         maps = maps[0] if maps.ndim == 4 else maps
         if maps.ndim != 3 or maps.shape[1:] != (self.size, self.size):
             raise gr.Error(f"'maps' must be shaped (frames, {self.size}, {self.size}); "

@@ -129,7 +129,7 @@ def _add_train_parser(commands, selected_model):
                                             "run.json, data.json, metrics.json, pictures).")
     models = train.add_subparsers(dest="model", required=True, metavar="MODEL",
                                   parser_class=_Parser)
-    for name, family in MODELS.items():
+    for name in MODELS:
         sub = models.add_parser(name, help=MODEL_HELP[name], description=f"Train a {MODEL_HELP[name]}.")
         sub.add_argument("--data", default="digits",
                          help="digits (embedded, no download), mnist, fashion_mnist, cifar10, or a "
@@ -503,7 +503,7 @@ def _message(error):
         message = error.strerror
         if error.filename:
             message += f": {_target(error.filename)}"
-        if error.errno is not None and error.errno == getattr(__import__("errno"), "ENOSPC"):
+        if error.errno is not None and error.errno == __import__("errno").ENOSPC:
             message += " (free some space and rerun; nothing was left half-written)"
         return message
     if isinstance(error, KeyError) and error.args:

@@ -37,7 +37,8 @@ def _load_two(path, layout, limit, seed, image_size, crop, resample):
         names = {"paired": "inputs_*/targets_*", "unpaired": "a_*/b_*", "labeled": "x_*/y_*"}
         loaders = {"paired": "load_paired", "unpaired": "load_unpaired", "labeled": "load_npz"}
         raise ValueError(
-            f"Expected {'an' if layout == 'unpaired' else 'a'} {layout} archive ({names[layout]} arrays). Received: path={path!r}, "
+            f"Expected {'an' if layout == 'unpaired' else 'a'} {layout} archive ({names[layout]} arrays). "
+            f"Received: path={path!r}, "
             f"{'an' if found == 'unpaired' else 'a'} {found} archive ({names[found]}); "
             f"use `{loaders[found]}` for it"
         )
@@ -292,7 +293,7 @@ def random_jitter(*images, jitter_size=None, mirror=True, seed=0):
     for batch in batches:
         if (big_height, big_width) != (height, width):
             batch = resize_images(batch, (big_height, big_width))
-        out = np.stack([batch[i, t : t + height, l : l + width] for i, (t, l) in
+        out = np.stack([batch[i, top : top + height, left : left + width] for i, (top, left) in
                         enumerate(zip(tops, lefts))])
         out[flips] = out[flips, :, ::-1]
         results.append(out)

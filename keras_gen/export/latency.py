@@ -109,5 +109,5 @@ def latency(model, artifacts, inputs, runs=200, warmup=20, num_threads=1):
         if record["quantize"] != "none":
             name += f" {record['quantize']}"
         rows.append(dict(runner=name, artifact=str(artifact), size_bytes=os.path.getsize(artifact),
-                         **time_call(lambda: runner.invoke(prepared), runs, warmup)))
+                         **time_call(lambda runner=runner, prepared=prepared: runner.invoke(prepared), runs, warmup)))
     return rows

@@ -184,7 +184,8 @@ def load_feature_model(spec, image_shape, weights=None, download=True):
     >>> load_feature_model(model, (28, 28, 1))
     Traceback (most recent call last):
     ...
-    ValueError: Expected `feature_model` to take images of shape (28, 28, 1) (the data's). Received: a model whose input is (32, 32, 3)
+    ValueError: Expected `feature_model` to take images of shape (28, 28, 1) (the data's).
+    Received: a model whose input is (32, 32, 3)
     """
     shape = _check_image_shape(image_shape)
     if isinstance(spec, str) and spec in ("mnist", "fashion_mnist"):

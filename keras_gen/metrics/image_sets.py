@@ -41,7 +41,9 @@ def check_value_ranges(real, generated, value_range, names=("real_images", "gene
     >>> check_value_ranges((0.0, 1.0), (-1.0, 0.98), (-1, 1))
     Traceback (most recent call last):
     ...
-    ValueError: Expected `real_images` and `generated_images` to share a value range. Received: real_images values in [0, 1] (looks like [0, 1]), generated_images values in [-1, 0.98] (looks like [-1, 1])
+    ValueError: Expected `real_images` and `generated_images` to share a value range.
+    Received: real_images values in [0, 1] (looks like [0, 1]),
+    generated_images values in [-1, 0.98] (looks like [-1, 1])
     """
     low, high = (float(value) for value in value_range)
     if not low < high:
@@ -84,7 +86,8 @@ def check_image_sets(real_images, generated_images, value_range):
     >>> check_image_sets(real, fake, (0, 1))
     Traceback (most recent call last):
     ...
-    ValueError: Expected `real_images` and `generated_images` of one image shape. Received: real_images with shape (4, 8, 8, 1), generated_images with shape (4, 8, 8, 3)
+    ValueError: Expected `real_images` and `generated_images` of one image shape.
+    Received: real_images with shape (4, 8, 8, 1), generated_images with shape (4, 8, 8, 3)
     """
     sets = []
     for name, images in (("real_images", real_images), ("generated_images", generated_images)):

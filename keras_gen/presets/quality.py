@@ -1,13 +1,21 @@
 """The figure on each preset's card, measured the same way by
 `tools/train_presets.py` (to write the card) and by the slow test (to check it).
 
-| model | figure | protocol |
-|---|---|---|
-| `RBM` | AIS log-likelihood (nats, higher is better) | the test split as trained (e.g. binarized once, seed 0), 100 AIS runs, 14,500 betas, base rate from the train split |
-| `VAE` | IWAE NLL bound (nats, lower is better) | 2,000 test images (seeded subset) binarized once (seed 0), k = 100 importance samples |
-| `GAN`, `DCGAN`, `ConditionalGAN` | FID (lower is better) | 2,000 samples (seed 0) vs 2,000 test images, features of the shipped 28×28 classifier of the data's domain; a conditional GAN draws the test images' labels, and the classifier's accuracy on its samples is reported |
-| `DBN` | FID | the same with 1,000 samples after 300 Gibbs sweeps in the top RBM (each sweep costs a 1,000×500×500 product twice) |
-| `Pix2Pix` | test L1 on the [0, 1] scale (lower is better) | the whole test split of the paired `.npz` |
+Per model, the figure and its protocol:
+
+- `RBM`: AIS log-likelihood (nats, higher is better). The test split as
+  trained (e.g. binarized once, seed 0), 100 AIS runs, 14,500 betas, base
+  rate from the train split.
+- `VAE`: IWAE NLL bound (nats, lower is better). 2,000 test images (seeded
+  subset) binarized once (seed 0), k = 100 importance samples.
+- `GAN`, `DCGAN`, `ConditionalGAN`: FID (lower is better). 2,000 samples
+  (seed 0) vs 2,000 test images, features of the shipped 28×28 classifier
+  of the data's domain; a conditional GAN draws the test images' labels,
+  and the classifier's accuracy on its samples is reported.
+- `DBN`: FID. The same with 1,000 samples after 300 Gibbs sweeps in the top
+  RBM (each sweep costs a 1,000×500×500 product twice).
+- `Pix2Pix`: test L1 on the [0, 1] scale (lower is better). The whole test
+  split of the paired `.npz`.
 """
 
 import os

@@ -16,7 +16,8 @@ __all__ = ["hamming_distances", "hamming_search", "mean_average_precision", "pac
 def _check_codes(name, codes):
     codes = np.asarray(codes)
     if codes.ndim != 2 or codes.shape[0] == 0 or codes.shape[1] == 0:
-        raise ValueError(f"Expected `{name}` to be a non-empty 2-D array of bits. Received: {name} with shape {codes.shape}")
+        raise ValueError(f"Expected `{name}` to be a non-empty 2-D array of bits. "
+                         f"Received: {name} with shape {codes.shape}")
     if not np.isin(codes, (0, 1)).all():
         raise ValueError(f"Expected `{name}` to hold only 0 and 1. Received: {name} with other values")
     return codes

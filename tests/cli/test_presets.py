@@ -68,7 +68,8 @@ def test_push_without_huggingface_hub_is_a_clear_error(tmp_path, monkeypatch, ca
     assert cli.main(["push", str(tmp_path / "run"), "me/tiny"]) == 2
 
 
-@pytest.mark.backends("tensorflow", reason="the ONNX export runs under TensorFlow (other backends: a subprocess, tested in tests/export)")
+@pytest.mark.backends("tensorflow", reason="the ONNX export runs under TensorFlow "
+                                          "(other backends: a subprocess, tested in tests/export)")
 def test_export_a_preset_writes_into_the_current_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["export", "preset:vae_mnist", "--part", "decoder"]) == 0

@@ -75,7 +75,7 @@ def test_jitter_is_a_crop_of_the_resized_image():
     image = np.random.default_rng(2).random((1, 8, 8, 1)).astype("float32")
     big = resize_images(image, 10)
     out = random_jitter(image, jitter_size=10, mirror=False, seed=0)
-    crops = [big[0, t : t + 8, l : l + 8] for t in range(3) for l in range(3)]
+    crops = [big[0, top : top + 8, left : left + 8] for top in range(3) for left in range(3)]
     assert any(np.allclose(out[0], crop) for crop in crops)
 
 

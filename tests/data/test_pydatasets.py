@@ -212,7 +212,7 @@ def test_device_dataset_trains_on_the_first_piece_while_the_rest_is_sent(monkeyp
     assert sent == [12]  # batch 0 came from the first piece alone
     release.set()
     epochs = []
-    for epoch in range(2):
+    for _epoch in range(2):
         rows = np.concatenate([keras.ops.convert_to_numpy(data[i][0]) for i in range(len(data))])
         # The batches Keras's own feed would build: x in this epoch's order.
         np.testing.assert_array_equal(rows, x[data.order(len(x))])

@@ -11,7 +11,8 @@ def test_public_names_are_found_in_submodules_on_first_use():
 
 
 def test_private_unknown_and_skipped_names_raise_attribute_error():
-    getattr_ = lazy_package_getattr("keras_gen.metrics", keras_gen.metrics.__path__, skip=("iwae", "ais", "pseudo_likelihood"))
+    getattr_ = lazy_package_getattr("keras_gen.metrics", keras_gen.metrics.__path__,
+                                    skip=("iwae", "ais", "pseudo_likelihood"))
     with pytest.raises(AttributeError):
         getattr_("_private")
     with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):

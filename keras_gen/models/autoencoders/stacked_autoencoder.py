@@ -61,7 +61,8 @@ class StackedAutoencoder(Autoencoder):
         self.input_dim = check_positive_int("input_dim", input_dim)
         layer_sizes = (layer_sizes,) if isinstance(layer_sizes, int) else tuple(layer_sizes)
         if not layer_sizes:
-            raise ValueError(f"Expected `layer_sizes` to name at least one layer. Received: layer_sizes={layer_sizes!r}")
+            raise ValueError("Expected `layer_sizes` to name at least one layer. "
+                             f"Received: layer_sizes={layer_sizes!r}")
         self.layer_sizes = tuple(check_positive_int("layer_sizes", size) for size in layer_sizes)
         self.activation = activation
         self.code_activation = code_activation
@@ -78,7 +79,7 @@ class StackedAutoencoder(Autoencoder):
 
     def _layer_pairs(self):
         """(encoder layer, mirror decoder layer) per level, bottom first."""
-        dense = lambda model: [l for l in model.layers if isinstance(l, keras.layers.Dense)]  # noqa: E731
+        dense = lambda model: [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]  # noqa: E731
         encoder_layers, decoder_layers = dense(self.encoder), dense(self.decoder)
         return list(zip(encoder_layers, reversed(decoder_layers)))
 

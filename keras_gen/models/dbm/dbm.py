@@ -256,7 +256,8 @@ class DBM(DBMFeedForward, GenerativeModel):
 
     def _check_built(self, what):
         if not self.built:
-            raise ValueError(f"Expected a built DBM for `{what}`: call `pretrain` or `fit` first. Received: an unbuilt DBM")
+            raise ValueError(f"Expected a built DBM for `{what}`: call `pretrain` or `fit` first. "
+                             "Received: an unbuilt DBM")
 
     def transform(self, x, layer=2, batch_size=4096):
         """Mean-field marginals of hidden layer `layer` (1 or 2) as features (NumPy)."""

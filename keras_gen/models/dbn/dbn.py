@@ -242,7 +242,8 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
         trained = list(range(count)) if layers is None else list(layers)
         for index in trained:
             if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < count:
-                raise ValueError(f"Expected `layers` to hold layer indices in [0, {count}). Received: layers={layers!r}")
+                raise ValueError(f"Expected `layers` to hold layer indices in [0, {count}). "
+                                 f"Received: layers={layers!r}")
         data = self._check_input("x", x)
         if self.num_classes and count - 1 in trained and y is None:
             raise ValueError("Expected labels `y` to train the labelled top layer of a DBN with "

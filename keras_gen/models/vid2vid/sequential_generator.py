@@ -86,9 +86,10 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     Two encoders of stride-2 convolutions, one for the semantic maps (the
     current one and the `history` previous ones) and one for the `history`
     previous frames, are summed and refined by residual blocks at 1/16
-    scale (1/8 or 1/4 for small frames, never below 4x4). A decoder with skips from the map encoder (as a U-Net) leads to
-    three heads: one hallucinates the frame from scratch (`tanh`), one
-    estimates the backward optical flow to the previous frame and one an
+    scale (1/8 or 1/4 for small frames, never below 4x4). A decoder with
+    skips from the map encoder (as a U-Net) leads to three heads: one
+    hallucinates the frame from scratch (`tanh`), one estimates the
+    backward optical flow to the previous frame and one an
     occlusion mask `m` in [0, 1]. The previous frame warped by the flow is
     blended with the hallucination:
     `frame = m * hallucinated + (1 - m) * warp(previous_frame, flow)`,

@@ -34,8 +34,8 @@ def test_upper_layers_train_on_probabilities_or_samples(digits, monkeypatch):
         original = RBM.fit
 
         def spy(self, data, *args, **kwargs):
-            seen.append(np.asarray(data))
-            return original(self, data, *args, **kwargs)
+            seen.append(np.asarray(data))  # noqa: B023 - spy is installed and removed within this iteration
+            return original(self, data, *args, **kwargs)  # noqa: B023 - idem
 
         monkeypatch.setattr(RBM, "fit", spy)
         dbn.fit(x, batch_size=20, epochs=1, verbose=0)
