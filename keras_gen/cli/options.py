@@ -83,7 +83,7 @@ def defaults(command, family):
 
     Example:
 
-    >>> defaults("sample", "dbn")
+    >>> defaults("sample", "dbm")
     {'gibbs_steps': 1000}
     """
     return dict(DEFAULTS[command].get(family, {}))

@@ -27,8 +27,10 @@ def add_train_arguments(parser, model_name):
                         help="frames of each training clip (a PATH's videos are cut to it)")
     parser.add_argument("--num-classes", type=arguments.positive_int, default=None,
                         help="classes of a PATH's label maps (default: its largest id + 1)")
-    parser.add_argument("--generator-filters", type=arguments.positive_int, default=16)
-    parser.add_argument("--discriminator-filters", type=arguments.positive_int, default=16)
+    parser.add_argument("--generator-filters", type=arguments.positive_int, default=16,
+                        help="filters of the generator's first layer (doubled at each downsampling)")
+    parser.add_argument("--discriminator-filters", type=arguments.positive_int, default=16,
+                        help="filters of the discriminators' first layer")
     parser.add_argument("--l1-weight", type=arguments.non_negative_float, default=100.0,
                         help="weight of the L1 term of each frame")
     parser.add_argument("--learning-rate", type=arguments.positive_float, default=2e-4,

@@ -37,9 +37,9 @@ def test_labelled_generative_run_samples_by_label_and_reports_its_bound(tmp_path
                      "--output", run, "--verbose", "0"]) == 0
     samples = str(tmp_path / "threes.png")
     assert cli.main(["sample", run, "--count", "4", "--output", samples,
-                     "--options", '{"gibbs_steps": 5, "label": 3}']) == 0
+                     "--options", '{"gibbs_steps": 5, "labels": 3}']) == 0
     assert os.path.getsize(samples) > 0
-    assert cli.main(["sample", run, "--count", "4", "--options", '{"label": 10}']) == 2
+    assert cli.main(["sample", run, "--count", "4", "--options", '{"labels": 10}']) == 2
     assert cli.main(["evaluate", run, "--options", '{"ais_runs": 5, "ais_betas": 20, "bound_samples": 2}']) == 0
     with open(os.path.join(run, "metrics.json")) as handle:
         metrics = json.load(handle)

@@ -104,6 +104,7 @@ def _library_model(name):
 
         model = DBM((6, 4), persistent_chains=8, seed=0)
         model.build((None, 12))
+        model.pretrain(binary, epochs=1, batch_size=4, verbose=0)  # joint training needs it
         model.compile(optimizer=keras.optimizers.SGD(0.05))
         return model, (binary,)
     if name == "denoising_autoencoder":
