@@ -104,7 +104,9 @@ def _library_model(name):
 
         model = DBM((6, 4), persistent_chains=8, seed=0)
         model.build((None, 12))
-        model.pretrain(binary, epochs=1, batch_size=4, verbose=0)  # joint training needs it
+        # The subject is the joint step's compute dtype, from the same weights under
+        # every policy: mark the DBM pretrained instead of pretraining it here.
+        model.pretrained.assign(1.0)
         model.compile(optimizer=keras.optimizers.SGD(0.05))
         return model, (binary,)
     if name == "denoising_autoencoder":
