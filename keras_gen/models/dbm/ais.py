@@ -17,6 +17,9 @@ __all__ = ["ais_log_partition", "ais_lower_bound", "variational_lower_bound", "e
 MAX_EXACT_UNITS = 20
 
 
+# Nats by which AIS's log Z (upper end) may fall below the sure floor and still count as valid.
+VALIDITY_TOLERANCE = 1.0
+
 def _check_model(model):
     if not getattr(model, "built", False) or not hasattr(model, "kernel_2"):
         raise ValueError(f"Expected `model` to be a built DBM. Received: model={model!r}")
@@ -221,7 +224,8 @@ def ais_lower_bound(model, x, data=None, num_runs=100, betas=20000, seed=0, mean
         interval (`lower_bound_high` is `inf` when that interval has no
         lower end), `log_z_floor` (the largest log p*(v, h2) of the test rows
         with their rounded mean-field h2, a sure lower bound on log Z) and
-        `valid` (False when AIS's log Z falls below that floor).
+        `valid` (False when AIS's log Z falls more than
+        `VALIDITY_TOLERANCE`, 1 nat, below that floor).
 
     Example:
 
@@ -243,7 +247,9 @@ def ais_lower_bound(model, x, data=None, num_runs=100, betas=20000, seed=0, mean
     # test row with its rounded mean-field h2 is certainly wrong: the AIS
     # runs missed the model's modes and the "bound" built on it is too high.
     result["log_z_floor"] = _largest_state_log_probability(model, x, mean_field_steps)
-    result["valid"] = bool(result["log_z"] >= result["log_z_floor"])
+    # AIS underestimates log Z a little by chance (tenths of a nat); what the
+    # check flags is an annealing that missed the model's mass (tens of nats).
+    result["valid"] = bool(result["log_z_upper"] + VALIDITY_TOLERANCE >= result["log_z_floor"])
     result["lower_bound"] = unnormalized - result["log_z"]
     result["lower_bound_low"] = unnormalized - result["log_z_upper"]
     result["lower_bound_high"] = unnormalized - result["log_z_lower"]
