@@ -14,7 +14,6 @@ artifact already written by `keras-gen export RUN` with the same options
 (its sidecar names the same source hash) is reused as it is.
 """
 
-import hashlib
 import json
 import os
 import subprocess
@@ -22,6 +21,8 @@ import sys
 import threading
 
 import numpy as np
+
+from keras_gen.presets.card import file_digest
 
 __all__ = ["FAMILIES", "Artifact", "RunBundle", "prepare_run", "family_of"]
 
@@ -53,14 +54,6 @@ def family_of(name):
     if "autoencoder" in lowered:
         return "vae"
     return None
-
-
-def file_hash(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Artifact:
@@ -209,7 +202,7 @@ def model_hash(run_dir, manifest=None):
     stamp = [stat.st_size, stat.st_mtime_ns]
     if manifest and manifest.get("model_stat") == stamp and manifest.get("model_hash"):
         return manifest["model_hash"], stamp
-    return file_hash(path), stamp
+    return file_digest(path), stamp
 
 
 def _reusable(export_dir, name, record, digest):

@@ -10,6 +10,7 @@ import numpy as np
 from keras_gen.apps.display import guarded
 from keras_gen.apps.components import Number
 from keras_gen.apps.inputs import parse_int
+from keras_gen.data.moving_digits import bouncing_path
 
 __all__ = ["TRAJECTORIES", "VideoDemo", "build", "digit_map_video"]
 
@@ -20,21 +21,6 @@ DIGIT_BOXES = {0: (19, 20), 1: (9, 20), 2: (20, 20), 3: (16, 20), 4: (16, 20), 5
                6: (15, 20), 7: (16, 20), 8: (16, 20), 9: (14, 20)}
 MAX_FRAMES = 64
 MAX_DIGITS = 3
-
-
-def _path(start, velocity, limit, frames):
-    """Integer positions bouncing inside [0, limit] on each axis."""
-    position, velocity = np.array(start), np.array(velocity)
-    path = []
-    for _ in range(frames):
-        path.append(position.copy())
-        position = position + velocity
-        for axis in range(2):
-            if position[axis] < 0:
-                position[axis], velocity[axis] = -position[axis], -velocity[axis]
-            elif position[axis] > limit:
-                position[axis], velocity[axis] = 2 * limit - position[axis], -velocity[axis]
-    return path
 
 
 def digit_map_video(digits, trajectory, frames, size, seed=0):
@@ -66,7 +52,7 @@ def digit_map_video(digits, trajectory, frames, size, seed=0):
             velocity = rng.choice([-1, 1], size=2) * rng.integers(1, 2 * speed + 1, size=2)
         elif index % 2:  # a second digit goes the other way
             velocity = tuple(-v for v in velocity)
-        for t, (x, y) in enumerate(_path(start, velocity, limit, frames)):
+        for t, (x, y) in enumerate(bouncing_path(start, velocity, limit, frames)):
             maps[t, y + y0 : y + y0 + height, x + x0 : x + x0 + width] = digit + 1
     return maps
 

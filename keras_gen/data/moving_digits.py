@@ -9,7 +9,7 @@ from keras_gen.data.loader_checks import check_seed
 from keras_gen.data.loader_checks import check_split
 from keras_gen.utils import check_positive_int
 
-__all__ = ["BACKGROUND", "moving_digits", "digit_classes"]
+__all__ = ["BACKGROUND", "bouncing_path", "moving_digits", "digit_classes"]
 
 # Label of pixels that no digit's box covers; digit `d` is labelled `d + 1`.
 BACKGROUND = 0
@@ -98,6 +98,27 @@ def _trajectory(rng, frames, limit, speed):
         velocity = rng.integers(-speed[1], speed[1] + 1, size=2)
         if np.abs(velocity).max() >= max(speed[0], 1):
             break
+    return bouncing_path(position, velocity, limit, frames)
+
+
+def bouncing_path(start, velocity, limit, frames):
+    """Integer positions `(frames, 2)` moving by `velocity` and bouncing inside [0, limit].
+
+    Args:
+        start: the first position (x, y).
+        velocity: the step per frame (x, y); reversed on each axis at a wall.
+        limit: the largest position on each axis.
+        frames: positions to return.
+
+    Returns:
+        An int64 array `(frames, 2)`.
+
+    Example:
+
+    >>> bouncing_path((0, 1), (2, -1), limit=3, frames=4).tolist()
+    [[0, 1], [2, 0], [2, 1], [0, 2]]
+    """
+    position, velocity = np.array(start, "int64"), np.array(velocity, "int64")
     path = np.zeros((frames, 2), "int64")
     for t in range(frames):
         path[t] = position
