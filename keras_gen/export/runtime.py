@@ -27,6 +27,11 @@ class _OnnxRunner:
         return self.session.run(None, feed)
 
 
+def _output_position(name):
+    suffix = name.rpartition("_")[2]
+    return int(suffix) if suffix.isdigit() else -1
+
+
 class _TFLiteRunner:
     def __init__(self, path, num_threads):
         from ai_edge_litert.interpreter import Interpreter
@@ -34,7 +39,10 @@ class _TFLiteRunner:
         self.interpreter = Interpreter(model_path=path, num_threads=num_threads or None)
         signature = self.interpreter._get_full_signature_list()["serving_default"]
         self.inputs = dict(signature["inputs"])
-        self.outputs = [signature["outputs"][k] for k in sorted(signature["outputs"])]
+        # `output` or `output_0`, `output_1`, ...: in numeric order (a plain
+        # sort puts `output_10` before `output_2`).
+        self.outputs = [signature["outputs"][k]
+                        for k in sorted(signature["outputs"], key=_output_position)]
         details = {d["index"]: d for d in self.interpreter.get_input_details()}
         self.batch = None if -1 in details[next(iter(self.inputs.values()))]["shape_signature"] else 1
         self.interpreter.allocate_tensors()
