@@ -89,7 +89,38 @@ def load_model(path, compile=True):
             f"which is damaged (bad data in {damaged})"
         )
     import_all_families()
+    if _stores_group_normalization(path):
+        from keras_gen.layers.normalization import group_instance_normalization
+
+        with group_instance_normalization():
+            return keras.models.load_model(path, compile=compile)
     return keras.models.load_model(path, compile=compile)
+
+
+def _stores_group_normalization(path):
+    """Whether a `.keras` file keeps weights under `group_normalization` paths.
+
+    Keras names a weight path after the layer's class, and a subclassed
+    model's file stores only its arguments: a Pix2Pix, CycleGAN or Vid2Vid
+    saved when instance norm was `GroupNormalization(groups=-1)` must be
+    rebuilt with that class for its weights to load (functional models store
+    their layers' classes and are not affected by the rebuild).
+    """
+    import re
+    import zipfile
+
+    import h5py
+
+    pattern = re.compile(r"(^|/)group_normalization(_\d+)?$")
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.namelist():
+            if member.endswith(".weights.h5"):
+                # Keras stores the weights uncompressed: h5py seeks in the member.
+                with archive.open(member) as handle, h5py.File(handle, "r") as weights:
+                    # `visit` stops at the first name the function returns True for.
+                    if weights.visit(lambda name: True if pattern.search(name) else None):
+                        return True
+    return False
 
 
 def __dir__():

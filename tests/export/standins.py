@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import layers
 
+from keras_gen.layers.instance_normalization import InstanceNormalization
 from keras_gen.models import GenerativeModel
 
 
@@ -107,9 +108,9 @@ def unet_generator(size=16, channels=3):
 def resnet_generator(size=16, channels=3):
     image = keras.Input((size, size, channels), name="image")
     h = layers.Conv2D(8, 3)(ReflectionPadding(1)(image))
-    h = layers.ReLU()(layers.GroupNormalization(groups=-1)(h))
+    h = layers.ReLU()(InstanceNormalization()(h))
     r = layers.Conv2D(8, 3)(ReflectionPadding(1)(h))
-    h = layers.Add()([h, layers.GroupNormalization(groups=-1)(r)])
+    h = layers.Add()([h, InstanceNormalization()(r)])
     x = layers.Conv2D(channels, 3, activation="tanh")(ReflectionPadding(1)(h))
     return keras.Model(image, x, name="resnet_generator"), _meta(
         {"image": {"range": [-1.0, 1.0], "distribution": "image", "description": "photo"}},

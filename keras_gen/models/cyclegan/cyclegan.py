@@ -62,7 +62,7 @@ class CycleGAN(AdversarialModel):
         identity_weight: identity loss weight as a fraction of lambda (0.5);
             needs `channels_a == channels_b` unless 0.
         pool_size: images in each history pool (50); 0 turns pools off.
-        normalization: "instance" (default, `GroupNormalization(groups=-1)`),
+        normalization: "instance" (default, `InstanceNormalization`),
             "batch" or "none".
         seed: seed of the pools' random draws.
         **kwargs: base `keras.Model` arguments (`name`).

@@ -39,7 +39,7 @@ def resnet_generator(
     residual blocks of two 3x3 convolutions, transposed convolutions back to
     full size and a 7x7 `tanh` output. Every 3x3 and 7x7 convolution pads by
     reflection (`ReflectionPadding2D`); normalization is instance norm
-    (`GroupNormalization(groups=-1)`), which exports to ONNX and TFLite.
+    (`InstanceNormalization`), which exports to ONNX and TFLite.
 
     Args:
         image_size: side of the square images; must halve `downsamplings` times.

@@ -48,9 +48,9 @@ def check_generator_size(image_size):
 
 
 def _normalization(kind, name):
-    # InstanceNormalization rather than GroupNormalization(groups=-1): the same
-    # math, with statistics that round alike in Keras and the exported
-    # artifacts, which a rollout feeding back its own frames needs.
+    # InstanceNormalization even inside `group_instance_normalization()`: the
+    # generator has stored it since Vid2Vid began (files whose discriminators
+    # still stored GroupNormalization load under that context).
     if kind == "instance":
         return InstanceNormalization(name=name)
     return normalization_layer(kind, name)

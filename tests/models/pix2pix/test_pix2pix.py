@@ -59,6 +59,29 @@ def test_keras_round_trip(tmp_path, shared_data):
     assert restored.l1_weight == 50.0
 
 
+def test_a_file_saved_with_group_normalization_loads_as_saved(tmp_path):
+    """Files from before InstanceNormalization store GroupNormalization weights
+    under paths named after that class: load_model rebuilds them with it."""
+    from keras_gen.layers.normalization import group_instance_normalization
+    from keras_gen.models import load_model
+
+    with group_instance_normalization():
+        old = tiny()
+    x = np.random.default_rng(0).uniform(-1, 1, (2, SIZE, SIZE, 3)).astype("float32")
+    old.save(tmp_path / "old.keras")
+    restored = load_model(tmp_path / "old.keras")
+    kinds = {type(layer).__name__ for layer in restored.generator.layers}
+    assert "GroupNormalization" in kinds and "InstanceNormalization" not in kinds
+    np.testing.assert_array_equal(restored.translate(x), old.translate(x))
+    # New models build InstanceNormalization, and their files load as such.
+    new = tiny()
+    assert "InstanceNormalization" in {type(layer).__name__ for layer in new.discriminator.layers}
+    new.save(tmp_path / "new.keras")
+    again = load_model(tmp_path / "new.keras")
+    assert "GroupNormalization" not in {type(layer).__name__ for layer in again.generator.layers}
+    np.testing.assert_array_equal(again.translate(x), new.translate(x))
+
+
 def test_export_parts_is_inference_mode():
     model = tiny()
     parts = model.export_parts()
