@@ -25,7 +25,6 @@ import numpy as np  # noqa: E402
 from keras_gen.models.autoencoders import StackedAutoencoder  # noqa: E402
 from keras_gen.utils.plots import plot_reconstructions  # noqa: E402
 
-DATA = _common.DATA
 RESULTS = _common.RESULTS
 TARGET_RATIO = 2.0
 

@@ -28,7 +28,6 @@ from keras_gen.models.autoencoders import Autoencoder  # noqa: E402
 from keras_gen.models.autoencoders import DenoisingAutoencoder  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = _common.DATA
 RESULTS = _common.RESULTS
 NOISE = 0.5
 
