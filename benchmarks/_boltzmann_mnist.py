@@ -16,15 +16,11 @@ import json
 import os
 import time
 
-from benchmarks._common import DATA  # noqa: F401 (shared with the scripts)
-from benchmarks._common import RESULTS  # noqa: F401
-from benchmarks._common import machine  # noqa: F401
-from benchmarks._common import write_result
+import _common
+import keras
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from keras_gen.utils import atomic_path  # noqa: E402
+from keras_gen.utils import atomic_path
 
 CACHE = os.path.join("/tmp", "keras_gen_boltzmann_mnist")
 
@@ -32,10 +28,7 @@ CACHE = os.path.join("/tmp", "keras_gen_boltzmann_mnist")
 def binarized_mnist(limit=None):
     """(x_train, y_train, x_test, y_test): 0/1 float32 pixels, int64 labels."""
     rng = np.random.default_rng(0)
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        x = data["x_train"].reshape(-1, 784).astype("float32") / 255.0
-        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
-        y, y_test = data["y_train"].astype("int64"), data["y_test"].astype("int64")
+    x, y, x_test, y_test = _common.mnist()
     x = (rng.random(x.shape) < x).astype("float32")
     x_test = (rng.random(x_test.shape) < x_test).astype("float32")
     if limit:
@@ -133,4 +126,4 @@ def score_samples(samples, x_test, test_features=None):
 
 def write_json(name, result):
     result["load_average_end"] = list(os.getloadavg())
-    return write_result(name, result)
+    return _common.write_result(name, result)

@@ -27,7 +27,6 @@ import concurrent.futures
 import io
 import json
 import os
-import platform
 import shutil
 import socket
 import subprocess
@@ -35,13 +34,11 @@ import sys
 import tempfile
 import time
 
+import _common
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
+ROOT = _common.ROOT
 
 
 def free_port():
@@ -78,7 +75,7 @@ def input_files(folder):
         canvas[row, column - 15: column + 15, :3] = 0
     files = {"sketch": os.path.join(folder, "seven.png")}
     Image.fromarray(canvas).save(files["sketch"])
-    facades = os.path.join(DATA, "facades_128.npz")
+    facades = os.path.join(_common.DATA, "facades_128.npz")
     if os.path.isfile(facades):
         with np.load(facades) as archive:
             for key, name in (("inputs_test", "label_map"), ("targets_test", "photo")):
@@ -213,14 +210,12 @@ def main():
 
     import gradio
     import gradio_client
-    import keras
 
     from keras_gen import __version__
     from keras_gen.apps.defaults import default_runs
     from keras_gen.apps.launcher import DEFAULT_CONCURRENCY
     from keras_gen.apps.launcher import DEFAULT_QUEUE_SIZE
     from keras_gen.apps.runs import export_runs
-    from keras_gen.utils import atomic_path
 
     started = time.time()
     folder = tempfile.mkdtemp(prefix="keras-gen-load-")
@@ -305,19 +300,14 @@ def main():
         "targets": {"errors": "0", "empty_or_corrupt_pictures": "0", "memory_ratio": "<= 1.10"},
         "passed": (not any(totals.values()) and not not_identical and memory_ratio <= 1.10),
         "machine": {
-            "platform": platform.platform(), "cpu_count": os.cpu_count(), "python": platform.python_version(),
+            **_common.machine(),
             "shared": "2 cores shared with other jobs: latencies are as measured under that load",
             "load_average_before": list(load_before), "load_average_after": list(load_after),
-            "backend": keras.backend.backend(), "keras": keras.__version__, "keras_gen": __version__,
-            "gradio": gradio.__version__, "gradio_client": gradio_client.__version__,
+            "keras_gen": __version__, "gradio": gradio.__version__, "gradio_client": gradio_client.__version__,
         },
         "wall_seconds": time.time() - started,
     }
-    path = os.path.join(ROOT, "benchmarks", "results", f"{record['benchmark']}.json")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(record, handle, indent=2)
-            handle.write("\n")
+    path = _common.write_result(record["benchmark"], record)
     print(json.dumps({k: record[k] for k in ("totals", "p95_ms", "server_memory_mb", "passed")}, indent=2))
     print(f"wrote {path}")
     return 0 if record["passed"] else 1

@@ -22,25 +22,20 @@ each model, and for the labelled DBN one row per class.
 
 import argparse
 import os
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
 
 from benchmarks import dbm_mnist  # noqa: E402
 from benchmarks import dbn_likelihood  # noqa: E402
 from benchmarks._boltzmann_mnist import CACHE  # noqa: E402
-from benchmarks._boltzmann_mnist import DATA  # noqa: E402
-from benchmarks._boltzmann_mnist import RESULTS  # noqa: E402
 from benchmarks._boltzmann_mnist import cache_folder  # noqa: E402
 from benchmarks._boltzmann_mnist import classify  # noqa: E402
 from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
-from benchmarks._boltzmann_mnist import machine  # noqa: E402
 from benchmarks._boltzmann_mnist import score_samples  # noqa: E402
 from benchmarks._boltzmann_mnist import write_json  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
@@ -90,14 +85,13 @@ def main(argv=None):
     started = time.perf_counter()
     name = "boltzmann_samples" + ("_quick" if args.quick else "")
     folder = cache_folder(args.cache, args.quick)
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
-        x_train = data["x_train"][:10000].reshape(-1, 784).astype("float32") / 255.0
+    x_train, _, x_test, _ = _common.mnist()
+    x_train = x_train[:10000]
     from keras_gen.metrics.feature_extractor import extract_features
 
     test_features = extract_features("mnist", x_test)
     floor = score_samples(x_train, x_test, test_features)
-    result = {"benchmark": "boltzmann_samples", "settings": vars(args), "machine": machine(),
+    result = {"benchmark": "boltzmann_samples", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "reference": "MNIST test set, 10,000 grey images; features of the shipped MNIST classifier",
               "floor_train_images": floor | {"what": "10,000 MNIST training images, not samples"}}
@@ -131,10 +125,10 @@ def main(argv=None):
         result[key]["targets"] = {"fid_ratio_to_rbm": "<= 1.5", "largest_class_share": "<= 0.20"}
         result[key]["passed"] = result[key]["fid_ratio_to_rbm"] <= 1.5 and result[key]["largest_class_share"] <= 0.20
     for key, samples in grids.items():
-        save_image_grid(os.path.join(RESULTS, f"{name}_{key}.png"), samples, image_shape=(28, 28), columns=10,
+        save_image_grid(os.path.join(_common.RESULTS, f"{name}_{key}.png"), samples, image_shape=(28, 28), columns=10,
                         scale=2)
     rows = conditional.reshape(10, per_class, 784)[:, :10].reshape(100, 784)
-    save_image_grid(os.path.join(RESULTS, f"{name}_dbn_784_500_500_2000_by_label.png"), rows,
+    save_image_grid(os.path.join(_common.RESULTS, f"{name}_dbn_784_500_500_2000_by_label.png"), rows,
                     image_shape=(28, 28), columns=10, scale=2)
     result["wall_seconds"] = time.perf_counter() - started
     write_json(name, result)

@@ -15,28 +15,23 @@ curve to `benchmarks/results/dbm_joint_training.json`.
 import argparse
 import json
 import os
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks._boltzmann_mnist import CACHE  # noqa: E402
-from benchmarks._boltzmann_mnist import RESULTS  # noqa: E402
 from benchmarks._boltzmann_mnist import binarized_mnist  # noqa: E402
 from benchmarks._boltzmann_mnist import cache_folder  # noqa: E402
 from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
-from benchmarks._boltzmann_mnist import machine  # noqa: E402
 from benchmarks._boltzmann_mnist import save_model  # noqa: E402
 from benchmarks._boltzmann_mnist import save_record  # noqa: E402
 from keras_gen.models.dbm import DBM  # noqa: E402
 from keras_gen.models.dbm.ais import ais_lower_bound  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 
 SETTINGS = {
     # What benchmarks/dbm_mnist.py used before issue 16 (measured with that
@@ -118,19 +113,16 @@ def main(argv=None):
     dbm.fit(x, batch_size=100, epochs=args.epochs, verbose=2, callbacks=[probe])
     seconds = time.perf_counter() - started - sum(point["ais_seconds"] for point in probe.curve[1:])
     name = "dbm_joint_training" + ("_quick" if args.quick else "")
-    path = os.path.join(RESULTS, f"{name}.json")
+    path = os.path.join(_common.RESULTS, f"{name}.json")
     result = {}
     if os.path.isfile(path):
         with open(path) as handle:
             result = json.load(handle)
-    result.update({"benchmark": "dbm_joint_training", "machine": machine(), "hidden_units": list(hidden),
+    result.update({"benchmark": "dbm_joint_training", "machine": _common.machine(), "hidden_units": list(hidden),
                    "pretraining": record, "ais": {"runs": 100, "betas": args.ais_betas, "base_rate": "train"}})
     result.setdefault("settings", {})[args.setting] = {
         "setting": setting, "epochs": args.epochs, "joint_seconds": seconds, "curve": probe.curve}
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=float)
-            handle.write("\n")
+    _common.write_json(path, result)
 
 
 if __name__ == "__main__":

@@ -25,24 +25,19 @@ cached, so an interrupted run resumes.
 
 import argparse
 import os
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks._boltzmann_mnist import CACHE  # noqa: E402
-from benchmarks._boltzmann_mnist import DATA  # noqa: E402
-from benchmarks._boltzmann_mnist import RESULTS  # noqa: E402
 from benchmarks._boltzmann_mnist import binarized_mnist  # noqa: E402
 from benchmarks._boltzmann_mnist import cache_folder  # noqa: E402
 from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
-from benchmarks._boltzmann_mnist import machine  # noqa: E402
 from benchmarks._boltzmann_mnist import save_model  # noqa: E402
 from benchmarks._boltzmann_mnist import save_record  # noqa: E402
 from benchmarks._boltzmann_mnist import write_json  # noqa: E402
@@ -55,10 +50,7 @@ PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
 
 
 def grey_mnist(quick):
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        x = data["x_train"].reshape(-1, 784).astype("float32") / 255.0
-        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
-        y, y_test = data["y_train"].astype("int64"), data["y_test"].astype("int64")
+    x, y, x_test, y_test = _common.mnist()
     return (x[:6000], y[:6000], x_test[:1200], y_test[:1200]) if quick else (x, y, x_test, y_test)
 
 
@@ -157,7 +149,7 @@ def main(argv=None):
     folder = cache_folder(args.cache, args.quick)
     # TensorFlow's graph mode beat its XLA on this CPU; JAX compiles with XLA.
     options = dict(steps_per_execution=100, jit_compile=keras.backend.backend() == "jax")
-    result = {"benchmark": "dbm_mnist", "settings": vars(args), "machine": machine(),
+    result = {"benchmark": "dbm_mnist", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg())}
 
     dbm, record = pretrained(args, x, folder, options)
@@ -182,7 +174,7 @@ def main(argv=None):
         "ais": {"runs": args.ais_runs, "betas": args.ais_betas, "base_rate": "training-data marginals",
                 "odd_layer": "h1 summed out"}}
     write_json(name, result | {"complete": False})
-    save_image_grid(os.path.join(RESULTS, f"{name}_samples.png"), dbm.sample(64, seed=0, gibbs_steps=1000),
+    save_image_grid(os.path.join(_common.RESULTS, f"{name}_samples.png"), dbm.sample(64, seed=0, gibbs_steps=1000),
                     image_shape=(28, 28), columns=8, scale=2)
     result["fine_tuning"] = fine_tune(args, dbm, options)
     print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)

@@ -22,13 +22,11 @@ runs (its training time is kept in the JSON).
 
 import argparse
 import os
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -37,7 +35,6 @@ from benchmarks._boltzmann_mnist import CACHE  # noqa: E402
 from benchmarks._boltzmann_mnist import binarized_mnist  # noqa: E402
 from benchmarks._boltzmann_mnist import cache_folder  # noqa: E402
 from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
-from benchmarks._boltzmann_mnist import machine  # noqa: E402
 from benchmarks._boltzmann_mnist import save_model  # noqa: E402
 from benchmarks._boltzmann_mnist import save_record  # noqa: E402
 from benchmarks._boltzmann_mnist import train_rbm  # noqa: E402
@@ -108,7 +105,7 @@ def main(argv=None):
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "")
-    result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": machine(),
+    result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
               "recipe": "each layer: PCD-1, 100 chains, SGD 0.05 falling linearly to 2 %, momentum 0.5, "

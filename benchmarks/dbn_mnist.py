@@ -21,14 +21,11 @@ is stopped resumes where it was.
 import argparse
 import json
 import os
-import platform
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -39,8 +36,7 @@ from keras_gen.retrieval import mean_average_precision  # noqa: E402
 from keras_gen.retrieval import precision_at_k  # noqa: E402
 from keras_gen.utils import atomic_path  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+RESULTS = _common.RESULTS
 TARGET_ERROR = 0.012
 
 
@@ -51,19 +47,10 @@ class FastRBM(RBM):
 
 
 def load_mnist(quick):
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        x_train = data["x_train"].reshape(-1, 784).astype("float32") / 255.0
-        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
-        y_train, y_test = data["y_train"].astype("int64"), data["y_test"].astype("int64")
+    x_train, y_train, x_test, y_test = _common.mnist()
     if quick:
         return x_train[:6000], y_train[:6000], x_test[:1000], y_test[:1000]
     return x_train, y_train, x_test, y_test
-
-
-def machine():
-    return {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-            "python": platform.python_version(), "backend": keras.backend.backend(),
-            "keras": keras.__version__, "numpy": np.__version__}
 
 
 class TimeLimit(keras.callbacks.Callback):
@@ -121,7 +108,8 @@ def main(argv=None):
         sizes, args.epochs, args.code_epochs = [200, 200], 2, 1
     x_train, y_train, x_test, y_test = load_mnist(args.quick)
     load_start = os.getloadavg()
-    result = {"settings": vars(args) | {"layers": sizes}, "machine": machine(), "load_average_start": list(load_start)}
+    result = {"settings": vars(args) | {"layers": sizes}, "machine": _common.machine(),
+              "load_average_start": list(load_start)}
     # XLA's random draws on this CPU made CD steps and dropout 10-30x slower
     # than TF graph mode (the first full run still used XLA for pretraining).
     rbm_options = dict(steps_per_execution=100, jit_compile=False)
@@ -233,10 +221,7 @@ def fine_tune(args, name, result, dbn, sizes, compile_options, pretrain_seconds,
 
 def write(name, result):
     result["load_average_end"] = list(os.getloadavg())
-    with atomic_path(os.path.join(RESULTS, f"{name}.json")) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=float)
-            handle.write("\n")
+    _common.write_result(name, result)
 
 
 if __name__ == "__main__":

@@ -25,15 +25,13 @@ import numpy as np  # noqa: E402
 from keras_gen.models.autoencoders import StackedAutoencoder  # noqa: E402
 from keras_gen.utils.plots import plot_reconstructions  # noqa: E402
 
-DATA = _common.DATA
 RESULTS = _common.RESULTS
 TARGET_RATIO = 2.0
 
 
 def load_mnist():
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        return (data["x_train"].reshape(-1, 784).astype("float32") / 255.0,
-                data["x_test"].reshape(-1, 784).astype("float32") / 255.0)
+    x_train, _, x_test, _ = _common.mnist()
+    return x_train, x_test
 
 
 def squared_error(x, reconstruction):

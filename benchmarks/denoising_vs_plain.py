@@ -28,15 +28,13 @@ from keras_gen.models.autoencoders import Autoencoder  # noqa: E402
 from keras_gen.models.autoencoders import DenoisingAutoencoder  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = _common.DATA
 RESULTS = _common.RESULTS
 NOISE = 0.5
 
 
 def load_mnist():
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        return (data["x_train"].reshape(-1, 784).astype("float32") / 255.0,
-                data["x_test"].reshape(-1, 784).astype("float32") / 255.0)
+    x_train, _, x_test, _ = _common.mnist()
+    return x_train, x_test
 
 
 def squared_error(x, reconstruction):

@@ -21,25 +21,20 @@ Targets (issue 2):
 import argparse
 import json
 import os
-import platform
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+import _common
+
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.models.rbm.ais import ais_log_likelihood  # noqa: E402
 from keras_gen.models import RBM  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 from keras_gen.utils import save_image_grid  # noqa: E402
 
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
+RESULTS = _common.RESULTS
 
 
 def nudged_digits():
@@ -101,9 +96,7 @@ def digits_part(epochs):
 
 def mnist(limit=None):
     rng = np.random.default_rng(0)
-    with np.load(os.path.join(DATA, "mnist.npz")) as data:
-        x = data["x_train"].reshape(-1, 784).astype("float32") / 255.0
-        x_test = data["x_test"].reshape(-1, 784).astype("float32") / 255.0
+    x, _, x_test, _ = _common.mnist()
     x = (rng.random(x.shape) < x).astype("float32")
     x_test = (rng.random(x_test.shape) < x_test).astype("float32")
     return (x if limit is None else x[:limit]), x_test
@@ -185,7 +178,7 @@ def main():
         with open(path) as handle:
             result = json.load(handle)
     result.update({"benchmark": "rbm_quality", "backend": keras.backend.backend(),
-                   "keras": keras.__version__, "machine": {"platform": platform.platform(), "cpus": os.cpu_count()}})
+                   "keras": keras.__version__, "machine": _common.machine()})
     if args.part in ("all", "digits"):
         result["load_average_digits"] = os.getloadavg()
         result["digits_features"] = digits_part(10)
@@ -194,9 +187,7 @@ def main():
         result["load_average_mnist"] = os.getloadavg()
         result["mnist_ais"] = mnist_part(args)
         print(json.dumps({k: v for k, v in result["mnist_ais"].items() if k != "ais"}, indent=2), flush=True)
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=float)
+    _common.write_json(path, result)
 
 
 if __name__ == "__main__":

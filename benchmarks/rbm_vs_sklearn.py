@@ -24,22 +24,17 @@ one seeded unit per test row).
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 
+import _common
 import numpy as np
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
-DATA = os.environ.get("KERAS_GEN_DATA", os.path.join(ROOT, "..", "shared", "data"))
-RESULTS = os.path.join(ROOT, "benchmarks", "results")
 
 
 def load(problem, limit=None):
     if problem == "mnist":
-        with np.load(os.path.join(DATA, "mnist.npz")) as data:
+        with np.load(os.path.join(_common.DATA, "mnist.npz")) as data:
             x = (data["x_train"].reshape(-1, 784) > 127).astype("float32")
             x_test = (data["x_test"].reshape(-1, 784) > 127).astype("float32")
     else:
@@ -213,8 +208,6 @@ def main():
     repeats = 1 if args.quick else args.repeats
     limits = {"mnist": 10000 if args.quick else None, "digits": None}
     result = {"benchmark": "rbm_vs_sklearn", "quick": args.quick, "repeats": repeats,
-              "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
-                          "python": platform.python_version()},
               "load_average_start": os.getloadavg(), "settings": SETTINGS, "problems": {}}
     for problem in ("digits", "mnist"):
         runs = {"sklearn": [], "sklearn_1_thread": []}
@@ -295,13 +288,8 @@ def main():
     import sklearn
 
     result["versions"] = {"keras": keras.__version__, "sklearn": sklearn.__version__, "numpy": np.__version__}
-    os.makedirs(RESULTS, exist_ok=True)
-    from keras_gen.utils import atomic_path
-
-    path = os.path.join(RESULTS, "rbm_vs_sklearn_quick.json" if args.quick else "rbm_vs_sklearn.json")
-    with atomic_path(path) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(result, handle, indent=2, default=str)
+    # The machine record is taken here, once keras is imported with the anchor's backend.
+    _common.write_result("rbm_vs_sklearn_quick" if args.quick else "rbm_vs_sklearn", result, default=str)
     print(json.dumps(result["targets"], indent=2))
 
 

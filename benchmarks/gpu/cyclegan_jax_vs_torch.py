@@ -18,7 +18,8 @@ import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-sys.path.insert(0, os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/, for _common
+import _common  # noqa: E402
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
@@ -153,8 +154,7 @@ def main():
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
-        with open(args.out, "w") as file:
-            file.write(text)
+        _common.write_json(args.out, result)
 
 
 if __name__ == "__main__":

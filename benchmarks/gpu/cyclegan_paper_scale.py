@@ -31,24 +31,15 @@ import subprocess
 import sys
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/, for _common
+import _common  # noqa: E402
+
+ROOT = _common.ROOT
 SCRIPT = os.path.join(ROOT, "benchmarks", "cyclegan_vs_pix2pix_labels.py")
 NAME = "cyclegan_vs_pix2pix_labels"
 PAPER = ["--size", "128", "--filters", "64", "--residual-blocks", "6", "--discriminator-layers", "3",
          "--batch-size", "1", "--identity-weight", "0", "--precision", "mixed_bfloat16",
          "--steps-per-execution", "200"]
-
-
-def gpu_name():
-    try:
-        output = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total", "--format=csv,noheader"],
-                                capture_output=True, text=True, timeout=30)
-        if output.returncode == 0 and output.stdout.strip():
-            return output.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    return "none (CPU)"
 
 
 def main():
@@ -58,7 +49,7 @@ def main():
     parser.add_argument("--budget-minutes", type=float, default=None,
                         help="wall-clock budget of the whole run (default: all --epochs)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--results-dir", default=os.path.join(ROOT, "benchmarks", "results"))
+    parser.add_argument("--results-dir", default=_common.RESULTS)
     parser.add_argument("--out", default=None, help="also write the JSON here (run_all.py)")
     args = parser.parse_args()
     tag = "paper_scale" + (f"_seed{args.seed}" if args.seed else "")
@@ -78,17 +69,13 @@ def main():
     path = os.path.join(args.results_dir, f"{NAME}{suffix}.json")
     with open(path) as handle:
         report = json.load(handle)
-    report["device"] = gpu_name()
+    report["device"] = _common.gpu_name()
     report["paper_scale"] = not args.quick
     if args.quick:
         report["note"] = "quick smoke run: its figures say nothing about the target"
-    with open(path + ".tmp", "w") as handle:
-        json.dump(report, handle, indent=2)
-        handle.write("\n")
-    os.replace(path + ".tmp", path)
+    _common.write_json(path, report)
     if args.out:
-        with open(args.out, "w") as handle:
-            json.dump(report, handle, indent=2)
+        _common.write_json(args.out, report)
     print(json.dumps({key: report[key] for key in ("ratio_cyclegan_over_pix2pix", "passed", "device")}))
 
 

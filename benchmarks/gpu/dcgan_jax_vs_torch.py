@@ -35,13 +35,12 @@ benchmarks/results/dcgan_jax_vs_torch[_quick].json.
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, ROOT)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/, for _common
+import _common  # noqa: E402
 
 import jax  # noqa: E402
 import keras  # noqa: E402
@@ -50,7 +49,6 @@ import numpy as np  # noqa: E402
 from keras_gen.data import DeviceDataset  # noqa: E402
 from keras_gen.models.gan import DCGAN  # noqa: E402
 from keras_gen.trainers import set_device_feed, staged_fit_arguments  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 
 
 def settings(quick):
@@ -339,7 +337,7 @@ def main():
         # Whether fit(x) in auto mode staged these images on this device.
         "auto_staging_engaged": type(staged_fit_arguments(
             images, None, (), {"batch_size": cfg["batch"], "epochs": 1})["x"]).__name__ == "DeviceDataset",
-        "machine": platform.platform(), "load_average_before_after": [load, os.getloadavg()],
+        "machine": _common.machine(), "load_average_before_after": [load, os.getloadavg()],
         "seconds_per_round": rounds, "seconds": seconds, "images_per_second": rate,
         "keras_gen_vs_raw_jax": vs_raw, "keras_gen_vs_torch_eager": vs_torch,
         "one_epoch_fit_numpy_vs_device_data": one_epoch_vs_device,
@@ -356,16 +354,9 @@ def main():
                  "one_epoch_fit_numpy_vs_device_data": bool(one_epoch_vs_device >= 0.9)},
     }
     print(json.dumps(report, indent=1))
-    name = "dcgan_jax_vs_torch_quick.json" if args.quick else "dcgan_jax_vs_torch.json"
-    results = os.path.join(ROOT, "benchmarks", "results")
-    os.makedirs(results, exist_ok=True)
-    with atomic_path(os.path.join(results, name)) as tmp:
-        with open(tmp, "w") as handle:
-            json.dump(report, handle, indent=2)
-            handle.write("\n")
+    _common.write_result("dcgan_jax_vs_torch_quick" if args.quick else "dcgan_jax_vs_torch", report)
     if args.out:
-        with open(args.out, "w") as handle:
-            json.dump(report, handle, indent=2)
+        _common.write_json(args.out, report)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,10 @@ import time
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))  # benchmarks/, for _common
+import _common  # noqa: E402
+
+ROOT = _common.ROOT
 SCRIPTS = ["rbm_jax_vs_torch", "dcgan_jax_vs_torch", "vae_jax_vs_torch", "cyclegan_jax_vs_torch",
            "cyclegan_paper_scale"]
 TARGETS = {
@@ -38,18 +41,6 @@ TARGETS = {
     "rbm_jax_vs_torch": "CD-1 fit >= 0.9x a raw jitted JAX loop and >= 2x hand-written PyTorch",
     "cyclegan_paper_scale": "CycleGAN / Pix2Pix photo->labels accuracy >= 0.68 at the paper's scale",
 }
-
-
-def gpu_name():
-    try:
-        output = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total",
-                                 "--format=csv,noheader"], capture_output=True, text=True,
-                                timeout=30)
-        if output.returncode == 0 and output.stdout.strip():
-            return output.stdout.strip()
-    except (OSError, subprocess.TimeoutExpired):
-        pass
-    return "none (CPU)"
 
 
 def versions():
@@ -73,12 +64,11 @@ def main():
     parser.add_argument("--results", default=None,
                         help="JSON path (default benchmarks/results/gpu[_quick].json)")
     args = parser.parse_args()
-    path = args.results or os.path.join(ROOT, "benchmarks", "results",
-                                        "gpu_quick.json" if args.quick else "gpu.json")
+    path = args.results or os.path.join(_common.RESULTS, "gpu_quick.json" if args.quick else "gpu.json")
     # Keep what PYTHONPATH already holds: on the GPU host, keras comes from carried wheels.
     env = dict(os.environ, KERAS_BACKEND="jax",
                PYTHONPATH=os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])))
-    report = {"gpu": gpu_name(), "host": platform.node(), "quick": args.quick,
+    report = {"gpu": _common.gpu_name(), "host": platform.node(), "quick": args.quick,
               "note": ("quick run: checks that every script runs; its figures say nothing "
                        "about the targets") if args.quick else "figures timed in one run per script",
               "versions": versions(), "load_average": os.getloadavg(), "results": {}}
@@ -109,16 +99,8 @@ def main():
         report["results"][name] = entry
         print(name, entry["status"], entry["seconds"], "s", flush=True)
         # Written after every script: a run cut short still leaves what it measured.
-        write(report, path)
+        _common.write_json(path, report)
     print("wrote", path)
-
-
-def write(report, path):
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    temporary = path + ".tmp"
-    with open(temporary, "w") as file:
-        json.dump(report, file, indent=2)
-    os.replace(temporary, path)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,13 @@ Writes benchmarks/results/staging_copy.json (or the `--out` path).
 """
 
 import argparse
-import json
 import os
 import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # benchmarks/, for _common
+import _common  # noqa: E402
 
 import jax  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
@@ -27,7 +27,6 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from keras_gen.data import DeviceDataset  # noqa: E402
-from keras_gen.utils import atomic_path  # noqa: E402
 
 
 def timed(function, tries=3):
@@ -74,10 +73,8 @@ def main():
         seconds = timed(way)
         report[name] = {"seconds": seconds, "GB_per_s": images.nbytes / min(seconds) / 1e9}
         print(name, [round(value, 3) for value in seconds], round(report[name]["GB_per_s"], 1))
-    path = args.out or os.path.join(os.path.dirname(__file__), "..", "results",
-                                    "staging_copy_quick.json" if args.quick else "staging_copy.json")
-    with atomic_path(path) as temporary, open(temporary, "w") as file:
-        json.dump(report, file, indent=1)
+    path = args.out or os.path.join(_common.RESULTS, "staging_copy_quick.json" if args.quick else "staging_copy.json")
+    _common.write_json(path, report)
 
 
 if __name__ == "__main__":

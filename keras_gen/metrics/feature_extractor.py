@@ -147,3 +147,28 @@ def extract_features(feature_model, images, value_range=(0.0, 1.0), batch_size=5
         if progress is not None:
             progress.add(len(batch))
     return np.concatenate(parts).reshape(len(images), -1).astype("float64")
+
+
+def extract_feature_sets(feature_model, real_images, generated_images, value_range, batch_size=500, verbose=0):
+    """Both image sets checked (`check_image_sets`), then their features (`extract_features`).
+
+    Args:
+        feature_model, value_range, batch_size, verbose: see `extract_features`.
+        real_images, generated_images: the two sets a distance compares.
+
+    Returns:
+        `(real_features, generated_features)`, float64 NumPy arrays.
+
+    Example:
+
+    >>> images = np.random.default_rng(0).random((4, 28, 28, 1))
+    >>> real, generated = extract_feature_sets("mnist", images, images[::-1], (0, 1))
+    >>> real.shape, bool(np.allclose(real, generated[::-1]))
+    ((4, 64), True)
+    """
+    from keras_gen.metrics.image_sets import check_image_sets
+
+    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
+    return (extract_features(feature_model, real_images, value_range, batch_size, verbose),
+            extract_features(feature_model, generated_images, value_range, batch_size, verbose))
+

@@ -3,8 +3,7 @@
 import numpy as np
 
 from keras_gen.metrics.feature_distance import FeatureDistance
-from keras_gen.metrics.feature_extractor import extract_features
-from keras_gen.metrics.image_sets import check_image_sets
+from keras_gen.metrics.feature_extractor import extract_feature_sets
 
 __all__ = ["FrechetDistance", "frechet_distance", "fid_score"]
 
@@ -101,11 +100,8 @@ def fid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Reference: Heusel et al., NeurIPS 2017.
     """
-    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
-    return frechet_distance(
-        extract_features(feature_model, real_images, value_range, batch_size, verbose),
-        extract_features(feature_model, generated_images, value_range, batch_size, verbose),
-    )
+    return frechet_distance(*extract_feature_sets(feature_model, real_images, generated_images, value_range,
+                                                  batch_size, verbose))
 
 
 class FrechetDistance(FeatureDistance):

@@ -3,9 +3,8 @@
 import numpy as np
 
 from keras_gen.metrics.feature_distance import FeatureDistance
-from keras_gen.metrics.feature_extractor import extract_features
+from keras_gen.metrics.feature_extractor import extract_feature_sets
 from keras_gen.metrics.frechet_distance import _features
-from keras_gen.metrics.image_sets import check_image_sets
 from keras_gen.utils import check_positive_int
 
 __all__ = ["KernelInceptionDistance", "kernel_distance", "kid_score"]
@@ -92,12 +91,8 @@ def kid_score(real_images, generated_images, feature_model="mnist", value_range=
 
     Reference: Bińkowski et al., ICLR 2018.
     """
-    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
-    return kernel_distance(
-        extract_features(feature_model, real_images, value_range, verbose=verbose),
-        extract_features(feature_model, generated_images, value_range, verbose=verbose),
-        subsets, subset_size, seed,
-    )
+    features = extract_feature_sets(feature_model, real_images, generated_images, value_range, verbose=verbose)
+    return kernel_distance(*features, subsets, subset_size, seed)
 
 
 class KernelInceptionDistance(FeatureDistance):

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from keras_gen.metrics.feature_extractor import extract_features
+from keras_gen.metrics.feature_extractor import extract_feature_sets
 from keras_gen.metrics.frechet_distance import _features
-from keras_gen.metrics.image_sets import check_image_sets
 from keras_gen.utils import check_positive_int
 
 __all__ = ["precision_recall", "precision_recall_score"]
@@ -108,9 +107,5 @@ def precision_recall_score(real_images, generated_images, feature_model="mnist",
 
     Reference: Kynkäänniemi et al., NeurIPS 2019.
     """
-    real_images, generated_images = check_image_sets(real_images, generated_images, value_range)
-    return precision_recall(
-        extract_features(feature_model, real_images, value_range, verbose=verbose),
-        extract_features(feature_model, generated_images, value_range, verbose=verbose),
-        k,
-    )
+    features = extract_feature_sets(feature_model, real_images, generated_images, value_range, verbose=verbose)
+    return precision_recall(*features, k)

@@ -82,16 +82,36 @@ class GenerativeModel(MultiStepTrainer, SavesSeedState, keras.Model):
     def check_fit_data(self, x, y, kwargs):
         """Checks (and may convert) `fit`'s data before training starts.
 
-        Families override it and chain to `super().check_fit_data`.
+        Runs `check_pair` on the training data and on `validation_data`
+        given as arrays (a tuple `(x, y[, sample_weight])` or one array).
+        Families with more to check override it and chain to
+        `super().check_fit_data`.
 
         Args:
             x, y: `fit`'s first two arguments.
             kwargs: `fit`'s other arguments by name (`validation_data`, ...).
 
         Returns:
-            `(x, y, kwargs)` as `fit` should use them (here: unchanged).
+            `(x, y, kwargs)` as `fit` should use them.
         """
+        x, y = self.check_pair(x, y)
+        validation = kwargs.get("validation_data")
+        if isinstance(validation, (tuple, list)) and validation:
+            checked = self.check_pair(validation[0], validation[1] if len(validation) > 1 else None)
+            kwargs["validation_data"] = (*checked[:len(validation)], *validation[2:])
+        elif isinstance(validation, np.ndarray):
+            kwargs["validation_data"] = self.check_pair(validation, None)[0]
         return x, y, kwargs
+
+    def check_pair(self, x, y):
+        """Checks one `(x, y)` of training or validation data (here: unchanged).
+
+        Families override it with their data checks (`check_samples`).
+
+        Returns:
+            `(x, y)` as `fit` should use them.
+        """
+        return x, y
 
     def fit(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.fit` after `check_fit_data`; NumPy training arrays reach

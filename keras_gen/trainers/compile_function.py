@@ -29,7 +29,11 @@ def compile_function(function, jit_compile=True):
     if backend == "tensorflow":
         import tensorflow as tf
 
-        return tf.function(function, jit_compile=jit_compile, reduce_retracing=True)
+        # autograph=False: the function is written with keras.ops control flow
+        # (it must also trace under jax.jit), so there is nothing to convert.
+        # With autograph, one test run saw a DBM chain trace `energy` where it
+        # calls `gibbs_sweep` (order-dependent, not reproduced since).
+        return tf.function(function, jit_compile=jit_compile, reduce_retracing=True, autograph=False)
     if backend == "jax":
         import jax
 

@@ -191,18 +191,9 @@ class Autoencoder(GenerativeModel):
         return super().metrics + [self.reconstruction_tracker, self.penalty_tracker]
 
     # ----- data checks ------------------------------------------------------
-    def check_fit_data(self, x, y, kwargs):
-        """Checks `x` (and the targets `y`, or `x` itself) before training:
-        shape, dtype, finite values, and the range of the decoder's output."""
-        x, y = self._check_pair(x, y)
-        validation = kwargs.get("validation_data")
-        if isinstance(validation, (tuple, list)) and validation:
-            checked = self._check_pair(validation[0], validation[1] if len(validation) > 1 else None)
-            kwargs["validation_data"] = (checked[0],) if len(validation) == 1 else (
-                *checked, *validation[2:])
-        return super().check_fit_data(x, y, kwargs)
-
-    def _check_pair(self, x, y):
+    def check_pair(self, x, y):
+        """Checks `x` (and the targets `y`, or `x` itself): shape, dtype, finite
+        values, and the range of the decoder's output."""
         reach = output_range(self.decoder)
         reason = "the range of the decoder's output activation"
         x = self.check_samples("x", x, self.data_shape,

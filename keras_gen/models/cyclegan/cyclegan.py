@@ -187,16 +187,11 @@ class CycleGAN(AdversarialModel):
             **kwargs,
         )
 
-    def _check_pairs(self, x, y):
+    def check_pair(self, x, y):
+        """Checks the unpaired `(a, b)` batches (training or validation) before any work."""
         image_pair_checks.check_image_pairs(x, y, self.image_size, ("a", self.channels_a),
-                                  ("b", self.channels_b))
-
-    def check_fit_data(self, x, y, kwargs):
-        """Checks the unpaired `(a, b)` batches (and validation batches) before training."""
-        self._check_pairs(x, y)
-        if isinstance(kwargs.get("validation_data"), (tuple, list)):
-            self._check_pairs(*kwargs["validation_data"][:2])
-        return super().check_fit_data(x, y, kwargs)
+                                            ("b", self.channels_b))
+        return x, y
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate` on unpaired `(a, b)` batches: `d_loss` and

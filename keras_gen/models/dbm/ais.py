@@ -7,6 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.ais import check_betas
+from keras_gen.models.rbm.ais import summarize_log_weights
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.trainers import compile_function
 from keras_gen.utils import check_positive_int
@@ -129,23 +130,9 @@ def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0):
     # graph mode on these loops; JAX compiles with XLA regardless.
     log_weights = compile_function(run, jit_compile=False)(
         _parameters(model), base, ops.convert_to_tensor(betas, "float32"), stream.state, v0, h20)
-    log_weights = ops.convert_to_numpy(log_weights).astype("float64")
-    log_z_base = float(np.logaddexp(0.0, base_bias.astype("float64")).sum()
-                       + sum(model.hidden_units) * math.log(2.0))
-    top = log_weights.max()
-    weights = np.exp(log_weights - top)
-    mean, standard_error = weights.mean(), weights.std() / math.sqrt(num_runs)
-    lower = mean - 3.0 * standard_error
-    return {
-        "log_z": float(log_z_base + top + math.log(mean)),
-        "log_z_lower": float(log_z_base + top + math.log(lower)) if lower > 0 else float("-inf"),
-        "log_z_upper": float(log_z_base + top + math.log(mean + 3.0 * standard_error)),
-        "log_weights_std": float(log_weights.std()),
-        "effective_sample_size": float(weights.sum() ** 2 / (weights**2).sum()),
-        "log_z_base": log_z_base,
-        "num_runs": num_runs,
-        "num_betas": int(len(betas)),
-    }
+    log_z_base = (np.logaddexp(0.0, base_bias.astype("float64")).sum()
+                  + sum(model.hidden_units) * math.log(2.0))
+    return summarize_log_weights(log_weights, log_z_base, len(betas))
 
 
 def _entropy(p):

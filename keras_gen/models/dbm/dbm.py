@@ -13,6 +13,7 @@ from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
 from keras_gen.utils.deprecation import old_positional_order
 from keras_gen.utils.seed_state import owned_seed_generators
 from keras_gen.utils.seed_state import restore_seed_states
@@ -294,8 +295,7 @@ class DBM(DBMFeedForward, GenerativeModel):
         """
         self._check_built("sample")
         count = check_positive_int("count", count)
-        if seed is not None:
-            seed = check_positive_int("seed", seed, minimum=0)
+        seed = check_seed(seed)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
         stream = RandomStream(self.seed_generator if seed is None else keras.random.SeedGenerator(seed))

@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_seed
 from keras_gen.utils.deprecation import warn_deprecated
 
 __all__ = ["DBNSampling"]
@@ -57,8 +58,7 @@ class DBNSampling:
         """
         self._check_built("sample")
         count = check_positive_int("count", count)
-        if seed is not None:
-            seed = check_positive_int("seed", seed, minimum=0)
+        seed = check_seed(seed)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
         labels = self._sample_labels(label, count)

@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_gen.models.rbm.replicated_softmax_rbm import ReplicatedSoftmaxRBM
 from keras_gen.utils import check_positive_int
+from keras_gen.utils import check_probability
 
 __all__ = ["DBNFeedForward", "input_units"]
 
@@ -66,9 +67,8 @@ class DBNFeedForward:
         """
         num_classes = check_positive_int("num_classes", num_classes, minimum=2)
         input_dropout = dropout if input_dropout is None else input_dropout
-        for label, rate in (("dropout", dropout), ("input_dropout", input_dropout)):
-            if not 0.0 <= float(rate) < 1.0:
-                raise ValueError(f"Expected `{label}` to be in [0, 1). Received: {label}={rate!r}")
+        dropout = check_probability("dropout", dropout, allow_one=False)
+        input_dropout = check_probability("input_dropout", input_dropout, allow_one=False)
         self._check_built("to_classifier")
         inputs = keras.Input((self.data_units,), name="visible")
         h = inputs

@@ -137,16 +137,11 @@ class Pix2Pix(AdversarialModel):
             **kwargs,
         )
 
-    def _check_pairs(self, x, y):
+    def check_pair(self, x, y):
+        """Checks the `(source, target)` pairs (training or validation) before any work."""
         image_pair_checks.check_image_pairs(x, y, self.image_size, ("source", self.input_channels),
-                                  ("target", self.output_channels))
-
-    def check_fit_data(self, x, y, kwargs):
-        """Checks the `(source, target)` pairs (and validation pairs) before training."""
-        self._check_pairs(x, y)
-        if isinstance(kwargs.get("validation_data"), (tuple, list)):
-            self._check_pairs(*kwargs["validation_data"][:2])
-        return super().check_fit_data(x, y, kwargs)
+                                            ("target", self.output_channels))
+        return x, y
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         """`keras.Model.evaluate` on `(source, target)` pairs: `d_loss`, `g_loss`

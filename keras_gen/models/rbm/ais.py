@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 __all__ = ["ais_log_partition", "ais_log_likelihood", "exact_log_partition", "ais_betas", "check_betas",
-           "unnormalized_log_probability"]
+           "summarize_log_weights", "unnormalized_log_probability"]
 
 MAX_EXACT_HIDDEN_UNITS = 20
 
@@ -211,8 +211,33 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
                                      ops.convert_to_tensor(start), ops.convert_to_tensor(stop))
         if progress is not None:
             progress.add(int(stop - start))
+    return summarize_log_weights(log_weights, _log_base_partition(model, base_bias), len(betas))
+
+
+def summarize_log_weights(log_weights, log_z_base, num_betas):
+    """log Z and its 3-sigma interval from the AIS runs' importance log-weights.
+
+    Z = Z_base * mean(w): the mean is taken after shifting by the largest
+    log-weight so that no weight overflows; the interval is the mean's
+    +-3 standard errors (its low end is -inf when it reaches 0).
+
+    Args:
+        log_weights: one log importance weight per AIS run (tensor or NumPy).
+        log_z_base: log partition function of the base-rate model.
+        num_betas: length of the inverse-temperature schedule (recorded).
+
+    Returns:
+        A dict: `log_z`, `log_z_lower`, `log_z_upper`, `log_weights_std`,
+        `effective_sample_size`, `log_z_base`, `num_runs`, `num_betas`.
+
+    Example:
+
+    >>> result = summarize_log_weights(np.zeros(4), 1.5, 10)
+    >>> result["log_z"], result["effective_sample_size"]
+    (1.5, 4.0)
+    """
     log_weights = ops.convert_to_numpy(log_weights).astype("float64")
-    log_z_base = _log_base_partition(model, base_bias)
+    num_runs = len(log_weights)
     top = log_weights.max()
     weights = np.exp(log_weights - top)
     mean, standard_error = weights.mean(), weights.std() / math.sqrt(num_runs)
@@ -223,9 +248,9 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
         "log_z_upper": float(log_z_base + top + math.log(mean + 3.0 * standard_error)),
         "log_weights_std": float(log_weights.std()),
         "effective_sample_size": float(weights.sum() ** 2 / (weights**2).sum()),
-        "log_z_base": log_z_base,
+        "log_z_base": float(log_z_base),
         "num_runs": num_runs,
-        "num_betas": int(len(betas)),
+        "num_betas": int(num_betas),
     }
 
 

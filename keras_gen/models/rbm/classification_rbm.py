@@ -172,13 +172,13 @@ class ClassificationRBM(RBM):
             raise ValueError(f"Expected `{name}` to have {count} rows. Received: {name} with {len(y)} rows")
         return y.astype("float32")
 
-    def _check_training_data(self, x, y, *rest):
-        x, _ = super()._check_training_data(x, None)
+    def check_pair(self, x, y):
+        x, _ = super().check_pair(x, None)
         if x is not None and y is None and isinstance(x, np.ndarray):
             raise ValueError("Expected labels `y` for a ClassificationRBM. Received: y=None")
         if y is not None and isinstance(x, np.ndarray):
             y = self._labels("y", y, len(x))
-        return (x, y, *rest)
+        return x, y
 
     def training_visible(self, x, y):
         y = ops.convert_to_tensor(y)

@@ -224,19 +224,10 @@ class RBM(GibbsSampling, GenerativeModel):
         if self.built:
             self.optimizer.build(self.trainable_variables)
 
-    def check_fit_data(self, x, y, kwargs):
-        x, y = self._check_training_data(x, y)
-        validation = kwargs.get("validation_data")
-        if isinstance(validation, tuple):
-            kwargs["validation_data"] = self._check_training_data(*validation[:2], *validation[2:3])
-        elif validation is not None and _is_array_like(validation):
-            kwargs["validation_data"] = self._check_training_data(validation, None)[0]
-        return super().check_fit_data(x, y, kwargs)
-
-    def _check_training_data(self, x, y, *rest):
+    def check_pair(self, x, y):
         if x is not None and _is_array_like(x):
             x = self._visible_input("x", x, numpy=True, data=True, keep_integer=True)
-        return (x, y, *rest)
+        return x, y
 
     def _visible_input(self, name, x, numpy=False, data=False, keep_integer=False):
         """Checks NumPy/list input (shape, finite, range) before work; tensors pass through.

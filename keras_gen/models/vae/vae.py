@@ -237,12 +237,8 @@ class VAE(GenerativeModel):
                                       observation_scale=self.observation_scale)
         return x
 
-    def check_fit_data(self, x, y, kwargs):
-        x = self._check_data(x)
-        validation = kwargs.get("validation_data")
-        if isinstance(validation, (tuple, list)) and validation:
-            kwargs["validation_data"] = (self._check_data(validation[0]), *validation[1:])
-        return super().check_fit_data(x, y, kwargs)
+    def check_pair(self, x, y):
+        return self._check_data(x), y
 
     def check_predict_data(self, x):
         return self.check_samples("x", x, self.data_shape)
