@@ -74,3 +74,16 @@ def test_model_families_import_each_other_only_through_public_bases():
 def test_no_top_level_package_but_keras_gen_is_installed():
     text = (ROOT.parent / "pyproject.toml").read_text()
     assert 'include = ["keras_gen*"]' in text
+
+
+def test_every_module_has_its_mirrored_test_file():
+    """`keras_gen/a/b.py` is tested in `tests/a/test_b.py` (themed test files may exist besides)."""
+    tests = ROOT.parent / "tests"
+    missing = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        relative = path.relative_to(ROOT)
+        if not (tests / relative.parent / f"test_{relative.name}").is_file():
+            missing.append(f"{relative.as_posix()} -> tests/{(relative.parent / f'test_{relative.name}').as_posix()}")
+    assert missing == []

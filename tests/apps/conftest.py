@@ -14,7 +14,10 @@ local runs (the default is a fresh temporary folder per session)."""
 import os
 import socket
 
+import numpy as np
 import pytest
+
+from tests.apps.served import write
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts")
 
@@ -119,3 +122,14 @@ def client(demo_url):
 def artifacts_dir():
     os.makedirs(ARTIFACTS, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def digit_sketch(tmp_path_factory):
+    """A '7' drawn dark on white, RGBA (what the browser sketchpad sends)."""
+    canvas = np.full((280, 280, 4), 255, "uint8")
+    canvas[40:70, 60:220, :3] = 0  # the bar
+    for row in range(70, 250):
+        column = 220 - (row - 70) // 2
+        canvas[row, column - 15: column + 15, :3] = 0
+    return write(tmp_path_factory.mktemp("sketch"), "seven.png", canvas)

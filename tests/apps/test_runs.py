@@ -12,12 +12,9 @@ from keras_gen.apps import launcher
 from keras_gen.apps.runs import RunBundle
 from keras_gen.apps.runs import family_of
 from keras_gen.apps.runs import prepare_run
+from tests.apps.served import bundle_of
 
 pytestmark = pytest.mark.backends("tensorflow", "jax", reason="export from a TensorFlow subprocess, checked from JAX")
-
-
-def bundle_of(bundles, model_class):
-    return next(bundle for bundle in bundles if bundle.model_class == model_class)
 
 
 def test_families():
@@ -86,32 +83,6 @@ def test_artifacts_from_keras_gen_export_are_reused(demo_bundles, tmp_path):
     lines = []
     prepare_run(run, log=lines.append)
     assert "  generator: up to date" in lines and not any("exporting" in line for line in lines)
-
-
-def test_rbm_filters_read_back_the_kernel(demo_bundles):
-    from keras_gen.apps.rbm_tab import RBMDemo
-    from keras_gen.models import load_model
-
-    bundle = bundle_of(demo_bundles[0], "RBM")
-    model = load_model(os.path.join(bundle.path, "model.keras"), compile=False)
-    kernel = np.asarray(model.kernel)
-    weights = RBMDemo(bundle).hidden_weights(10)
-    np.testing.assert_allclose(weights, kernel.T[:10], atol=2e-3)
-
-
-def test_rbm_completion_keeps_the_known_region(demo_bundles):
-    from keras_gen.apps.rbm_tab import RBMDemo
-
-    demo = RBMDemo(bundle_of(demo_bundles[0], "RBM"))
-    sketch = demo.example_sketch(4)
-    frames = list(demo.complete_steps(sketch, "top half", 30, 0))
-    assert 1 < len(frames) <= 12
-    again = list(demo.complete_steps(sketch, "top half", 30, 0))
-    np.testing.assert_array_equal(frames[-1][0], again[-1][0])  # seeded
-    picture = frames[-1][0].astype("float32")
-    first = frames[0][0].astype("float32")
-    half = picture.shape[0] // 2
-    np.testing.assert_array_equal(picture[: half - 8], first[: half - 8])
 
 
 def test_export_from_another_backend_runs_in_tensorflow(backend, digits, tmp_path):

@@ -1,4 +1,5 @@
-import argparse
+"""`keras_gen.cli.main`: the entry point (help, version, checked values) and what it imports."""
+
 import os
 import subprocess
 import sys
@@ -6,7 +7,6 @@ import sys
 import pytest
 
 from keras_gen.cli import main as cli
-from keras_gen.cli import runs
 
 
 def test_help_lists_commands(capsys):
@@ -21,19 +21,6 @@ def test_version(capsys):
 
     assert cli.main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"keras-gen {__version__}"
-
-
-@pytest.mark.parametrize("argv, expected", [
-    (["trian"], "did you mean 'train'?"),
-    (["train", "rbn"], "did you mean 'rbm'?"),
-    (["train", "no-such-model"], "unknown choice 'no-such-model'"),
-    (["sample", "run", "--cuont", "3"], "did you mean '--count'?"),
-])
-def test_unknown_command_or_option_is_one_line_with_the_closest(argv, expected, capsys):
-    assert cli.main(argv) == 2
-    err = capsys.readouterr().err.strip()
-    assert expected in err
-    assert len(err.splitlines()) == 1
 
 
 @pytest.mark.parametrize("argv, option", [
@@ -53,58 +40,6 @@ def test_numbers_and_json_are_checked_before_any_work(argv, option, tmp_path, ca
     assert not os.path.exists(tmp_path / "out")
 
 
-def test_run_folder_without_run_json(tmp_path, capsys):
-    assert cli.main(["sample", str(tmp_path)]) == 2
-    assert "run.json" in capsys.readouterr().err
-
-
-def test_write_json_is_atomic(tmp_path):
-    path = tmp_path / "metrics.json"
-    runs.write_json(str(path), {"a": 1.5})
-    assert path.read_text().strip().startswith("{")
-    with pytest.raises(TypeError):
-        runs.write_json(str(path), {"bad": object()})
-    # The failed write left the old file intact and no temporary file behind.
-    assert '"a": 1.5' in path.read_text()
-    assert os.listdir(tmp_path) == ["metrics.json"]
-    assert os.stat(path).st_mode & 0o777 == 0o666 & ~_umask()
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def test_train_never_replaces_an_existing_run_unless_asked(tmp_path, capsys):
-    run = tmp_path / "run"
-    run.mkdir()
-    (run / "model.keras").write_bytes(b"someone's model")
-    assert cli.main(["train", "ae", "--output", str(run), "--epochs", "1"]) == 2
-    assert "--overwrite" in capsys.readouterr().err
-    assert (run / "model.keras").read_bytes() == b"someone's model"
-    assert sorted(os.listdir(tmp_path)) == ["run"]
-
-
-def test_a_failing_train_leaves_no_folder_and_the_old_run_intact(tmp_path, capsys):
-    run = tmp_path / "run"
-    run.mkdir()
-    (run / "run.json").write_text("{}")
-    # Fails inside the family (bad data path) after the partial folder exists.
-    assert cli.main(["train", "ae", "--data", str(tmp_path / "missing.npz"), "--output", str(run),
-                     "--overwrite", "--epochs", "1"]) == 2
-    assert "missing.npz" in capsys.readouterr().err
-    assert sorted(os.listdir(tmp_path)) == ["run"]
-    assert os.listdir(run) == ["run.json"]
-
-
-def test_partial_folders_of_dead_processes_are_removed(tmp_path):
-    stale = tmp_path / ".run.partial-999999999"
-    stale.mkdir()
-    runs.remove_stale_partials(str(tmp_path / "run"))
-    assert not stale.exists()
-
-
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["train", "--help"]])
 def test_help_and_version_import_no_backend(args):
     code = ("import sys; from keras_gen.cli.main import main; "
@@ -122,209 +57,7 @@ def test_console_script_entry_point_is_declared():
         assert 'keras-gen = "keras_gen.cli.main:main"' in handle.read()
 
 
-def _tiny_ae(run, *extra):
-    return ["train", "ae", "--data", "digits", "--limit", "64", "--epochs", "1",
-            "--hidden-units", "8", "--code-dim", "2", "--verbose", "0", "--output", str(run),
-            *extra]
-
-
-def _snapshot(folder):
-    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(folder))
-            if (folder / name).is_file()}
-
-
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory):
-    run = tmp_path_factory.mktemp("finished") / "run"
-    assert cli.main(["train", "vae", "--data", "digits", "--limit", "64", "--epochs", "1",
-                     "--hidden-units", "8", "--latent-dim", "2", "--iwae-samples", "2",
-                     "--verbose", "0", "--output", str(run)]) == 0
-    return run
-
-
-def test_disk_full_while_saving_is_one_line_and_leaves_the_old_run(finished_run, tmp_path,
-                                                                   monkeypatch, capsys):
-    import errno
-    import shutil
-
-    from keras_gen.utils import files
-
-    run = tmp_path / "run"
-    shutil.copytree(finished_run, run)
-    before = _snapshot(run)
-    real_replace = os.replace
-
-    def full(source, target):
-        if str(target).endswith("model.keras"):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source)
-        return real_replace(source, target)
-
-    monkeypatch.setattr(files.os, "replace", full)
-    assert cli.main(_tiny_ae(run, "--overwrite")) == 1  # an autoencoder over a VAE run
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "No space left on device" in err, err
-    assert err.split(": ")[-1].startswith(str(run)), err  # the file, not its temporary name
-    assert _snapshot(run) == before
-    assert sorted(os.listdir(tmp_path)) == ["run"]
-
-
-def test_a_damaged_model_file_is_a_one_line_error_naming_it(finished_run, tmp_path, capsys):
-    import shutil
-    import zipfile
-
-    run = tmp_path / "run"
-    shutil.copytree(finished_run, run)
-    path = run / "model.keras"
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo("model.weights.h5")
-    data = bytearray(path.read_bytes())
-    middle = info.header_offset + 30 + len(info.filename) + info.compress_size // 2
-    data[middle] ^= 0xFF  # one flipped byte inside the weights: a CRC error
-    path.write_bytes(bytes(data))
-    before = _snapshot(run)
-    assert cli.main(["sample", str(run), "--count", "4"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "model.keras" in err and "damaged" in err, err
-    assert _snapshot(run) == before
-
-
-def test_an_unwritable_output_is_one_line(finished_run, capsys):
-    assert cli.main(["sample", str(finished_run), "--count", "4",
-                     "--output", "/proc/keras-gen-samples.png"]) in (1, 2)
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "keras-gen-samples.png" in err, err
-
-
 def test_count_is_capped(finished_run, capsys):
     assert cli.main(["sample", str(finished_run), "--count", "10000000"]) == 2
     err = capsys.readouterr().err.strip()
     assert "--count" in err and "10000" in err and len(err.splitlines()) == 1
-
-
-def test_resume_continues_an_interrupted_run_and_checks_its_arguments(tmp_path, monkeypatch,
-                                                                      capsys):
-    import keras
-
-    run = tmp_path / "run"
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            if epoch == 1:
-                raise KeyboardInterrupt
-
-    from keras_gen.cli import training
-
-    real = training.training_callbacks
-    monkeypatch.setattr(training, "training_callbacks",
-                        lambda *a: real(*a) + [Interrupt()])
-    assert cli.main(_tiny_ae(run, "--epochs", "3")) == 130
-    assert "--resume" in capsys.readouterr().err
-    partial = runs.interrupted_run(str(run))
-    assert partial and not run.exists()
-    # Another number of epochs is another run: refused, the partial folder kept.
-    assert cli.main(_tiny_ae(run, "--epochs", "4", "--resume")) == 2
-    assert "--epochs=4 (the run used 3)" in capsys.readouterr().err
-    monkeypatch.setattr(training, "training_callbacks", real)
-    assert cli.main(_tiny_ae(run, "--epochs", "3", "--resume")) == 0
-    assert sorted(os.listdir(tmp_path)) == ["run"]
-    assert not (run / runs.BACKUP_DIR).exists()
-    assert runs.read_run(str(run))["status"] == "complete"
-
-
-def test_a_damaged_backup_is_a_one_line_error(tmp_path, monkeypatch, capsys):
-    import keras
-
-    run = tmp_path / "run"
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            if epoch == 1:
-                raise KeyboardInterrupt
-
-    from keras_gen.cli import training
-
-    real = training.training_callbacks
-    monkeypatch.setattr(training, "training_callbacks", lambda *a: real(*a) + [Interrupt()])
-    assert cli.main(_tiny_ae(run, "--epochs", "2")) == 130
-    monkeypatch.setattr(training, "training_callbacks", real)
-    backup = os.path.join(runs.interrupted_run(str(run)), runs.BACKUP_DIR)
-    weights = [name for name in os.listdir(backup) if name.endswith(".h5")][0]
-    with open(os.path.join(backup, weights), "r+b") as handle:
-        handle.truncate(100)
-    capsys.readouterr()
-    assert cli.main(_tiny_ae(run, "--epochs", "2", "--resume")) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "damaged" in err and weights in err, err
-
-
-def test_a_diverged_run_is_written_marked_and_exits_1(tmp_path, capsys):
-    import json
-
-    run = tmp_path / "run"
-    assert cli.main(_tiny_ae(run, "--learning-rate", "1000", "--batch-size", "4")) == 1
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and err.startswith("keras-gen: diverged:"), err
-    assert str(run) in err
-    record = json.loads((run / "run.json").read_text())
-    assert record["status"] == "diverged" and record["divergence"]["restored_step"] == 0
-    assert json.loads((run / "metrics.json").read_text())["diverged"].startswith("Training diverged")
-
-
-def _parsers(parser, path=()):
-    yield path, parser
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for name, sub in action.choices.items():
-                yield from _parsers(sub, path + (name,))
-
-
-def test_every_option_has_help_its_default_and_its_choices():
-    from keras_gen.cli.main import MODELS
-
-    seen = set()
-    for model in MODELS:  # each model's own train options are added when it is named
-        for path, parser in _parsers(cli.build_parser(model)):
-            for action in parser._actions:
-                if not action.option_strings or action.dest in ("help", "version"):
-                    continue
-                where = " ".join(path + (action.option_strings[-1],))
-                seen.add(where)
-                assert action.help and action.help.strip(), f"{where} has no help"
-                text = parser.format_help()
-                if action.choices:
-                    assert "{" + ",".join(str(c) for c in action.choices) + "}" in text, where
-                if action.nargs != 0 and action.default not in (None, argparse.SUPPRESS):
-                    assert f"(default: {action.default})" in " ".join(text.split()), where
-    assert "train pix2pix --jitter-size" in seen and "evaluate --feature-model" in seen
-
-
-@pytest.mark.parametrize("command, keys", [
-    ("sample", ["gibbs_steps", "labels"]),
-    ("evaluate", ["fid_samples", "iwae_samples", "ais_runs", "limit", "reverse"]),
-    ("interpolate", ["steps", "method", "label"]),
-    ("translate", ["direction", "reverse"]),
-])
-def test_run_command_help_lists_its_options_keys(command, keys, capsys):
-    assert cli.main([command, "--help"]) == 0
-    out = capsys.readouterr().out
-    assert f"--options keys of `{command}`" in out
-    for key in keys:
-        assert f"\n  {key} " in out, key
-
-
-def test_image_to_image_help_says_how_long_the_default_takes(capsys):
-    assert cli.main(["train", "pix2pix", "--help"]) == 0
-    out = " ".join(capsys.readouterr().out.split())
-    assert "--epochs defaults to 200 as in the paper" in out and "(default: 200)" in out
-
-
-def test_tensorboard_asked_for_but_missing_is_one_line_and_leaves_nothing(tmp_path, monkeypatch,
-                                                                          capsys):
-    import keras_gen.callbacks.tensorboard_logger as logger
-
-    monkeypatch.setattr(logger, "tensorboard_available", lambda: False)
-    run = tmp_path / "run"
-    assert cli.main(["train", "ae", "--epochs", "1", "--limit", "50", "--output", str(run),
-                     "--tensorboard", "--verbose", "0"]) == 2
-    assert "pip install tensorboard" in capsys.readouterr().err
-    assert os.listdir(tmp_path) == []

@@ -192,3 +192,28 @@ def test_run_commands_never_replace_what_train_wrote(tmp_path):
     with pytest.raises(ValueError, match="samples-seed0.png"):
         runs.output_path(argparse.Namespace(output=None, overwrite=False), str(run),
                          "samples-seed0.png")
+
+
+def test_write_json_is_atomic(tmp_path):
+    path = tmp_path / "metrics.json"
+    runs.write_json(str(path), {"a": 1.5})
+    assert path.read_text().strip().startswith("{")
+    with pytest.raises(TypeError):
+        runs.write_json(str(path), {"bad": object()})
+    # The failed write left the old file intact and no temporary file behind.
+    assert '"a": 1.5' in path.read_text()
+    assert os.listdir(tmp_path) == ["metrics.json"]
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_partial_folders_of_dead_processes_are_removed(tmp_path):
+    stale = tmp_path / ".run.partial-999999999"
+    stale.mkdir()
+    runs.remove_stale_partials(str(tmp_path / "run"))
+    assert not stale.exists()

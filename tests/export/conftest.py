@@ -6,4 +6,4 @@ import pytest
 def tensorflow_only():
     if keras.backend.backend() != "tensorflow":
         pytest.skip("in-process conversion test; other backends export through the "
-                    "TensorFlow worker (test_other_backends.py)")
+                    "TensorFlow worker (test__tensorflow_worker.py)")

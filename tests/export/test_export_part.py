@@ -7,10 +7,10 @@ import pytest
 
 from keras_gen.export import export_model
 from keras_gen.export import export_part
-from keras_gen.export import load_runner
 from keras_gen.export import read_sidecar
 from keras_gen.export import sample_inputs
 from keras_gen.export import verify
+from keras_gen.models import GenerativeModel
 from tests.export import standins
 
 pytestmark = pytest.mark.backends("tensorflow", "jax", reason="converters run under TensorFlow (a subprocess from JAX)")
@@ -44,20 +44,6 @@ def test_every_part_format_and_quantization_matches_keras(builder, fmt, tmp_path
     assert sorted(os.listdir(tmp_path)) == sorted(
         f"generator{'' if q == 'none' else '-' + q}.{fmt}{suffix}"
         for q in QUANTIZATIONS for suffix in ("", ".json"))
-
-
-@pytest.mark.parametrize("fmt", ["onnx", "tflite"])
-def test_inference_mode_is_exported(fmt, tmp_path, tensorflow_only):
-    import keras
-
-    model, metadata = standins.unet_generator()
-    result = export_part(model, "generator", fmt, output=tmp_path)
-    inputs = sample_inputs(model, metadata, count=4)
-    exported = load_runner(result["artifact"])(inputs)[0]
-    inference = keras.ops.convert_to_numpy(model(inputs["image"], training=False))
-    training = keras.ops.convert_to_numpy(model(inputs["image"], training=True))
-    np.testing.assert_allclose(exported, inference, atol=1e-4)
-    assert np.abs(exported - training).max() > 1e-2
 
 
 def test_sidecar_describes_inputs_outputs_and_source(tmp_path, tensorflow_only):
@@ -106,84 +92,56 @@ def test_parts_object_run_folder_and_default_paths(tmp_path, tensorflow_only):
     assert result["artifact"] == str(run / "model-generator-float16.onnx")
 
 
-@pytest.mark.parametrize("fmt", ["onnx", "tflite"])
-@pytest.mark.parametrize("builder", ["dcgan_generator", "conditional_generator", "resnet_generator"])
-def test_default_artifacts_run_at_batch_1_and_7(builder, fmt, tmp_path, tensorflow_only):
-    """LiteRT included: a dynamic batch signature needs no resize of a
-    convolutional model (resizing a batch-1 one fails in XNNPack)."""
-    import keras
-
-    model, metadata = standins.BUILDERS[builder]()
-    result = export_part(model, format=fmt, output=tmp_path)
-    assert result["record"]["inputs"][0]["shape"][0] is None
-    runner = load_runner(result["artifact"])
-    inputs = sample_inputs(model, metadata, count=8, seed=3)
-    for size in (1, 7, 1, 7):
-        batch = {name: value[:size] for name, value in inputs.items()}
-        outputs = runner.invoke(runner.prepare(batch))[0]
-        keras_inputs = [batch[t.name] for t in model.inputs]
-        reference = keras.ops.convert_to_numpy(model(keras_inputs if len(keras_inputs) > 1 else keras_inputs[0]))
-        assert outputs.shape == reference.shape
-        np.testing.assert_allclose(outputs, reference, atol=1e-4)
-    row = verify(result["artifact"], model, metadata)
-    assert row["passed"] and row["batch_sizes"] == [1, 7, 56], row
+@pytest.fixture
+def generator():
+    return standins.dcgan_generator()[0]
 
 
-@pytest.mark.parametrize("fmt", ["onnx", "tflite"])
-def test_fixed_batch_on_request(fmt, tmp_path, tensorflow_only):
-    model, metadata = standins.dcgan_generator()
-    result = export_part(model, format=fmt, batch=1, output=tmp_path)
-    assert result["record"]["inputs"][0]["shape"] == [1, 8] and result["record"]["batch"] == 1
-    runner = load_runner(result["artifact"])
-    assert runner.batch == 1
-    assert runner(sample_inputs(model, metadata, count=3))[0].shape == (3, 16, 16, 1)  # one call each
-    row = verify(result["artifact"], model, metadata, count=4)
-    assert row["passed"] and row["batch_sizes"] == [1, 1, 1, 1]
-    if fmt == "tflite":
-        with pytest.raises(ValueError, match="fixed-batch artifact.*batch='dynamic'"):
-            runner.prepare(sample_inputs(model, metadata, count=7))
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"format": "pb"}, "`format`.*Received: format='pb'"),
+        ({"quantize": "int4"}, "`quantize`.*Received: quantize='int4'"),
+        ({"quantize": "int8"}, "`representative_data`.*int8"),
+        ({"batch": 4}, "`batch`.*Received: batch=4"),
+        ({"part": "encoder"}, "one of the model's parts.*Received: part='encoder'"),
+        ({"quantize": "int8", "representative_data": np.zeros((10, 3), "float32")},
+         r"shape \(N,\) \+ \(8,\)"),
+    ],
+)
+def test_bad_options_raise_and_write_nothing(generator, options, message, tmp_path):
+    parts = {"generator": (generator, {"inputs": {}, "output_range": [-1, 1]})}
 
+    class Model(GenerativeModel):
+        def export_parts(self):
+            return parts
 
-def test_verify_fails_when_the_artifact_differs(tmp_path, tensorflow_only):
-    model, metadata = standins.vae_decoder()
-    result = export_part(model, "decoder", "tflite", output=tmp_path)
-    assert verify(result["artifact"], model, metadata)["passed"]
-    model.layers[-1].bias.assign(model.layers[-1].bias + 0.5)
-    row = verify(result["artifact"], model, metadata)
-    assert not row["passed"] and row["max_abs_diff"] > 1e-2
-
-
-def test_verify_fails_on_flex_ops(tmp_path, tensorflow_only):
-    import keras
-    import tensorflow as tf
-
-    from keras_gen.export.inputs import input_specs
-    from keras_gen.export.sidecar import build_sidecar
-    from keras_gen.export.sidecar import write_sidecar
-
-    model = standins.flex_model()
-    metadata = {"inputs": {"x": {"distribution": "normal"}}, "output_range": None}
-    with pytest.raises(ValueError, match="Flex.*Cholesky"):
-        export_part(model, format="tflite", output=tmp_path)
+    with pytest.raises(ValueError, match=message):
+        export_part(Model(), **{"part": "generator", "output": tmp_path, **options})
     assert os.listdir(tmp_path) == []
 
-    # An artifact made elsewhere with TF Select ops is caught by verify.
-    saved = str(tmp_path / "saved")
-    archive = keras.export.ExportArchive()
-    archive.track(model)
-    archive.add_endpoint("serve", lambda x: {"output": model(x)},
-                         input_signature=[tf.TensorSpec((1, 4), "float32", name="x")])
-    archive.write_out(saved, verbose=False)
-    converter = tf.lite.TFLiteConverter.from_saved_model(saved)
-    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS,
-                                           tf.lite.OpsSet.SELECT_TF_OPS]
-    artifact = str(tmp_path / "flex.tflite")
-    open(artifact, "wb").write(converter.convert())
-    record = build_sidecar("generator", model, metadata, input_specs(model), "tflite", "none",
-                           None, None)
-    write_sidecar(artifact + ".json", record)
-    from keras_gen.export.converters import tflite_operators
 
-    assert any(op.startswith("Flex") for op in tflite_operators(artifact))
-    row = verify(artifact, model, metadata)
-    assert not row["passed"] and row["flex_ops"]
+def test_missing_folder_and_wrong_extension(generator, tmp_path):
+    with pytest.raises(ValueError, match="existing folder"):
+        export_part(generator, output=tmp_path / "missing" / "g.onnx")
+    with pytest.raises(ValueError, match="end with '.tflite'"):
+        export_part(generator, format="tflite", output=tmp_path / "g.onnx")
+    with pytest.raises(ValueError, match="Expected `output`"):
+        export_part(generator)
+    assert os.listdir(tmp_path) == []
+
+
+def test_failed_conversion_leaves_nothing(generator, tmp_path, monkeypatch, tensorflow_only):
+    from keras_gen.export import converters
+
+    def broken(model, path, *args, **kwargs):
+        with open(path, "wb") as handle:
+            handle.write(b"half an artifact")
+        raise ValueError("conversion failed")
+
+    monkeypatch.setattr(converters, "convert_onnx", broken)
+    monkeypatch.setattr(converters, "convert_tflite", broken)
+    for fmt in ("onnx", "tflite"):
+        with pytest.raises(ValueError, match="conversion failed"):
+            export_part(generator, format=fmt, output=tmp_path)
+    assert os.listdir(tmp_path) == []

@@ -57,7 +57,7 @@ def _build(name):
 def test_library_model_parts_export_with_parity(name, expected, tmp_path, backend):
     if backend != "tensorflow" and name != "vae":
         # Each export on JAX/torch starts a TensorFlow process; the VAE (and
-        # test_other_backends' custom layers) cover that path.
+        # test__tensorflow_worker's custom layers) cover that path.
         pytest.skip("other backends: the VAE covers the TensorFlow worker path")
     model = _build(name)
     parts, _ = resolve_parts(model)

@@ -1,6 +1,4 @@
 import importlib
-import sys
-import warnings
 
 import pytest
 
@@ -33,17 +31,6 @@ def test_old_public_paths_still_work_with_a_warning(old, new, name):
     with pytest.warns(DeprecationWarning):
         value = getattr(importlib.import_module(old), name)
     assert value is getattr(importlib.import_module(new), name)
-
-
-@pytest.mark.parametrize("module", ["ais", "pseudo_likelihood"])
-def test_moved_metric_modules_warn_and_forward(module):
-    sys.modules.pop(f"keras_gen.metrics.{module}", None)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        old = importlib.import_module(f"keras_gen.metrics.{module}")
-    assert any(issubclass(w.category, DeprecationWarning) for w in caught)
-    new = importlib.import_module(f"keras_gen.models.rbm.{module}")
-    assert all(getattr(old, name) is getattr(new, name) for name in new.__all__)
 
 
 class _Verbs:

@@ -4,35 +4,13 @@ import pytest
 
 from keras_gen.models import DBM
 from tests.helpers import assert_round_trip
-
-# torch runs one step per execution only.
-STEPS = 1 if keras.backend.backend() == "torch" else 8
-
-
-def _pretrained(x, epochs=2, **kwargs):
-    kwargs.setdefault("seed", 0)
-    kwargs.setdefault("persistent_chains", 20)
-    dbm = DBM((32, 16), **kwargs)
-    histories = dbm.pretrain(x, epochs=epochs, batch_size=20, verbose=0, steps_per_execution=STEPS)
-    return dbm, histories
-
-
-def test_pretraining_uses_the_doubling_trick_and_learns(digits):
-    x = digits[0][:400]
-    dbm, histories = _pretrained(x)
-    for history in histories:
-        errors = history.history["reconstruction_error"]
-        assert errors[-1] < errors[0]
-    kernel_1 = keras.ops.convert_to_numpy(dbm.kernel_1)
-    bias_1 = keras.ops.convert_to_numpy(dbm.hidden_bias_1)
-    mu1, _ = dbm.mean_field(x[:5], steps=0)
-    recognition = 1 / (1 + np.exp(-(2 * x[:5] @ kernel_1 + bias_1)))
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(mu1), recognition, atol=1e-5)
+from tests.models.dbm.common import STEPS
+from tests.models.dbm.common import pretrained
 
 
 def test_joint_training_keeps_the_pretrained_reconstruction_and_moves_chains(digits):
     x = digits[0][:400]
-    dbm, _ = _pretrained(x, epochs=1)
+    dbm, _ = pretrained(x, epochs=1)
     dbm.compile(optimizer=keras.optimizers.SGD(0.02, momentum=0.5), steps_per_execution=STEPS)
     history = dbm.fit(x, batch_size=20, epochs=3, verbose=0, shuffle=False).history
     # Over a few epochs on 400 digits the error only wanders by ~0.5 % (it falls over
@@ -87,7 +65,7 @@ def test_fit_needs_pretraining(digits):
 
 def test_mean_field_is_a_fixed_point(digits):
     x = digits[0][:50]
-    dbm, _ = _pretrained(x, epochs=1)
+    dbm, _ = pretrained(x, epochs=1)
     mu1, mu2 = dbm.mean_field(x, steps=50)
     kernel_1, kernel_2 = (keras.ops.convert_to_numpy(k) for k in (dbm.kernel_1, dbm.kernel_2))
     bias_1 = keras.ops.convert_to_numpy(dbm.hidden_bias_1)
@@ -131,29 +109,14 @@ def test_samples_do_not_collapse_into_the_all_off_hidden_state():
     np.testing.assert_allclose(samples[:, :8], 1.0, atol=1e-6)
 
 
-def test_sampling_features_export_and_fine_tuning(digits):
-    x, y = digits
-    dbm, _ = _pretrained(x[:1000])
+def test_save_load_round_trip(digits, tmp_path):
+    x = digits[0][:200]
+    dbm, _ = pretrained(x, epochs=1)
+    dbm.compile(optimizer=keras.optimizers.SGD(0.01), steps_per_execution=STEPS)
+    dbm.fit(x, batch_size=20, epochs=1, verbose=0)
     samples = dbm.sample(4, seed=1, gibbs_steps=20)
     assert samples.shape == (4, 64) and 0 <= samples.min() and samples.max() <= 1
     np.testing.assert_array_equal(samples, dbm.sample(4, seed=1, gibbs_steps=20))
-    features = dbm.transform(x[:100])
-    assert features.shape == (100, 16) and dbm.transform(x[:100], layer=1).shape == (100, 32)
-    exported = dbm.export_parts()["features"][0]
-    np.testing.assert_allclose(exported.predict(x[:100], verbose=0), features, atol=1e-5)
-    classifier = dbm.to_classifier(10)
-    classifier.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                       metrics=["accuracy"])
-    history = classifier.fit(dbm.classifier_inputs(x[:1000]), y[:1000], batch_size=50, epochs=8, verbose=0)
-    assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
-    assert classifier.evaluate(dbm.classifier_inputs(x[1000:]), y[1000:], verbose=0)[1] > 0.5
-
-
-def test_save_load_round_trip(digits, tmp_path):
-    x = digits[0][:200]
-    dbm, _ = _pretrained(x, epochs=1)
-    dbm.compile(optimizer=keras.optimizers.SGD(0.01), steps_per_execution=STEPS)
-    dbm.fit(x, batch_size=20, epochs=1, verbose=0)
     numpy = keras.ops.convert_to_numpy
     outputs = {"transform": lambda m: m.transform(x), "sample": lambda m: m.sample(3, seed=2, gibbs_steps=10),
                "own generator": lambda m: m.sample(2, gibbs_steps=5)}

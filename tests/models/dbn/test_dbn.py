@@ -5,21 +5,12 @@ import pytest
 from keras_gen.models import DBN
 from keras_gen.models import RBM
 from tests.helpers import assert_round_trip
-
-# torch runs one step per execution only.
-STEPS = 1 if keras.backend.backend() == "torch" else 8
-
-
-def _trained(x, layers=(24, 12), epochs=3, **kwargs):
-    kwargs.setdefault("seed", 0)
-    dbn = DBN(list(layers), **kwargs)
-    dbn.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.5), steps_per_execution=STEPS)
-    history = dbn.fit(x, batch_size=20, epochs=epochs, verbose=0, shuffle=False)
-    return dbn, history.history
+from tests.models.dbn.common import STEPS
+from tests.models.dbn.common import trained
 
 
 def test_greedy_training_improves_every_layer(digits):
-    dbn, history = _trained(digits[0][:400])
+    dbn, history = trained(digits[0][:400])
     for index in range(2):
         errors = history[f"layer_{index}_reconstruction_error"]
         assert errors[-1] < errors[0], (index, errors)
@@ -50,7 +41,7 @@ def test_upper_layers_train_on_probabilities_or_samples(digits, monkeypatch):
 
 def test_layers_argument_trains_only_the_chosen_layers(digits):
     x = digits[0][:200]
-    dbn, _ = _trained(x, epochs=1)
+    dbn, _ = trained(x, epochs=1)
     bottom = keras.ops.convert_to_numpy(dbn.rbms[0].kernel).copy()
     top = keras.ops.convert_to_numpy(dbn.rbms[1].kernel).copy()
     stacked = DBN([dbn.rbms[0], 6], seed=1)
@@ -63,7 +54,7 @@ def test_layers_argument_trains_only_the_chosen_layers(digits):
 
 def test_features_codes_and_generation(digits):
     x = digits[0][:300]
-    dbn, _ = _trained(x, epochs=2)
+    dbn, _ = trained(x, epochs=2)
     features = dbn.transform(x)
     assert features.shape == (300, 12) and 0 <= features.min() and features.max() <= 1
     np.testing.assert_allclose(keras.ops.convert_to_numpy(dbn(x)), features, atol=1e-5)
@@ -80,52 +71,6 @@ def test_features_codes_and_generation(digits):
     assert not np.array_equal(dbn.sample(3, gibbs_steps=5), dbn.sample(3, gibbs_steps=5))
 
 
-def test_generate_count_is_deprecated_for_sample(digits):
-    dbn, _ = _trained(digits[0][:100], epochs=1)
-    with pytest.warns(DeprecationWarning, match="DBN.sample"):
-        old = dbn.generate(3, gibbs_steps=5, seed=1)
-    np.testing.assert_array_equal(old, dbn.sample(3, seed=1, gibbs_steps=5))
-
-
-@pytest.mark.slow
-def test_labelled_top_layer_samples_chosen_classes(digits):
-    x, y = digits
-    x = (x > 0.5).astype("float32")
-    dbn = DBN([32, 64], num_classes=10, persistent=True, persistent_chains=50, visible_bias_init="data", seed=0)
-    dbn.compile(optimizer=keras.optimizers.SGD(0.2, momentum=0.5), steps_per_execution=STEPS)
-    dbn.fit(x, y, batch_size=20, epochs=(5, 10), verbose=0)
-    top = dbn.rbms[-1]
-    assert top.num_classes == 10 and top.visible_units == 42
-    assert dbn.transform(x[:5]).shape == (5, 64)
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(dbn(x[:5])), dbn.transform(x[:5]), atol=1e-5)
-    # A digit drawn with label k should look like a k to a classifier of the data.
-    from sklearn.linear_model import LogisticRegression
-
-    judge = LogisticRegression(max_iter=2000).fit(x, y)
-    samples = dbn.sample(60, seed=0, gibbs_steps=200, label=np.repeat([0, 1, 6], 20))
-    agreement = np.mean(judge.predict(samples) == np.repeat([0, 1, 6], 20))
-    assert agreement > 0.3, agreement  # chance: 0.1
-    assert dbn.sample(4, seed=0, gibbs_steps=5, label=2).shape == (4, 64)
-    assert dbn.to_classifier(10).predict(x[:3], verbose=0).shape == (3, 10)
-
-
-def test_classifier_starts_from_the_dbn_and_fine_tunes(digits):
-    x, y = digits
-    dbn, _ = _trained(x[:1000], epochs=2)
-    classifier = dbn.to_classifier(10)
-    hidden = keras.Model(classifier.input, classifier.get_layer("hidden_1").output)
-    np.testing.assert_allclose(hidden.predict(x[:50], verbose=0), dbn.transform(x[:50]), atol=1e-5)
-    classifier.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                       metrics=["accuracy"])
-    history = classifier.fit(x[:1000], y[:1000], batch_size=50, epochs=8, verbose=0)
-    assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
-    accuracy = classifier.evaluate(x[1000:], y[1000:], verbose=0)[1]
-    assert accuracy > 0.5
-    rates = {layer.name: layer.rate for layer in dbn.to_classifier(10, dropout=0.5, input_dropout=0.2).layers
-             if isinstance(layer, keras.layers.Dropout)}
-    assert rates == {"dropout_0": 0.2, "dropout_1": 0.5, "dropout_2": 0.5}
-
-
 def test_gaussian_first_layer(digits):
     x = digits[0][:300]
     x = (x - x.mean(0)) / (x.std(0) + 1e-3)
@@ -139,7 +84,7 @@ def test_gaussian_first_layer(digits):
 
 def test_save_load_round_trip(digits, tmp_path):
     x = digits[0][:200]
-    dbn, _ = _trained(x, epochs=1)
+    dbn, _ = trained(x, epochs=1)
     restored = assert_round_trip(
         dbn, tmp_path / "dbn.keras",
         {"transform": lambda m: m.transform(x), "sample": lambda m: m.sample(4, seed=2, gibbs_steps=10),
@@ -161,18 +106,6 @@ def test_round_trip_keeps_persistent_chains_and_seed_state(digits, tmp_path):
         np.testing.assert_array_equal(keras.ops.convert_to_numpy(new.chains), keras.ops.convert_to_numpy(old.chains))
     # Unseeded draws use the saved generator states: the same on both.
     np.testing.assert_array_equal(restored.sample(3, gibbs_steps=5, label=4), dbn.sample(3, gibbs_steps=5, label=4))
-
-
-def test_export_parts_match_the_model(digits):
-    x = digits[0][:100]
-    dbn, _ = _trained(x, epochs=1)
-    parts = dbn.export_parts()
-    assert set(parts) == {"features", "binary_codes"}
-    features, metadata = parts["features"]
-    np.testing.assert_allclose(features.predict(x, verbose=0), dbn.transform(x), atol=1e-5)
-    codes = parts["binary_codes"][0].predict(x, verbose=0)
-    np.testing.assert_array_equal(codes, dbn.binary_codes(x))
-    assert metadata["inputs"]["visible"]["range"] == [0.0, 1.0]
 
 
 def test_bad_input(digits):

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from keras_gen.models.pix2pix import Pix2Pix
-from keras_gen.callbacks.translation_grid import TranslationGrid
 from tests.helpers import assert_round_trip
 
 SIZE = 16
@@ -93,22 +92,6 @@ def test_export_parts_is_inference_mode():
     np.testing.assert_allclose(generator.predict(x, verbose=0), model.translate(x), atol=1e-5)
     noisy = model.translate(x, noise=True)
     assert np.abs(noisy - model.translate(x)).max() > 1e-4
-
-
-def test_translation_grid(tmp_path):
-    from PIL import Image
-
-    model = tiny(input_channels=1)
-    model.compile()
-    rng = np.random.default_rng(2)
-    source = rng.uniform(-1, 1, (3, SIZE, SIZE, 1)).astype("float32")
-    target = rng.uniform(-1, 1, (3, SIZE, SIZE, 3)).astype("float32")
-    grid = TranslationGrid(str(tmp_path), source, target)
-    model.fit(source, target, batch_size=3, epochs=2, verbose=0, callbacks=[grid])
-    assert [os.path.basename(p) for p in grid.paths] == [
-        "translations_epoch_001.png", "translations_epoch_002.png"]
-    picture = np.asarray(Image.open(grid.paths[-1]))
-    assert picture.shape == (3 * (SIZE + 1) + 1, 3 * (SIZE + 1) + 1, 3)
 
 
 def test_bad_inputs():

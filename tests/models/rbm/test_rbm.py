@@ -6,20 +6,13 @@ import pytest
 
 from keras_gen.models import RBM
 from tests.helpers import assert_round_trip
-
-
-def _trained(x, epochs=4, **kwargs):
-    kwargs.setdefault("seed", 0)
-    rbm = RBM(kwargs.pop("hidden_units", 32), **kwargs)
-    rbm.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.5))
-    history = rbm.fit(x, batch_size=20, epochs=epochs, verbose=0, shuffle=False)
-    return rbm, history.history
+from tests.models.rbm.common import trained
 
 
 @pytest.mark.parametrize("persistent", [False, True])
 def test_reconstruction_and_pseudo_likelihood_improve(digits, persistent):
     x = digits[0][:600]
-    rbm, history = _trained(x, epochs=6, persistent=persistent, persistent_chains=30)
+    rbm, history = trained(x, epochs=6, persistent=persistent, persistent_chains=30)
     errors, pseudo = history["reconstruction_error"], history["pseudo_likelihood"]
     assert errors[-1] < 0.9 * errors[0]
     assert pseudo[-1] > pseudo[0]
@@ -29,7 +22,7 @@ def test_reconstruction_and_pseudo_likelihood_improve(digits, persistent):
 def test_gaussian_visible_units_learn(digits):
     x = digits[0][:600]
     x = (x - x.mean(0)) / (x.std(0) + 1e-3)
-    rbm, history = _trained(x, visible_type="gaussian", epochs=3)
+    rbm, history = trained(x, visible_type="gaussian", epochs=3)
     rbm.compile(optimizer=keras.optimizers.SGD(0.01))
     errors = history["reconstruction_error"]
     assert errors[-1] < errors[0]
@@ -37,13 +30,13 @@ def test_gaussian_visible_units_learn(digits):
 
 
 def test_cd_k_runs_more_gibbs_sweeps(digits):
-    rbm, history = _trained(digits[0][:200], cd_steps=3, epochs=2)
+    rbm, history = trained(digits[0][:200], cd_steps=3, epochs=2)
     assert history["reconstruction_error"][-1] < history["reconstruction_error"][0]
 
 
 def test_save_load_round_trip_with_persistent_chains(digits, tmp_path):
     x = digits[0][:200]
-    rbm, _ = _trained(x, epochs=1, persistent=True, persistent_chains=10)
+    rbm, _ = trained(x, epochs=1, persistent=True, persistent_chains=10)
     restored = assert_round_trip(
         rbm, tmp_path / "rbm.keras",
         {"chains": lambda m: keras.ops.convert_to_numpy(m.chains),
@@ -59,46 +52,9 @@ def test_save_load_round_trip_with_persistent_chains(digits, tmp_path):
     )
 
 
-def test_sampling_methods(digits):
-    x = digits[0][:200]
-    rbm, _ = _trained(x, epochs=1)
-    samples = rbm.sample(6, gibbs_steps=10, seed=1)
-    assert samples.shape == (6, 64) and samples.min() >= 0 and samples.max() <= 1
-    np.testing.assert_array_equal(samples, rbm.sample(6, gibbs_steps=10, seed=1))
-    assert not np.array_equal(samples, rbm.sample(6, gibbs_steps=10, seed=2))
-    # In batches of chains: one seeded stream runs on through them.
-    batched = rbm.sample(6, gibbs_steps=10, seed=1, batch_size=4)
-    assert batched.shape == (6, 64)
-    np.testing.assert_array_equal(batched[:4], rbm.sample(4, gibbs_steps=10, seed=1))
-    chain = keras.ops.convert_to_numpy(rbm.gibbs(x[:4], steps=3, seed=0))
-    assert set(np.unique(chain)) <= {0.0, 1.0}
-    h = keras.ops.convert_to_numpy(rbm.sample_hidden(x[:4], seed=0))
-    assert h.shape == (4, 32) and set(np.unique(h)) <= {0.0, 1.0}
-    v = keras.ops.convert_to_numpy(rbm.sample_visible(h, seed=0))
-    assert v.shape == (4, 64)
-    np.testing.assert_allclose(
-        rbm.reconstruct(x[:4]),
-        keras.ops.convert_to_numpy(rbm.visible_mean(rbm.hidden_probabilities(x[:4]))), atol=1e-6,
-    )
-    assert rbm.transform(x).shape == (200, 32)
-
-
-def test_completion_restores_masked_digits_better_than_chance(digits):
-    x, _ = digits
-    rbm, _ = _trained(x[:1500], hidden_units=100, epochs=10)
-    test = x[1500:1600]
-    mask = np.ones(64, "float32")
-    mask[32:] = 0.0  # bottom half of each 8x8 digit is unknown
-    completed = rbm.complete(test, mask, gibbs_steps=20, seed=0)
-    np.testing.assert_array_equal(completed[:, :32], test[:, :32])
-    error = np.mean((completed[:, 32:] - test[:, 32:]) ** 2)
-    chance = np.mean((np.random.default_rng(0).random(test[:, 32:].shape) - test[:, 32:]) ** 2)
-    assert error < 0.5 * chance
-
-
 def test_filters_image_and_export_parts(digits, tmp_path):
     x = digits[0][:100]
-    rbm, _ = _trained(x, epochs=1, hidden_units=9)
+    rbm, _ = trained(x, epochs=1, hidden_units=9)
     path = rbm.filters_image(str(tmp_path / "filters.png"))
     assert os.path.getsize(path) > 0
     model, metadata = rbm.export_parts()["features"]

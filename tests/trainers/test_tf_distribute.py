@@ -1,4 +1,4 @@
-"""tf.distribute: MirroredStrategy (2 logical CPUs) and MultiWorkerMirrored
+"""`keras_gen.trainers.tf_distribute` at work: MirroredStrategy (2 logical CPUs) and MultiWorkerMirrored
 (two local workers) train every model like one device.
 
 Deterministic case: every replica draws the noise replica 0 draws
