@@ -5,7 +5,22 @@ import os
 
 from keras_gen.cli import main as cli
 from keras_gen.cli import runs
+from keras_gen.cli import training
 from tests.cli.common import tiny_ae
+
+
+def _interrupt_at_epoch_1(monkeypatch):
+    """Makes the CLI's training stop with Ctrl-C at epoch 1; returns the real callbacks builder."""
+    import keras
+
+    class Interrupt(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    real = training.training_callbacks
+    monkeypatch.setattr(training, "training_callbacks", lambda *a: real(*a) + [Interrupt()])
+    return real
 
 
 def test_run_folder_without_run_json(tmp_path, capsys):
@@ -37,20 +52,8 @@ def test_a_failing_train_leaves_no_folder_and_the_old_run_intact(tmp_path, capsy
 
 def test_resume_continues_an_interrupted_run_and_checks_its_arguments(tmp_path, monkeypatch,
                                                                       capsys):
-    import keras
-
     run = tmp_path / "run"
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            if epoch == 1:
-                raise KeyboardInterrupt
-
-    from keras_gen.cli import training
-
-    real = training.training_callbacks
-    monkeypatch.setattr(training, "training_callbacks",
-                        lambda *a: real(*a) + [Interrupt()])
+    real = _interrupt_at_epoch_1(monkeypatch)
     assert cli.main(tiny_ae(run, "--epochs", "3")) == 130
     assert "--resume" in capsys.readouterr().err
     partial = runs.interrupted_run(str(run))
@@ -66,19 +69,8 @@ def test_resume_continues_an_interrupted_run_and_checks_its_arguments(tmp_path, 
 
 
 def test_a_damaged_backup_is_a_one_line_error(tmp_path, monkeypatch, capsys):
-    import keras
-
     run = tmp_path / "run"
-
-    class Interrupt(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            if epoch == 1:
-                raise KeyboardInterrupt
-
-    from keras_gen.cli import training
-
-    real = training.training_callbacks
-    monkeypatch.setattr(training, "training_callbacks", lambda *a: real(*a) + [Interrupt()])
+    real = _interrupt_at_epoch_1(monkeypatch)
     assert cli.main(tiny_ae(run, "--epochs", "2")) == 130
     monkeypatch.setattr(training, "training_callbacks", real)
     backup = os.path.join(runs.interrupted_run(str(run)), runs.BACKUP_DIR)
