@@ -1,15 +1,10 @@
 """A DBM's partition function by AIS and its variational lower bound on test log-likelihood."""
 
-import math
 
-import keras
 import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.ais import check_betas
-from keras_gen.models.rbm.ais import summarize_log_weights
-from keras_gen.models.rbm.random_stream import RandomStream
-from keras_gen.trainers import compile_function
 from keras_gen.utils import check_positive_int
 
 __all__ = ["ais_log_partition", "ais_lower_bound", "variational_lower_bound", "exact_log_partition",
@@ -41,50 +36,49 @@ def _parameters(model):
             model.hidden_bias_1.value, model.hidden_bias_2.value]
 
 
-def _base_rate_bias(model, data):
+def _base_biases(model, data, rows=10000):
+    """Base-rate biases for chains over (v, h2) and over h1.
+
+    (v, h2): the data's log-odds for v, h2 uniform; h1: the log-odds of
+    its mean-field activity on up to `rows` data rows. Uniform without `data`.
+    """
+    from keras_gen.models.rbm.bipartite_ais import base_rate_bias
+
+    first, second = model.hidden_units
     if data is None:
-        return np.zeros(model.data_units, "float32")
+        return np.zeros(model.data_units + second, "float32"), np.zeros(first, "float32")
     data = model._check_input("data", data)
-    probability = (data.sum(axis=0) + 1.0) / (len(data) + 2.0)
-    return np.log(probability / (1.0 - probability)).astype("float32")
+    even = np.concatenate([base_rate_bias(data), np.zeros(second, "float32")])
+    sample = data[:: max(1, len(data) // rows)]
+    activity = np.concatenate([ops.convert_to_numpy(model.mean_field(ops.convert_to_tensor(chunk))[0])
+                               for chunk in np.array_split(sample, max(1, len(sample) // 4096))])
+    return even, base_rate_bias(activity)
 
 
-def _ais_chains(parameters, base_bias, betas, seed_state, generator, v, h2):
-    """Log importance weights of the runs (one per row of `v`), h1 summed out."""
-    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2 = parameters
+def _bipartite(model):
+    """A two-layer DBM as a bipartite model: (v, h2) on one side, h1 on the other."""
+    from keras_gen.models.rbm.bipartite_ais import Bipartite
+    from keras_gen.models.rbm.bipartite_ais import bernoulli_group
 
-    def body(k, carry):
-        v, h2, log_weights, state = carry
-        stream = RandomStream(generator, state)
-        beta_old, beta = ops.take(betas, k - 1), ops.take(betas, k)
-        # log p*_beta(v, h2) = (1 - beta) v.b_A + beta (v.b + h2.c2)
-        #                      + sum_j softplus(beta (v W1 + h2 W2' + c1)_j)
-        preactivation = ops.matmul(v, kernel_1) + ops.matmul(h2, ops.transpose(kernel_2)) + hidden_bias_1
-        linear = ops.matmul(v, (visible_bias - base_bias)[:, None])[:, 0] + ops.matmul(h2, hidden_bias_2[:, None])[:, 0]
-        odd = ops.sum(ops.softplus(beta * preactivation) - ops.softplus(beta_old * preactivation), -1)
-        log_weights = log_weights + (beta - beta_old) * linear + odd
-        # One sweep that leaves p_beta invariant: h1 | v, h2, then v, h2 | h1.
-        h1 = stream.bernoulli(ops.sigmoid(beta * preactivation))
-        visible = (1.0 - beta) * base_bias + beta * (ops.matmul(h1, ops.transpose(kernel_1)) + visible_bias)
-        v = stream.bernoulli(ops.sigmoid(visible))
-        h2 = stream.bernoulli(ops.sigmoid(beta * (ops.matmul(h1, kernel_2) + hidden_bias_2)))
-        return v, h2, log_weights, stream.state
-
-    log_weights = ops.zeros((ops.shape(v)[0],))
-    _, _, log_weights, _ = ops.fori_loop(1, ops.shape(betas)[0], body, (v, h2, log_weights, seed_state))
-    return log_weights
+    kernel = ops.concatenate([model.kernel_1.value, ops.transpose(model.kernel_2.value)], axis=0)
+    even_bias = ops.concatenate([model.visible_bias.value, model.hidden_bias_2.value], axis=0)
+    return Bipartite(kernel, even_bias, model.hidden_bias_1.value,
+                     bernoulli_group(model.data_units + model.hidden_units[1]),
+                     bernoulli_group(model.hidden_units[0]), names=("even", "odd"))
 
 
-def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0):
-    """Estimates log Z of a DBM by annealed importance sampling over (v, h2).
+def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0, side="both", verbose=0):
+    """Estimates log Z of a DBM by annealed importance sampling.
 
-    The odd layer h1 is summed out analytically, so the runs move in the
-    space of (v, h2) (Salakhutdinov & Hinton 2009). The base model has zero
-    weights, uniform hidden layers and visible biases at the data's log-odds
-    ("base rate"; uniform without `data`); the intermediate models are
-    `p_beta(v, h2) ~ exp((1 - beta) v.b_A + beta (v.b + h2.c2)) prod_j (1 +
-    exp(beta (v W1 + h2 W2^T + c1)_j))`, each run taking one Gibbs sweep
-    (h1, then v and h2) per temperature, all as one compiled loop.
+    A two-layer DBM is bipartite: v and h2 are independent given h1, and
+    h1 given them. The runs anneal over (v, h2) with h1 summed out
+    analytically (Salakhutdinov & Hinton 2009: `side="even"`), or over h1
+    with v and h2 summed out (`side="odd"`); `"both"` runs the two and keeps
+    the larger estimate (a run that misses part of the model's mass only
+    underestimates). The base model has zero weights and base-rate biases
+    on the annealed side (v at the data's log-odds and h2 uniform, or h1 at
+    its mean-field activity on the data; uniform without `data`); each run
+    takes one Gibbs sweep per temperature, all as one compiled loop.
 
     Args:
         model: a built `DBM`.
@@ -93,12 +87,15 @@ def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0):
         betas: number of inverse temperatures (>= 2; the paper used 20,000)
             or an explicit increasing schedule from 0 to 1.
         seed: int seed of the runs.
+        side: "even", "odd" or "both" (default): the layers the chains run over.
+        verbose: 1 shows progress bars.
 
     Returns:
         A dict: `log_z`, `log_z_lower` / `log_z_upper` (log of the mean
         importance weight -/+ 3 standard errors; `-inf` lower bound when that
         is negative), `log_weights_std`, `effective_sample_size`,
-        `log_z_base`, `num_runs`, `num_betas`.
+        `log_z_base`, `num_runs`, `num_betas`, `side` (where the kept
+        estimate came from) and `log_z_by_side`.
 
     Example:
 
@@ -112,27 +109,16 @@ def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0):
         Salakhutdinov & Hinton, "Deep Boltzmann machines", AISTATS 2009;
         Neal, "Annealed importance sampling", Statistics and Computing 2001.
     """
+    from keras_gen.models.rbm.bipartite_ais import anneal_both_sides
+    from keras_gen.utils import check_in
+
     _check_model(model)
     num_runs = check_positive_int("num_runs", num_runs)
     betas = check_betas(betas)
     seed = check_positive_int("seed", seed, minimum=0)
-    base_bias = _base_rate_bias(model, data)
-    generator = keras.random.SeedGenerator(seed)
-    stream = RandomStream(generator)
-    base = ops.convert_to_tensor(base_bias)
-    v0 = stream.bernoulli(ops.sigmoid(ops.broadcast_to(base, (num_runs, model.data_units))))
-    h20 = stream.bernoulli(ops.full((num_runs, model.hidden_units[1]), 0.5))
-
-    def run(parameters, base, schedule, state, v, h2):
-        return _ais_chains(parameters, base, schedule, state, generator, v, h2)
-
-    # jit_compile=False: TensorFlow's XLA CPU matmuls were far slower than its
-    # graph mode on these loops; JAX compiles with XLA regardless.
-    log_weights = compile_function(run, jit_compile=False)(
-        _parameters(model), base, ops.convert_to_tensor(betas, "float32"), stream.state, v0, h20)
-    log_z_base = (np.logaddexp(0.0, base_bias.astype("float64")).sum()
-                  + sum(model.hidden_units) * math.log(2.0))
-    return summarize_log_weights(log_weights, log_z_base, len(betas))
+    check_in("side", side, ("even", "odd", "both"))
+    base_even, base_odd = _base_biases(model, data)
+    return anneal_both_sides(_bipartite(model), base_even, base_odd, num_runs, betas, seed, side, verbose)
 
 
 def _entropy(p):
@@ -195,14 +181,14 @@ def _largest_state_log_probability(model, x, mean_field_steps, batch_size=1000):
     return largest
 
 
-def ais_lower_bound(model, x, data=None, num_runs=100, betas=20000, seed=0, mean_field_steps=50):
+def ais_lower_bound(model, x, data=None, num_runs=100, betas=20000, seed=0, mean_field_steps=50, side="both"):
     """Average variational lower bound on the log-likelihood of `x`, log Z by AIS.
 
     Args:
         model: a built `DBM`.
         x: binary test data (n, visible units).
         data: training data for the AIS base-rate model.
-        num_runs, betas, seed: AIS settings (see `ais_log_partition`).
+        num_runs, betas, seed, side: AIS settings (see `ais_log_partition`).
         mean_field_steps: mean-field updates per row.
 
     Returns:
@@ -228,7 +214,7 @@ def ais_lower_bound(model, x, data=None, num_runs=100, betas=20000, seed=0, mean
     """
     _check_model(model)
     x = _check_binary(model, "x", x)
-    result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed)
+    result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed, side=side)
     unnormalized = float(variational_lower_bound(model, x, 0.0, mean_field_steps).mean())
     # Z >= p*(v, h2) for every state, so an estimate below the p* of a
     # test row with its rounded mean-field h2 is certainly wrong: the AIS

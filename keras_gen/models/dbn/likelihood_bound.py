@@ -113,7 +113,7 @@ def _bound_terms(dbn, x, num_samples, seed, batch_size):
     return np.concatenate(bounds), largest
 
 
-def ais_lower_bound(dbn, x, data=None, num_samples=10, num_runs=100, betas=14500, seed=0):
+def ais_lower_bound(dbn, x, data=None, num_samples=10, num_runs=100, betas=14500, seed=0, side="both"):
     """Average lower bound on the log-likelihood of `x`, the top RBM's log Z by AIS.
 
     Salakhutdinov & Murray (2008): AIS estimates the top RBM's partition
@@ -125,8 +125,9 @@ def ais_lower_bound(dbn, x, data=None, num_samples=10, num_runs=100, betas=14500
         x: binary test data.
         data: training data (its up-pass sets the AIS base-rate model).
         num_samples: up-passes per test row, >= 1.
-        num_runs, betas, seed: AIS settings (see
-            `keras_gen.models.rbm.ais.ais_log_partition`).
+        num_runs, betas, seed, side: AIS settings (see
+            `keras_gen.models.rbm.ais.ais_log_partition`; by default the
+            chains run over each side of the top RBM in turn).
 
     Returns:
         The top RBM's AIS dict plus `lower_bound` (nats per row),
@@ -156,7 +157,8 @@ def ais_lower_bound(dbn, x, data=None, num_samples=10, num_runs=100, betas=14500
         top_data = dbn._check_input("data", data)
         for rbm in dbn.rbms[:-1]:
             top_data = rbm.transform(top_data)
-    result = ais_log_partition(dbn.rbms[-1], data=top_data, num_runs=num_runs, betas=betas, seed=seed)
+    result = ais_log_partition(dbn.rbms[-1], data=top_data, num_runs=num_runs, betas=betas, seed=seed,
+                               side=side)
     rows, largest = _bound_terms(dbn, x, num_samples, seed, batch_size=1000)
     unnormalized = float(rows.mean())
     # Z >= p*(h) for every state h, so an estimate below the largest p*(h)

@@ -2,7 +2,6 @@
 
 import math
 
-import keras
 import numpy as np
 from keras import ops
 
@@ -91,67 +90,63 @@ def check_betas(betas):
     return array
 
 
-def _base_rate_bias(model, data):
-    """Visible biases of the base model: data log-odds (labels uniform)."""
-    if data is None:
-        return np.zeros(model.visible_units, "float32")
-    data = model._visible_input("data", data, numpy=True, data=True)
-    count = len(data)
-    probability = (data.sum(axis=0) + 1.0) / (count + 2.0)
-    bias = np.log(probability / (1.0 - probability))
-    return np.concatenate([bias, np.zeros(_label_units(model))]).astype("float32")
+def _visible_group(model):
+    """The visible units as a `Group`: Bernoulli data units, a ClassificationRBM's labels one softmax."""
+    from keras_gen.models.rbm.bipartite_ais import Group
+
+    data_units, labels = model.data_units, _label_units(model)
+
+    def log_sum(preactivation):
+        total = ops.sum(ops.softplus(preactivation[:, :data_units]), axis=-1)
+        if labels:
+            total = total + ops.logsumexp(preactivation[:, data_units:], axis=-1)
+        return total
+
+    return Group(model.visible_units, model.sample_visible_from_preactivation, log_sum)
 
 
-def _log_base_partition(model, base_bias):
-    data = base_bias[: model.data_units].astype("float64")
-    labels = math.log(_label_units(model)) if _label_units(model) else 0.0
-    return float(np.logaddexp(0.0, data).sum() + labels + model.hidden_units * math.log(2.0))
+def _base_biases(model, data, rows=10000):
+    """Base-rate biases for annealing over the visible units and over the hidden ones.
 
-
-def _ais_chains(kernel, visible_bias, hidden_bias, base_bias, betas, seed_state, generator, v0,
-                log_weights, start, stop, sample_visible):
-    """Advances M AIS runs (one per row of `v0`) through temperatures `start` to `stop - 1`.
-
-    `sample_visible(preactivation, stream)` draws the visible units (a
-    ClassificationRBM's label group as one softmax draw). Returns the runs'
-    states, their log importance weights so far and the random state, so the
-    annealing can go on in pieces.
+    Visible: the data's log-odds (labels uniform); hidden: the log-odds of the
+    mean hidden activity over up to `rows` data rows (a ClassificationRBM's
+    label input at 1/K). Without `data` both are uniform.
     """
-    from keras_gen.models.rbm.random_stream import RandomStream
+    from keras_gen.models.rbm.bipartite_ais import base_rate_bias
 
-    def log_unnormalized_difference(v, preactivation, beta_new, beta_old):
-        linear = ops.matmul(v, (visible_bias - base_bias)[:, None])[:, 0]
-        hidden = ops.sum(ops.softplus(beta_new * preactivation) - ops.softplus(beta_old * preactivation), -1)
-        return (beta_new - beta_old) * linear + hidden
-
-    def body(k, carry):
-        v, log_weights, state = carry
-        stream = RandomStream(generator, state)
-        beta_old, beta = ops.take(betas, k - 1), ops.take(betas, k)
-        preactivation = ops.matmul(v, kernel) + hidden_bias
-        log_weights = log_weights + log_unnormalized_difference(v, preactivation, beta, beta_old)
-        h = stream.bernoulli(ops.sigmoid(beta * preactivation))
-        visible = (1.0 - beta) * base_bias + beta * (ops.matmul(h, ops.transpose(kernel)) + visible_bias)
-        v = sample_visible(visible, stream)
-        return v, log_weights, stream.state
-
-    return ops.fori_loop(start, stop, body, (v0, log_weights, seed_state))
+    if data is None:
+        return np.zeros(model.visible_units, "float32"), np.zeros(model.hidden_units, "float32")
+    data = model._visible_input("data", data, numpy=True, data=True)
+    labels = _label_units(model)
+    visible = np.concatenate([base_rate_bias(data), np.zeros(labels, "float32")])
+    sample = data[:: max(1, len(data) // rows)]
+    if labels:
+        sample = np.concatenate([sample, np.full((len(sample), labels), 1.0 / labels, "float32")], axis=1)
+    activity = np.concatenate([ops.convert_to_numpy(model.hidden_probabilities(ops.convert_to_tensor(chunk)))
+                               for chunk in np.array_split(sample, max(1, len(sample) // 4096))])
+    return visible.astype("float32"), base_rate_bias(activity)
 
 
-def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbose=0):
+def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbose=0, side="both"):
     """Estimates log Z of a Bernoulli RBM by annealed importance sampling.
 
-    The base model has the RBM's shape, zero weights and visible biases
-    set to the data's log-odds ("base rate"; uniform without `data`; a
-    `ClassificationRBM`'s labels uniform, its label group drawn as one
-    softmax unit); the
-    runs anneal through `p_beta(v) ~ exp((1 - beta) v.b_A + beta v.b) *
-    prod_j (1 + exp(beta (v W + c)_j))`. The whole loop runs as one
-    compiled `keras.ops.fori_loop` (a TensorFlow graph, or XLA on JAX).
+    The runs anneal from a base model with the RBM's shape and zero weights
+    to the RBM, through `p_beta ~ exp((1 - beta) v.b_A + beta v.b) prod_j
+    (1 + exp(beta (v W + c)_j))` (chains over the visible units, hidden ones
+    summed out), or the same with the roles exchanged (chains over the
+    hidden units, the visible ones summed out; a `ClassificationRBM`'s label
+    group as one softmax unit). The base model's biases are the data's
+    log-odds on the annealed side ("base rate": pixels, or the mean hidden
+    activity on the data; uniform without `data`). With `side="both"` the
+    two run one after the other and the larger estimate is kept: a run
+    trapped on the wrong side of a phase transition only underestimates,
+    which happened to chains over the 500 units of a DBN's 500-2000 top RBM
+    (180 nats short) but not to chains over its 2000 units. Each schedule
+    runs as one compiled `keras.ops.fori_loop`.
 
     Args:
         model: a built Bernoulli-visible `RBM` or `ClassificationRBM`.
-        data: training data (data units only) for the base-rate model
+        data: training data (data units only) for the base-rate models
             (recommended), or `None`.
         num_runs: independent AIS runs M, >= 1 (100 is usual).
         betas: number of inverse temperatures (>= 2, default 14,500 as
@@ -159,13 +154,16 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
         seed: int seed of the runs.
         verbose: 1 shows a progress bar (the annealing then runs in 50
             compiled pieces, with the same result).
+        side: "visible", "hidden" or "both" (default): the units the
+            chains run over.
 
     Returns:
         A dict: `log_z` (log mean of the importance weights), `log_z_lower`
         and `log_z_upper` (log of mean -/+ 3 standard errors of the weights;
         `-inf` lower bound when that is negative), `log_weights_std` (spread
         of the runs' log weights), `effective_sample_size`, `log_z_base`,
-        `num_runs`, `num_betas`.
+        `num_runs`, `num_betas`, `side` (where the kept estimate came from)
+        and `log_z_by_side`.
 
     Example:
 
@@ -179,39 +177,22 @@ def ais_log_partition(model, data=None, num_runs=100, betas=14500, seed=0, verbo
         Salakhutdinov & Murray, "On the quantitative analysis of deep belief
         networks", ICML 2008; Neal, "Annealed importance sampling", 2001.
     """
-    from keras_gen.models.rbm.random_stream import RandomStream
-    from keras_gen.trainers import compile_function
+    from keras_gen.models.rbm.bipartite_ais import Bipartite
+    from keras_gen.models.rbm.bipartite_ais import anneal_both_sides
+    from keras_gen.models.rbm.bipartite_ais import bernoulli_group
+    from keras_gen.utils import check_in
     from keras_gen.utils import check_positive_int
 
     _check_model(model, bernoulli_only=True)
     num_runs = check_positive_int("num_runs", num_runs)
     betas = check_betas(betas)
     seed = check_positive_int("seed", seed, minimum=0)
-    base_bias = _base_rate_bias(model, data)
-    generator = keras.random.SeedGenerator(seed)
-    stream = RandomStream(generator)
-    v0 = model.sample_visible_from_preactivation(
-        ops.broadcast_to(ops.convert_to_tensor(base_bias), (num_runs, len(base_bias))), stream)
-
-    def run(kernel, visible_bias, hidden_bias, base, schedule, state, v, log_weights, start, stop):
-        return _ais_chains(kernel, visible_bias, hidden_bias, base, schedule, state, generator, v,
-                           log_weights, start, stop, model.sample_visible_from_preactivation)
-
-    # jit_compile=False: TensorFlow's XLA CPU matmuls were far slower than its
-    # graph mode on this loop; JAX compiles with XLA regardless.
-    step = compile_function(run, jit_compile=False)
-    constants = (model.kernel.value, model.visible_bias.value, model.hidden_bias.value,
-                 ops.convert_to_tensor(base_bias), ops.convert_to_tensor(betas, "float32"))
-    pieces = min(50, len(betas) - 1) if verbose else 1
-    bounds = np.linspace(1, len(betas), pieces + 1).round().astype("int32")
-    progress = keras.utils.Progbar(len(betas) - 1, unit_name="temperature") if verbose else None
-    v, log_weights, state = v0, ops.zeros((num_runs,)), stream.state
-    for start, stop in zip(bounds[:-1], bounds[1:]):
-        v, log_weights, state = step(*constants, state, v, log_weights,
-                                     ops.convert_to_tensor(start), ops.convert_to_tensor(stop))
-        if progress is not None:
-            progress.add(int(stop - start))
-    return summarize_log_weights(log_weights, _log_base_partition(model, base_bias), len(betas))
+    check_in("side", side, ("visible", "hidden", "both"))
+    base_visible, base_hidden = _base_biases(model, data)
+    bipartite = Bipartite(model.kernel.value, model.visible_bias.value, model.hidden_bias.value,
+                          _visible_group(model), bernoulli_group(model.hidden_units),
+                          names=("visible", "hidden"))
+    return anneal_both_sides(bipartite, base_visible, base_hidden, num_runs, betas, seed, side, verbose)
 
 
 def summarize_log_weights(log_weights, log_z_base, num_betas):
@@ -254,7 +235,7 @@ def summarize_log_weights(log_weights, log_z_base, num_betas):
     }
 
 
-def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, verbose=0):
+def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, verbose=0, side="both"):
     """Average log-likelihood of `x` (nats per row): mean(-F(x)) - AIS log Z.
 
     For a `ClassificationRBM` the label is summed out: `log p(x) = log
@@ -264,7 +245,7 @@ def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, v
         model: a built Bernoulli-visible `RBM` or `ClassificationRBM`.
         x: test data (n, data units), binary for a true likelihood.
         data: training data for the AIS base-rate model.
-        num_runs, betas, seed, verbose: AIS settings (see `ais_log_partition`).
+        num_runs, betas, seed, verbose, side: AIS settings (see `ais_log_partition`).
 
     Returns:
         The `ais_log_partition` dict plus `log_likelihood` and its bounds
@@ -283,7 +264,7 @@ def ais_log_likelihood(model, x, data=None, num_runs=100, betas=14500, seed=0, v
     _check_model(model, bernoulli_only=True)
     x = model._visible_input("x", x, numpy=True, data=True)
     result = ais_log_partition(model, data=data, num_runs=num_runs, betas=betas, seed=seed,
-                               verbose=verbose)
+                               verbose=verbose, side=side)
     unnormalized = float(np.mean(unnormalized_log_probability(model, x)))
     result["log_likelihood"] = unnormalized - result["log_z"]
     result["log_likelihood_lower"] = unnormalized - result["log_z_upper"]
