@@ -14,6 +14,7 @@ BACKEND_HOMES = ("trainers/", "export/converters.py", "export/latency.py", "expo
 SHARED_BETWEEN_FAMILIES = {
     ("cyclegan", "pix2pix.patchgan_discriminator"),
     ("vid2vid", "pix2pix.patchgan_discriminator"),
+    ("vid2vid", "pix2pix.unet_generator"),
     ("dbn", "rbm"),
     ("dbm", "rbm"),
     ("vae", "autoencoders.networks"),

@@ -5,11 +5,13 @@ import keras
 from keras_gen.layers.instance_normalization import InstanceNormalization
 from keras_gen.layers.normalization import NORMALIZATIONS
 from keras_gen.layers.normalization import normalization_layer
+from keras_gen.models.pix2pix.unet_generator import unet_generator
 from keras_gen.models.vid2vid.flow_warp import FlowWarp
 from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 
-__all__ = ["GENERATOR_OUTPUTS", "check_generator_size", "export_generator", "sequential_generator"]
+__all__ = ["GENERATOR_OUTPUTS", "HALLUCINATIONS", "check_generator_size", "export_generator",
+           "sequential_generator"]
 
 # Outputs of the generator, in order: the frame, and the three heads it blends.
 GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
@@ -18,6 +20,10 @@ GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
 # normalization would be degenerate).
 MAX_DOWNSAMPLINGS = 4
 SMALLEST = 4
+# Where the hallucinated frame comes from: Pix2Pix's U-Net on the current map
+# (the paper's single-image generator, used for every frame), or a fourth
+# head on the shared trunk (Vid2Vid files saved before the U-Net).
+HALLUCINATIONS = ("unet", "shared")
 
 
 def downsamplings(image_size):
@@ -80,17 +86,20 @@ def _head(x, filters, activation, name):
 
 
 def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, filters=16,
-                         blocks=3, normalization="instance", name="generator"):
+                         blocks=3, normalization="instance", hallucination="unet", name="generator"):
     """Builds Vid2Vid's per-frame generator: flow, occlusion-mask and hallucination heads.
 
     Two encoders of stride-2 convolutions, one for the semantic maps (the
     current one and the `history` previous ones) and one for the `history`
     previous frames, are summed and refined by residual blocks at 1/16
     scale (1/8 or 1/4 for small frames, never below 4x4). A decoder with
-    skips from the map encoder (as a U-Net) leads to three heads: one
-    hallucinates the frame from scratch (`tanh`), one estimates the
-    backward optical flow to the previous frame and one an
-    occlusion mask `m` in [0, 1]. The previous frame warped by the flow is
+    skips from the map encoder (as a U-Net) leads to two heads: one
+    estimates the backward optical flow to the previous frame and one an
+    occlusion mask `m` in [0, 1]. The frame is hallucinated from scratch
+    (`tanh`) from the current map by Pix2Pix's U-Net (the paper's
+    single-image generator, which it uses for the first frame; here it
+    draws whatever is new in every frame), or with `hallucination="shared"`
+    by a third head on the trunk. The previous frame warped by the flow is
     blended with the hallucination:
     `frame = m * hallucinated + (1 - m) * warp(previous_frame, flow)`,
     so content seen before is carried along and only what appears is drawn
@@ -108,6 +117,7 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
         blocks: residual blocks at the smallest scale.
         normalization: "instance" (default; the same in training and
             inference, export-safe), "batch" or "none".
+        hallucination: "unet" (default) or "shared" (see above).
         name: model name.
 
     Returns:
@@ -135,6 +145,7 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     filters = check_positive_int("filters", filters)
     blocks = check_positive_int("blocks", blocks, minimum=0)
     check_in("normalization", normalization, NORMALIZATIONS)
+    check_in("hallucination", hallucination, HALLUCINATIONS)
 
     shape = (image_size, image_size)
     current = keras.Input(shape + (num_classes,), name="map")
@@ -158,7 +169,14 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     for level in reversed(range(levels - 1)):
         x = _block(x, filters * 2**level, normalization, f"up{level}", transpose=True)
         x = keras.layers.Concatenate(name=f"up{level}_skip")([x, semantic[level]])
-    hallucinated = _head(x, channels, "tanh", "hallucinated")
+    if hallucination == "shared":
+        hallucinated = _head(x, channels, "tanh", "hallucinated")
+    else:
+        # Deterministic (no dropout): a hallucination that changed from frame to
+        # frame would flicker wherever the mask lets it through.
+        unet = unet_generator(image_size, num_classes, channels, filters, dropout=0.0,
+                              normalization=normalization, name="hallucination")
+        hallucinated = keras.layers.Identity(name="hallucinated", dtype="float32")(unet(current))
     flow = _head(x, 2, None, "flow")
     mask = _head(x, 1, "sigmoid", "mask")
 

@@ -92,6 +92,9 @@ class Vid2Vid(AdversarialModel):
         l1_weight: weight of the L1 distance of each generated frame to the
             real one (Pix2Pix's lambda, 100), which stands in for the paper's
             VGG perceptual loss (no pretrained network is downloaded here).
+        hallucination: where new content comes from: "unet" (default),
+            Pix2Pix's U-Net on the current map, or "shared", a head on the
+            generator's trunk (see `sequential_generator`).
         **kwargs: base `keras.Model` arguments (`name`).
 
     Returns:
@@ -121,7 +124,8 @@ class Vid2Vid(AdversarialModel):
                  generator_filters=16, generator_blocks=3, discriminator_filters=16,
                  discriminator_layers=None, discriminator_scales=2, normalization="instance",
                  gan_loss="least_squares", feature_matching_weight=10.0, flow_weight=10.0,
-                 warp_weight=10.0, temporal_weight=1.0, l1_weight=100.0, **kwargs):
+                 warp_weight=10.0, temporal_weight=1.0, l1_weight=100.0, hallucination="unet",
+                 **kwargs):
         super().__init__(**kwargs)
         self.image_size = check_generator_size(image_size)
         self.num_classes = check_positive_int("num_classes", num_classes, minimum=2)
@@ -144,9 +148,10 @@ class Vid2Vid(AdversarialModel):
         self.discriminator_scales = check_positive_int("discriminator_scales",
                                                        discriminator_scales)
         self.normalization = normalization
+        self.hallucination = hallucination
         self.generator = sequential_generator(
             image_size, num_classes, channels, history_frames, generator_filters, generator_blocks,
-            normalization, name="generator")
+            normalization, hallucination, name="generator")
         self.discriminator = multiscale_discriminator(
             image_size, num_classes + channels, discriminator_filters, discriminator_layers,
             discriminator_scales, normalization, name="discriminator")
@@ -384,6 +389,11 @@ class Vid2Vid(AdversarialModel):
                 "generator_filters", "generator_blocks", "discriminator_filters",
                 "discriminator_layers", "discriminator_scales", "normalization", "gan_loss",
                 "feature_matching_weight", "flow_weight", "warp_weight", "temporal_weight",
-                "l1_weight")
+                "l1_weight", "hallucination")
         })
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        # Files saved before the U-Net hallucination had the trunk's head.
+        return cls(**({"hallucination": "shared"} | config))

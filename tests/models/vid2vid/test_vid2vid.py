@@ -66,6 +66,19 @@ def test_keras_round_trip(tmp_path):
     assert iterations(restored)["generator"] == 2
 
 
+def test_files_from_before_the_unet_hallucination_load_with_the_trunk_head(tmp_path):
+    data = videos(count=2, frames=3)
+    old = tiny(hallucination="shared")
+    assert "hallucination" not in {layer.name for layer in old.generator.layers}
+    config = old.get_config()
+    del config["hallucination"]  # as files saved before the option was written
+    restored = Vid2Vid.from_config(config)
+    assert restored.hallucination == "shared"
+    restored.set_weights(old.get_weights())
+    np.testing.assert_array_equal(restored.translate_video(data["maps"]), old.translate_video(data["maps"]))
+    assert "hallucination" in {layer.name for layer in tiny().generator.layers}
+
+
 @pytest.mark.slow
 def test_fit_without_flow_and_evaluate(backend):
     data = videos(count=2)
@@ -107,6 +120,7 @@ def test_export_part_rolls_out_like_translate_video():
 def test_bad_inputs():
     for kwargs, name in [({"image_size": 18}, "image_size"), ({"temporal_frames": 1},
                          "temporal_frames"), ({"gan_loss": "wasserstein_gp"}, "gan_loss"),
-                         ({"flow_weight": -1.0}, "flow_weight")]:
+                         ({"flow_weight": -1.0}, "flow_weight"),
+                         ({"hallucination": "vgg"}, "hallucination")]:
         with pytest.raises(ValueError, match=name):
             tiny(**kwargs)
