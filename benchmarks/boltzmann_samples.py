@@ -43,25 +43,28 @@ from keras_gen.utils import save_image_grid  # noqa: E402
 
 MODELS = {  # name: (cache file, benchmark that trains it)
     "rbm_500": ("rbm_500.keras", dbn_likelihood),
-    "dbn_784_500_500_2000": ("dbn_500_500_2000_labelled.keras", dbn_likelihood),
+    "dbn_784_500_500_2000": ("dbn_500_500_2000_labelled{suffix}.keras", dbn_likelihood),
     "dbm_784_500_1000": ("dbm_joint.keras", dbm_mnist),
 }
 
 
 def cached_model(name, folder, args):
     filename, benchmark = MODELS[name]
-    path = os.path.join(folder, filename)
+    suffix = "" if args.dbn_propagate == "probabilities" else "_" + args.dbn_propagate
+    path = os.path.join(folder, filename.format(suffix=suffix))
     model, record = load_cached(path)
     if model is None:
         print(f"{path} is missing: running {benchmark.__name__} first", flush=True)
-        benchmark.main(["--quick"] if args.quick else [])
+        options = ["--propagate", args.dbn_propagate] if benchmark is dbn_likelihood else []
+        benchmark.main((["--quick"] if args.quick else []) + options)
         model, record = load_cached(path)
     return model
 
 
 def drawn(folder, key, args, draw):
     """Samples of `key` drawn by `draw()` (saved in the cache; a rerun scores them again)."""
-    path = os.path.join(folder, f"samples_{key}_{args.count}_{args.gibbs_steps}.npz")
+    which = f"{key}_{args.dbn_propagate}" if key.startswith("dbn") else key
+    path = os.path.join(folder, f"samples_{which}_{args.count}_{args.gibbs_steps}.npz")
     if not os.path.isfile(path):
         begun = time.perf_counter()
         samples = draw()
@@ -78,6 +81,8 @@ def main(argv=None):
     parser.add_argument("--gibbs-steps", type=int, default=1000)
     parser.add_argument("--only", choices=sorted(MODELS), default=None,
                         help="draw (and cache) one model's samples, write no JSON")
+    parser.add_argument("--dbn-propagate", choices=("probabilities", "samples"), default="samples",
+                        help="the DBN of `dbn_likelihood.py --propagate ...` to draw from")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     if args.quick:

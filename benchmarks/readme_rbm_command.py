@@ -70,7 +70,8 @@ def main(argv=None):
                                                   metrics["test_ais_log_likelihood_upper"]],
                    "log_weights_std": metrics["test_ais_log_weights_std"],
                    "effective_sample_size": metrics["test_ais_effective_sample_size"],
-                   "runs": metrics["test_ais_num_runs"], "betas": metrics["test_ais_num_betas"]},
+                   "runs": metrics["test_ais_num_runs"], "betas": metrics["test_ais_num_betas"],
+                   "log_z_by_side": metrics.get("test_ais_log_z_by_side"), "kept": metrics.get("test_ais_side")},
         "metrics": metrics, "train_seconds": train_seconds, "evaluate_seconds": evaluate_seconds,
         "target": ">= -88", "passed": value >= -88.0,
     }

@@ -72,7 +72,10 @@ def likelihood_bound(model, x, x_test, options, seed):
     For a DBM (`keras_gen.models.dbm.ais`) or a Bernoulli DBN of two or more
     layers (`keras_gen.models.dbn.likelihood_bound`) on binary data, when
     `options["ais"]`; otherwise `{}`. The spread: `test_bound_low` /
-    `test_bound_high` from log Z's mean -/+ 3 standard errors.
+    `test_bound_high` from log Z's mean -/+ 3 standard errors; AIS runs over
+    each side of the top RBM (or of the DBM) and keeps the larger log Z
+    (`test_bound_log_z_by_side`); `test_bound_valid` is false when log Z is
+    below a test state's p*, so the figure is no bound.
     """
     if not options.get("ais") or not np.isin(x_test, (0.0, 1.0)).all():
         return {}
@@ -91,7 +94,9 @@ def likelihood_bound(model, x, x_test, options, seed):
             "test_bound_high": result["lower_bound_high"], "test_bound_log_z": result["log_z"],
             "test_bound_log_weights_std": result["log_weights_std"],
             "test_bound_effective_sample_size": result["effective_sample_size"],
-            "test_bound_ais_runs": result["num_runs"], "test_bound_ais_betas": result["num_betas"]}
+            "test_bound_ais_runs": result["num_runs"], "test_bound_ais_betas": result["num_betas"],
+            "test_bound_ais_side": result["side"], "test_bound_log_z_by_side": result["log_z_by_side"],
+            "test_bound_valid": result["valid"]}
 
 
 def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_test, codes=True):

@@ -45,3 +45,5 @@ def test_labelled_generative_run_samples_by_label_and_reports_its_bound(tmp_path
         metrics = json.load(handle)
     assert metrics["test_bound"] < 0 and metrics["test_bound_ais_runs"] == 5
     assert metrics["test_bound_low"] <= metrics["test_bound"] <= metrics["test_bound_high"]
+    assert sorted(metrics["test_bound_log_z_by_side"]) == ["hidden", "visible"]
+    assert metrics["test_bound_log_z_by_side"][metrics["test_bound_ais_side"]] == metrics["test_bound_log_z"]

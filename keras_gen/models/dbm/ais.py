@@ -39,8 +39,8 @@ def _parameters(model):
 def _base_biases(model, data, rows=10000):
     """Base-rate biases for chains over (v, h2) and over h1.
 
-    (v, h2): the data's log-odds for v, h2 uniform; h1: the log-odds of
-    its mean-field activity on up to `rows` data rows. Uniform without `data`.
+    v at the data's log-odds, h1 and h2 at the log-odds of their mean-field
+    activity on up to `rows` data rows. Uniform without `data`.
     """
     from keras_gen.models.rbm.bipartite_ais import base_rate_bias
 
@@ -48,11 +48,13 @@ def _base_biases(model, data, rows=10000):
     if data is None:
         return np.zeros(model.data_units + second, "float32"), np.zeros(first, "float32")
     data = model._check_input("data", data)
-    even = np.concatenate([base_rate_bias(data), np.zeros(second, "float32")])
     sample = data[:: max(1, len(data) // rows)]
-    activity = np.concatenate([ops.convert_to_numpy(model.mean_field(ops.convert_to_tensor(chunk))[0])
-                               for chunk in np.array_split(sample, max(1, len(sample) // 4096))])
-    return even, base_rate_bias(activity)
+    marginals = [model.mean_field(ops.convert_to_tensor(chunk))
+                 for chunk in np.array_split(sample, max(1, len(sample) // 4096))]
+    first_activity, second_activity = (np.concatenate([ops.convert_to_numpy(m[layer]) for m in marginals])
+                                       for layer in (0, 1))
+    even = np.concatenate([base_rate_bias(data), base_rate_bias(second_activity)])
+    return even, base_rate_bias(first_activity)
 
 
 def _bipartite(model):
@@ -263,7 +265,7 @@ def exact_log_partition(model):
     >>> dbm = DBM((2, 2)); dbm.build((None, 3))
     >>> for kernel in (dbm.kernel_1, dbm.kernel_2):
     ...     _ = kernel.assign(np.zeros(kernel.shape, "float32"))
-    >>> round(exact_log_partition(dbm), 6) == round(7 * math.log(2.0), 6)
+    >>> round(exact_log_partition(dbm), 6) == round(7 * float(np.log(2.0)), 6)
     True
     """
     _check_model(model)
