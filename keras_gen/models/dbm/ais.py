@@ -43,16 +43,14 @@ def _base_biases(model, data, rows=10000):
     activity on up to `rows` data rows. Uniform without `data`.
     """
     from keras_gen.models.rbm.bipartite_ais import base_rate_bias
+    from keras_gen.models.rbm.bipartite_ais import data_activity
 
     first, second = model.hidden_units
     if data is None:
         return np.zeros(model.data_units + second, "float32"), np.zeros(first, "float32")
     data = model._check_input("data", data)
-    sample = data[:: max(1, len(data) // rows)]
-    marginals = [model.mean_field(ops.convert_to_tensor(chunk))
-                 for chunk in np.array_split(sample, max(1, len(sample) // 4096))]
-    first_activity, second_activity = (np.concatenate([ops.convert_to_numpy(m[layer]) for m in marginals])
-                                       for layer in (0, 1))
+    both = data_activity(lambda v: ops.concatenate(model.mean_field(v), axis=-1), data, rows)
+    first_activity, second_activity = both[:, :first], both[:, first:]
     even = np.concatenate([base_rate_bias(data), base_rate_bias(second_activity)])
     return even, base_rate_bias(first_activity)
 

@@ -113,17 +113,16 @@ def _base_biases(model, data, rows=10000):
     label input at 1/K). Without `data` both are uniform.
     """
     from keras_gen.models.rbm.bipartite_ais import base_rate_bias
+    from keras_gen.models.rbm.bipartite_ais import data_activity
 
     if data is None:
         return np.zeros(model.visible_units, "float32"), np.zeros(model.hidden_units, "float32")
     data = model._visible_input("data", data, numpy=True, data=True)
     labels = _label_units(model)
     visible = np.concatenate([base_rate_bias(data), np.zeros(labels, "float32")])
-    sample = data[:: max(1, len(data) // rows)]
     if labels:
-        sample = np.concatenate([sample, np.full((len(sample), labels), 1.0 / labels, "float32")], axis=1)
-    activity = np.concatenate([ops.convert_to_numpy(model.hidden_probabilities(ops.convert_to_tensor(chunk)))
-                               for chunk in np.array_split(sample, max(1, len(sample) // 4096))])
+        data = np.concatenate([data, np.full((len(data), labels), 1.0 / labels, "float32")], axis=1)
+    activity = data_activity(model.hidden_probabilities, data, rows)
     return visible.astype("float32"), base_rate_bias(activity)
 
 

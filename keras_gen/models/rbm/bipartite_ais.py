@@ -19,7 +19,8 @@ from keras import ops
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.utils import check_in
 
-__all__ = ["Bipartite", "Group", "bernoulli_group", "anneal", "anneal_both_sides", "base_rate_bias"]
+__all__ = ["Bipartite", "Group", "bernoulli_group", "anneal", "anneal_both_sides", "base_rate_bias",
+           "data_activity"]
 
 
 class Group:
@@ -100,6 +101,19 @@ def base_rate_bias(probabilities):
     probabilities = np.asarray(probabilities, "float64")
     mean = (probabilities.sum(axis=0) + 1.0) / (len(probabilities) + 2.0)
     return np.log(mean / (1.0 - mean)).astype("float32")
+
+
+def data_activity(activity, data, rows=10000, chunk=4096):
+    """`activity(tensor)` on up to `rows` evenly spaced rows of `data`, in chunks (a NumPy array).
+
+    Example:
+
+    >>> data_activity(lambda x: x * 2.0, np.ones((5, 2), "float32"), rows=2).shape  # every 2nd row
+    (3, 2)
+    """
+    sample = data[:: max(1, len(data) // rows)]
+    return np.concatenate([ops.convert_to_numpy(activity(ops.convert_to_tensor(part)))
+                           for part in np.array_split(sample, max(1, len(sample) // chunk))])
 
 
 def _chains(model, base, betas, seed_state, generator, a, log_weights, start, stop):
