@@ -159,6 +159,21 @@ def assert_sketch_has_ink(page, sketch_id):
     assert sketch_ink_fraction(page, sketch_id) > INK, "the sketchpad shows no strokes"
 
 
+EXAMPLE_INK = 0.01  # a test digit drawn canvas-large inks several percent of it
+
+
+def wait_for_ink(page, sketch_id, fraction):
+    """Polls the sketchpad until `fraction` of it is dark: a loaded picture arrives
+    after a server round trip, which a busy machine can stretch past any fixed wait."""
+    inked = 0.0
+    for _ in range(TIMEOUT_MS // 500):
+        inked = sketch_ink_fraction(page, sketch_id)
+        if inked > fraction:
+            return
+        page.wait_for_timeout(500)
+    raise AssertionError(f"the sketchpad shows {inked:.2%} ink, not the test digit (> {fraction:.0%})")
+
+
 def shoot(page, shots, name):
     page.screenshot(path=os.path.join(shots, f"{name}.png"), full_page=True)
 
@@ -223,16 +238,14 @@ def test_rbm_tabs(page, shots):
     act(page, "rbm-complete-button", "rbm-complete-output")
     shoot(page, shots, "rbm_completion")
     page.locator("#rbm-example-button").click()
-    page.wait_for_timeout(1000)
-    assert_sketch_has_ink(page, "rbm-sketch")
+    wait_for_ink(page, "rbm-sketch", EXAMPLE_INK)
     open_tabs(page, "Retrieval")
     act(page, "rbm-retrieve-button", "rbm-retrieve-output")
     open_tabs(page, "Hidden-unit filters")
     act(page, "rbm-filters-button", "rbm-filters-output")
     open_tabs(page, title("dbn_mnist"))
     page.locator("#rbm2-example-button").click()
-    page.wait_for_timeout(1000)
-    assert_sketch_has_ink(page, "rbm2-sketch")
+    wait_for_ink(page, "rbm2-sketch", EXAMPLE_INK)
     open_tabs(page, "Gibbs completion")
     act(page, "rbm2-complete-button", "rbm2-complete-output")
     open_tabs(page, "Retrieval")
