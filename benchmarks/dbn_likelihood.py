@@ -91,7 +91,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rbm-epochs", type=int, default=60)
     parser.add_argument("--middle-epochs", type=int, default=30, help="the 500-500 layer")
-    parser.add_argument("--top-epochs", type=int, default=60, help="each 2000-unit top RBM")
+    parser.add_argument("--top-epochs", type=int, default=60, help="the 784-500-2000 DBN's top RBM")
+    parser.add_argument("--labelled-top-epochs", type=int, default=60,
+                        help="the 784-500-500-2000 DBN's labelled top RBM")
     parser.add_argument("--ais-runs", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=14500)
     parser.add_argument("--bound-samples", type=int, default=10, help="up-passes per test image")
@@ -102,13 +104,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.sizes = (500, 500, 2000)
     if args.quick:
-        args.sizes, args.rbm_epochs, args.middle_epochs, args.top_epochs = (50, 50, 100), 2, 2, 2
+        args.sizes, args.rbm_epochs, args.middle_epochs = (50, 50, 100), 2, 2
+        args.top_epochs = args.labelled_top_epochs = 2
         args.ais_betas, args.bound_samples = 500, 2
     started = time.perf_counter()
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
-        "" if args.propagate == "probabilities" else "_" + args.propagate)
+        "" if args.propagate == "probabilities" else "_" + args.propagate) + (
+        "" if args.top_epochs == 60 else f"_top{args.top_epochs}")
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
@@ -129,8 +133,10 @@ def main(argv=None):
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0,
                     propagate=args.propagate)
 
+    # Each length of top-RBM training is its own cached model (60 epochs: the first one's name).
+    epochs_tag = "" if args.top_epochs == 60 else f"_top{args.top_epochs}"
     two_layer, record = cached_dbn(
-        os.path.join(folder, f"dbn_500_2000{suffix}.keras"),
+        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag}.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", **options()),
         lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs), epochs={"top": args.top_epochs})
     key = "dbn_784_500_2000"
@@ -142,11 +148,14 @@ def main(argv=None):
     # The two-layer figure is kept even if the three-layer stage is stopped.
     write_json(name, result | {"complete": False})
     three_layer, record_3 = cached_dbn(
-        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}.keras"),
+        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}"
+                             + ("" if args.labelled_top_epochs == 60 else f"_top{args.labelled_top_epochs}")
+                             + ".keras"),
         lambda: DBN([rbm, args.sizes[1], args.sizes[2]], num_classes=10, name="dbn_500_500_2000_labelled",
                     **options()),
-        lambda dbn: train_layer(dbn, 1, x, None, args.middle_epochs) + train_layer(dbn, 2, x, y, args.top_epochs),
-        epochs={"middle": args.middle_epochs, "top": args.top_epochs})
+        lambda dbn: (train_layer(dbn, 1, x, None, args.middle_epochs)
+                     + train_layer(dbn, 2, x, y, args.labelled_top_epochs)),
+        epochs={"middle": args.middle_epochs, "top": args.labelled_top_epochs})
     key = "dbn_784_500_500_2000"
     result[key] = bound_of(three_layer, record_3, x, x_test, args) | {
         "labelled_top": "500 + 10 label units <-> 2000; the bound sums the label out"}
