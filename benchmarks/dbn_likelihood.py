@@ -62,6 +62,15 @@ def train_layer(dbn, index, x, y, epochs, learning_rate=0.05):
     return time.perf_counter() - started
 
 
+DEFAULT_TOP_EPOCHS = 60
+
+
+def epochs_tag(epochs):
+    """File-name part for a non-default top-RBM training length: each length is its own
+    cached model and result (the default keeps the first runs' names)."""
+    return "" if epochs == DEFAULT_TOP_EPOCHS else f"_top{epochs}"
+
+
 def cached_dbn(path, build, train, epochs):
     dbn, record = load_cached(path)
     if dbn is None:
@@ -91,8 +100,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--rbm-epochs", type=int, default=60)
     parser.add_argument("--middle-epochs", type=int, default=30, help="the 500-500 layer")
-    parser.add_argument("--top-epochs", type=int, default=60, help="the 784-500-2000 DBN's top RBM")
-    parser.add_argument("--labelled-top-epochs", type=int, default=60,
+    parser.add_argument("--top-epochs", type=int, default=DEFAULT_TOP_EPOCHS, help="the 784-500-2000 DBN's top RBM")
+    parser.add_argument("--labelled-top-epochs", type=int, default=DEFAULT_TOP_EPOCHS,
                         help="the 784-500-500-2000 DBN's labelled top RBM")
     parser.add_argument("--ais-runs", type=int, default=100)
     parser.add_argument("--ais-betas", type=int, default=14500)
@@ -111,8 +120,7 @@ def main(argv=None):
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
-        "" if args.propagate == "probabilities" else "_" + args.propagate) + (
-        "" if args.top_epochs == 60 else f"_top{args.top_epochs}")
+        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs)
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
@@ -133,10 +141,8 @@ def main(argv=None):
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0,
                     propagate=args.propagate)
 
-    # Each length of top-RBM training is its own cached model (60 epochs: the first one's name).
-    epochs_tag = "" if args.top_epochs == 60 else f"_top{args.top_epochs}"
     two_layer, record = cached_dbn(
-        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag}.keras"),
+        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", **options()),
         lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs), epochs={"top": args.top_epochs})
     key = "dbn_784_500_2000"
@@ -148,9 +154,7 @@ def main(argv=None):
     # The two-layer figure is kept even if the three-layer stage is stopped.
     write_json(name, result | {"complete": False})
     three_layer, record_3 = cached_dbn(
-        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}"
-                             + ("" if args.labelled_top_epochs == 60 else f"_top{args.labelled_top_epochs}")
-                             + ".keras"),
+        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}{epochs_tag(args.labelled_top_epochs)}.keras"),
         lambda: DBN([rbm, args.sizes[1], args.sizes[2]], num_classes=10, name="dbn_500_500_2000_labelled",
                     **options()),
         lambda dbn: (train_layer(dbn, 1, x, None, args.middle_epochs)
