@@ -109,18 +109,24 @@ def main(argv=None):
     parser.add_argument("--propagate", choices=("probabilities", "samples"), default="probabilities",
                         help="what the upper layers are trained on: the layer below's probabilities, "
                              "or binary samples of them (what the bound evaluates the top RBM on)")
+    parser.add_argument("--upper-init", choices=("random", "tied"), default="random",
+                        help="how the 784-500-2000 DBN's top RBM starts: random, or the first RBM upside "
+                             "down (Hinton et al. 2006), so that the DBN starts as that RBM; the "
+                             "784-500-500-2000 DBN's middle layer is too narrow to tie and starts random")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.sizes = (500, 500, 2000)
     if args.quick:
-        args.sizes, args.rbm_epochs, args.middle_epochs = (50, 50, 100), 2, 2
+        # The top is wide enough to start tied to the 784-pixel first layer.
+        args.sizes, args.rbm_epochs, args.middle_epochs = (50, 50, 800), 2, 2
         args.top_epochs = args.labelled_top_epochs = 2
         args.ais_betas, args.bound_samples = 500, 2
     started = time.perf_counter()
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
-        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs)
+        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs) + (
+        "" if args.upper_init == "random" else "_" + args.upper_init)
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
@@ -141,9 +147,10 @@ def main(argv=None):
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0,
                     propagate=args.propagate)
 
+    tied = "" if args.upper_init == "random" else "_" + args.upper_init
     two_layer, record = cached_dbn(
-        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}.keras"),
-        lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", **options()),
+        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}{tied}.keras"),
+        lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", upper_init=args.upper_init, **options()),
         lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs), epochs={"top": args.top_epochs})
     key = "dbn_784_500_2000"
     result[key] = bound_of(two_layer, record, x, x_test, args) | {

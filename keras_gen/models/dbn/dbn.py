@@ -20,6 +20,11 @@ __all__ = ["DBN"]
 
 VISIBLE_TYPES = ("bernoulli", "gaussian", "replicated_softmax")
 PROPAGATIONS = ("probabilities", "samples")
+UPPER_INITS = ("random", "tied")
+# Weights of a tied layer's hidden units beyond the layer below's inputs,
+# relative to the layer's own initializer: small enough that they barely move
+# the marginal the tied part reproduces, non-zero so the units can differ.
+EXTRA_UNITS_SCALE = 0.1
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -62,6 +67,14 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
             top RBM (a `ClassificationRBM` over the top-1 layer and labels).
         propagate: what an upper layer is trained on: `"probabilities"` or
             `"samples"` of the layer below.
+        upper_init: how a fresh upper RBM starts: `"random"` (its
+            initializer), or `"tied"`: the layer below turned upside down
+            (weights transposed, biases swapped), so that the DBN starts as
+            exactly the model below and greedy training can only raise its
+            variational bound (Hinton, Osindero & Teh 2006, section 4).
+            A tied layer needs at least as many hidden units as the layer
+            below has inputs, and a Bernoulli layer below; its extra hidden
+            units start with weights at a tenth of its initializer's.
         seed: seed of the created RBMs (layer `i` gets `seed + i`) and of
             the DBN's own generator (sampling down the layers).
         **kwargs: `keras.Model` arguments.
@@ -88,7 +101,8 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
     """
 
     def __init__(self, layers, visible_type="bernoulli", cd_steps=1, persistent=False, persistent_chains=100,
-                 visible_bias_init="zeros", num_classes=None, propagate="probabilities", seed=None, **kwargs):
+                 visible_bias_init="zeros", num_classes=None, propagate="probabilities", upper_init="random",
+                 seed=None, **kwargs):
         super().__init__(**kwargs)
         self.visible_type = check_in("visible_type", visible_type, VISIBLE_TYPES)
         self.cd_steps = check_positive_int("cd_steps", cd_steps)
@@ -97,6 +111,7 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
         self.visible_bias_init = check_in("visible_bias_init", visible_bias_init, ("zeros", "data"))
         self.num_classes = None if num_classes is None else check_positive_int("num_classes", num_classes, minimum=2)
         self.propagate = check_in("propagate", propagate, PROPAGATIONS)
+        self.upper_init = check_in("upper_init", upper_init, UPPER_INITS)
         self.seed = None if seed is None else check_positive_int("seed", seed, minimum=0)
         self.seed_generator = ReplicaSeedGenerator(self.seed)
         self.rbms = self._make_rbms(layers)
@@ -250,6 +265,9 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
                              f"num_classes={self.num_classes}. Received: y=None")
         if not self.built:
             self.build(data.shape)
+        tied = [i for i in trained if i > 0 and self.upper_init == "tied" and _fresh(self.rbms[i])]
+        for index in tied:
+            self._check_tieable(index)
         if not self._layer_compile:
             self.compile()
         history = keras.callbacks.History()
@@ -261,6 +279,8 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
                 options = dict(self._layer_compile)
                 options["optimizer"] = keras.optimizers.deserialize(options["optimizer"])
                 labels = y if index == count - 1 and self.num_classes else None
+                if index in tied:
+                    _tie(self.rbms[index - 1], rbm)
                 if self.visible_bias_init == "data":
                     self._initialize_visible_bias(rbm, data, labels)
                 rbm.compile(**options)
@@ -271,6 +291,19 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
             if index + 1 < count and any(i > index for i in trained):
                 data = self._propagate(rbm, data)
         return history
+
+    def _check_tieable(self, index):
+        below, above = self.rbms[index - 1], self.rbms[index]
+        if below.visible_type != "bernoulli" or type(below).__name__ == "ReplicatedSoftmaxRBM":
+            raise ValueError(
+                "Expected Bernoulli visible units below a tied layer (`upper_init='tied'`): only then is "
+                f"the layer below's marginal an RBM. Received: layer {index - 1} with "
+                f"visible_type={below.visible_type!r} ({type(below).__name__})")
+        if above.hidden_units < below.visible_units:
+            raise ValueError(
+                f"Expected layer {index} to have at least {below.visible_units} hidden units (the inputs "
+                f"of layer {index - 1}) to start tied (`upper_init='tied'`). Received: "
+                f"layers with sizes {self.hidden_units}")
 
     @staticmethod
     def _initialize_visible_bias(rbm, data, labels):
@@ -340,6 +373,7 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
             visible_bias_init=self.visible_bias_init,
             num_classes=self.num_classes,
             propagate=self.propagate,
+            upper_init=self.upper_init,
             seed=self.seed,
         )
         return config
@@ -347,3 +381,24 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _fresh(rbm):
+    """An RBM nobody has trained yet: both bias vectors still at their zero start."""
+    return not (np.any(ops.convert_to_numpy(rbm.visible_bias)) or np.any(ops.convert_to_numpy(rbm.hidden_bias)))
+
+
+def _tie(below, above):
+    """Starts `above` as `below` upside down: its marginal over its data units is then
+    exactly the marginal of `below` over its hidden units (the extra units, with
+    tiny weights, only tilt it slightly)."""
+    inputs, units = below.visible_units, below.hidden_units
+    kernel = ops.convert_to_numpy(above.kernel) * EXTRA_UNITS_SCALE
+    kernel[:units, :inputs] = ops.convert_to_numpy(below.kernel).T
+    hidden_bias = np.zeros(above.hidden_units, "float32")
+    hidden_bias[:inputs] = ops.convert_to_numpy(below.visible_bias)
+    visible_bias = ops.convert_to_numpy(above.visible_bias).copy()
+    visible_bias[:units] = ops.convert_to_numpy(below.hidden_bias)
+    above.kernel.assign(kernel)
+    above.hidden_bias.assign(hidden_bias)
+    above.visible_bias.assign(visible_bias)
