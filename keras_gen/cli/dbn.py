@@ -34,6 +34,9 @@ def add_train_arguments(parser, model_name):
                         help="unit: grey values in [0, 1] as probabilities; binary data give a likelihood bound")
     parser.add_argument("--propagate", choices=("probabilities", "samples"), default="probabilities",
                         help="what a trained layer passes up to the next one")
+    parser.add_argument("--upper-init", choices=("random", "tied"), default="random",
+                        help="tied: each upper layer starts as the layer below upside down, so the DBN "
+                             "starts as that RBM (needs as many hidden units as the layer below has inputs)")
     training.add_generative_arguments(parser)
     parser.add_argument("--limit", type=arguments.positive_int, default=None,
                         help="train on at most this many samples")
@@ -54,7 +57,8 @@ def train(args, run_dir):
     model = DBN(list(args.hidden_units), visible_type=args.visible_type, cd_steps=args.cd_steps,
                 persistent=args.persistent, persistent_chains=args.persistent_chains,
                 visible_bias_init=args.visible_bias_init,
-                num_classes=int(y.max()) + 1 if args.labelled else None, propagate=args.propagate, seed=args.seed)
+                num_classes=int(y.max()) + 1 if args.labelled else None, propagate=args.propagate,
+                upper_init=args.upper_init, seed=args.seed)
     batch_size, epochs = args.batch_size or 100, args.epochs or 10
     learning_rate = args.learning_rate if args.visible_type == "bernoulli" else args.learning_rate / 10
     # Each layer gets a fresh copy of this optimizer: the schedule spans one layer's training.

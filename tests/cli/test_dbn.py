@@ -47,3 +47,16 @@ def test_labelled_generative_run_samples_by_label_and_reports_its_bound(tmp_path
     assert metrics["test_bound_low"] <= metrics["test_bound"] <= metrics["test_bound_high"]
     assert sorted(metrics["test_bound_log_z_by_side"]) == ["hidden", "visible"]
     assert metrics["test_bound_log_z_by_side"][metrics["test_bound_ais_side"]] == metrics["test_bound_log_z"]
+
+
+def test_tied_upper_layers_and_their_size_check(tmp_path):
+    narrow = str(tmp_path / "narrow")
+    # 12 hidden units cannot hold the 64 pixels of the layer below upside down.
+    assert cli.main(["train", "dbn", "--data", "digits", "--scale", "binary", "--hidden-units", "16,12",
+                     "--upper-init", "tied", "--epochs", "1", "--output", narrow, "--verbose", "0"]) == 2
+    assert not os.path.exists(narrow)
+    run = str(tmp_path / "tied")
+    assert cli.main(["train", "dbn", "--data", "digits", "--scale", "binary", "--hidden-units", "16,64",
+                     "--upper-init", "tied", "--limit", "300", "--epochs", "1", "--output", run,
+                     "--verbose", "0"]) == 0
+    assert_run_layout(run, "samples.png")
