@@ -47,7 +47,16 @@ from keras_gen.models.rbm.generative_training import generative_optimizer  # noq
 
 
 def first_layer(args, x, folder):
-    """The 500-hidden RBM: the RBM of the samples benchmark and every DBN's first layer."""
+    """The 500-hidden RBM: the RBM of the samples benchmark and every DBN's first layer
+    (or the trained RBM saved at `--first-layer`)."""
+    if args.first_layer:
+        import keras_gen.models
+
+        rbm = keras_gen.models.load_model(args.first_layer)
+        if rbm.hidden_units != args.sizes[0] or rbm.visible_units != x.shape[1]:
+            raise SystemExit(f"--first-layer {args.first_layer}: expected a {x.shape[1]}-{args.sizes[0]} RBM, "
+                             f"got {rbm.visible_units}-{rbm.hidden_units}")
+        return rbm, {"seconds": None, "epochs": None, "path": args.first_layer}
     rbm = RBM(args.sizes[0], persistent=True, persistent_chains=100, seed=0, name="rbm_500")
     return train_rbm(rbm, x, os.path.join(folder, "rbm_500.keras"), epochs=args.rbm_epochs)
 
@@ -69,6 +78,12 @@ def epochs_tag(epochs):
     """File-name part for a non-default top-RBM training length: each length is its own
     cached model and result (the default keeps the first runs' names)."""
     return "" if epochs == DEFAULT_TOP_EPOCHS else f"_top{epochs}"
+
+
+def first_layer_tag(path):
+    """Cache-name part for a given first layer: its file's size and modification time."""
+    stat = os.stat(path)
+    return f"{stat.st_size}_{int(stat.st_mtime)}"
 
 
 def cached_dbn(path, build, train, epochs):
@@ -113,6 +128,10 @@ def main(argv=None):
                         help="how the 784-500-2000 DBN's top RBM starts: random, or the first RBM upside "
                              "down (Hinton et al. 2006), so that the DBN starts as that RBM; the "
                              "784-500-500-2000 DBN's middle layer is too narrow to tie and starts random")
+    parser.add_argument("--first-layer", default=None,
+                        help="a trained 784-500 RBM (.keras, e.g. the model.keras of the README's "
+                             "`keras-gen train rbm` run) as the 784-500-2000 DBN's first layer; "
+                             "the three-layer DBN is then skipped")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.sizes = (500, 500, 2000)
@@ -126,7 +145,7 @@ def main(argv=None):
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
         "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs) + (
-        "" if args.upper_init == "random" else "_" + args.upper_init)
+        "" if args.upper_init == "random" else "_" + args.upper_init) + ("_first_layer" if args.first_layer else "")
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
@@ -134,7 +153,7 @@ def main(argv=None):
                         "weight EMA 0.999, batch 100, visible biases at the data's log-odds; upper layers "
                         f"trained on the {args.propagate} of the layer below"}
     rbm, record = first_layer(args, x, folder)
-    result["rbm_500"] = {"train_seconds": record["seconds"], "epochs": record["epochs"]}
+    result["rbm_500"] = {"train_seconds": record["seconds"], "epochs": record["epochs"], "path": record.get("path")}
     # The RBM the DBNs start from, scored first: a DBN's bound should beat it.
     ais = ais_log_likelihood(rbm, x_test, data=x, num_runs=args.ais_runs, betas=args.ais_betas, seed=0)
     result["rbm_500"].update({"test_log_likelihood": ais["log_likelihood"], "ais_side": ais["side"],
@@ -147,7 +166,8 @@ def main(argv=None):
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0,
                     propagate=args.propagate)
 
-    tied = "" if args.upper_init == "random" else "_" + args.upper_init
+    tied = ("" if args.upper_init == "random" else "_" + args.upper_init) + (
+        "_first_" + first_layer_tag(args.first_layer) if args.first_layer else "")
     two_layer, record = cached_dbn(
         os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}{tied}.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", upper_init=args.upper_init, **options()),
@@ -160,6 +180,10 @@ def main(argv=None):
     print(key, result[key], flush=True)
     # The two-layer figure is kept even if the three-layer stage is stopped.
     write_json(name, result | {"complete": False})
+    if args.first_layer:
+        result["wall_seconds_this_run"] = time.perf_counter() - started
+        write_json(name, result | {"complete": True})
+        return
     three_layer, record_3 = cached_dbn(
         os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}{epochs_tag(args.labelled_top_epochs)}.keras"),
         lambda: DBN([rbm, args.sizes[1], args.sizes[2]], num_classes=10, name="dbn_500_500_2000_labelled",
