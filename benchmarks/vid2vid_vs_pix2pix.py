@@ -71,6 +71,8 @@ def parse():
                         help="Vid2Vid's weight of the warping losses")
     parser.add_argument("--flow-weight", type=float, default=10.0,
                         help="Vid2Vid's weight of the flow loss against the true flow")
+    parser.add_argument("--temporal-weight", type=float, default=1.0,
+                        help="Vid2Vid's weight of the temporal discriminator's adversarial loss")
     parser.add_argument("--gan-loss", default="least_squares",
                         help="Vid2Vid's adversarial loss (Pix2Pix keeps its own, non-saturating)")
     parser.add_argument("--feature-matching-weight", type=float, default=10.0,
@@ -144,7 +146,7 @@ def main():
     keras.utils.set_random_seed(args.seed)
     vid2vid = Vid2Vid(image_size=args.size, generator_filters=args.filters,
                       discriminator_filters=args.filters, warp_weight=args.warp_weight,
-                      flow_weight=args.flow_weight,
+                      flow_weight=args.flow_weight, temporal_weight=args.temporal_weight,
                       gan_loss=args.gan_loss, feature_matching_weight=args.feature_matching_weight)
     vid2vid.compile(*(adam(args) for _ in range(3)), jit_compile=bool(args.jit))
     x = {key: train[key] for key in ("maps", "flow", "visible")}
