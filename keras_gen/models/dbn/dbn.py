@@ -70,8 +70,10 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
         upper_init: how a fresh upper RBM starts: `"random"` (its
             initializer), or `"tied"`: the layer below turned upside down
             (weights transposed, biases swapped), so that the DBN starts as
-            exactly the model below and greedy training can only raise its
-            variational bound (Hinton, Osindero & Teh 2006, section 4).
+            exactly the model below and its variational bound starts at that
+            model's log-likelihood; exact maximum-likelihood training of the
+            new layer could only raise it (Hinton, Osindero & Teh 2006,
+            section 4).
             A tied layer needs at least as many hidden units as the layer
             below has inputs, and a Bernoulli layer below; its extra hidden
             units start with weights at a tenth of its initializer's.
@@ -294,7 +296,7 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
 
     def _check_tieable(self, index):
         below, above = self.rbms[index - 1], self.rbms[index]
-        if below.visible_type != "bernoulli" or type(below).__name__ == "ReplicatedSoftmaxRBM":
+        if below.visible_type != "bernoulli":
             raise ValueError(
                 "Expected Bernoulli visible units below a tied layer (`upper_init='tied'`): only then is "
                 f"the layer below's marginal an RBM. Received: layer {index - 1} with "
