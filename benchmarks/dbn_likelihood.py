@@ -42,6 +42,7 @@ from benchmarks._boltzmann_mnist import write_json  # noqa: E402
 from keras_gen.models import DBN  # noqa: E402
 from keras_gen.models import RBM  # noqa: E402
 from keras_gen.models.dbn.likelihood_bound import ais_lower_bound  # noqa: E402
+from keras_gen.models.dbn.tied_start import UPPER_INITS  # noqa: E402
 from keras_gen.models.rbm.ais import ais_log_likelihood  # noqa: E402
 from keras_gen.models.rbm.generative_training import generative_optimizer  # noqa: E402
 
@@ -78,6 +79,11 @@ def epochs_tag(epochs):
     """File-name part for a non-default top-RBM training length: each length is its own
     cached model and result (the default keeps the first runs' names)."""
     return "" if epochs == DEFAULT_TOP_EPOCHS else f"_top{epochs}"
+
+
+def init_tag(args):
+    """File-name part for a tied top RBM (the default, random, keeps the first runs' names)."""
+    return "" if args.upper_init == "random" else "_" + args.upper_init
 
 
 def first_layer_tag(path):
@@ -124,7 +130,7 @@ def main(argv=None):
     parser.add_argument("--propagate", choices=("probabilities", "samples"), default="probabilities",
                         help="what the upper layers are trained on: the layer below's probabilities, "
                              "or binary samples of them (what the bound evaluates the top RBM on)")
-    parser.add_argument("--upper-init", choices=("random", "tied"), default="random",
+    parser.add_argument("--upper-init", choices=UPPER_INITS, default="random",
                         help="how the 784-500-2000 DBN's top RBM starts: random, or the first RBM upside "
                              "down (Hinton et al. 2006), so that the DBN starts as that RBM; the "
                              "784-500-500-2000 DBN's middle layer is too narrow to tie and starts random")
@@ -144,8 +150,8 @@ def main(argv=None):
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
-        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs) + (
-        "" if args.upper_init == "random" else "_" + args.upper_init) + ("_first_layer" if args.first_layer else "")
+        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs) + init_tag(
+        args) + ("_first_layer" if args.first_layer else "")
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
               "data": "MNIST binarized stochastically once (NumPy seed 0), 60,000 train / 10,000 test",
@@ -166,8 +172,7 @@ def main(argv=None):
         return dict(persistent=True, persistent_chains=100, visible_bias_init="data", seed=0,
                     propagate=args.propagate)
 
-    tied = ("" if args.upper_init == "random" else "_" + args.upper_init) + (
-        "_first_" + first_layer_tag(args.first_layer) if args.first_layer else "")
+    tied = init_tag(args) + ("_first_" + first_layer_tag(args.first_layer) if args.first_layer else "")
     two_layer, record = cached_dbn(
         os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}{tied}.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", upper_init=args.upper_init, **options()),

@@ -7,6 +7,10 @@ from keras import ops
 from keras_gen.models.dbn.dbn_sampling import DBNSampling
 from keras_gen.models.dbn.feed_forward import DBNFeedForward
 from keras_gen.models.dbn.feed_forward import input_units as _input_units
+from keras_gen.models.dbn.tied_start import UPPER_INITS
+from keras_gen.models.dbn.tied_start import check_tieable
+from keras_gen.models.dbn.tied_start import is_fresh
+from keras_gen.models.dbn.tied_start import tie
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.classification_rbm import ClassificationRBM
 from keras_gen.models.rbm.generative_training import initialize_visible_bias
@@ -20,11 +24,6 @@ __all__ = ["DBN"]
 
 VISIBLE_TYPES = ("bernoulli", "gaussian", "replicated_softmax")
 PROPAGATIONS = ("probabilities", "samples")
-UPPER_INITS = ("random", "tied")
-# Weights of a tied layer's hidden units beyond the layer below's inputs,
-# relative to the layer's own initializer: small enough that they barely move
-# the marginal the tied part reproduces, non-zero so the units can differ.
-EXTRA_UNITS_SCALE = 0.1
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
@@ -267,9 +266,9 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
                              f"num_classes={self.num_classes}. Received: y=None")
         if not self.built:
             self.build(data.shape)
-        tied = [i for i in trained if i > 0 and self.upper_init == "tied" and _fresh(self.rbms[i])]
+        tied = [i for i in trained if i > 0 and self.upper_init == "tied" and is_fresh(self.rbms[i])]
         for index in tied:
-            self._check_tieable(index)
+            check_tieable(self.rbms, index)
         if not self._layer_compile:
             self.compile()
         history = keras.callbacks.History()
@@ -282,7 +281,7 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
                 options["optimizer"] = keras.optimizers.deserialize(options["optimizer"])
                 labels = y if index == count - 1 and self.num_classes else None
                 if index in tied:
-                    _tie(self.rbms[index - 1], rbm)
+                    tie(self.rbms[index - 1], rbm)
                 if self.visible_bias_init == "data":
                     self._initialize_visible_bias(rbm, data, labels)
                 rbm.compile(**options)
@@ -293,19 +292,6 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
             if index + 1 < count and any(i > index for i in trained):
                 data = self._propagate(rbm, data)
         return history
-
-    def _check_tieable(self, index):
-        below, above = self.rbms[index - 1], self.rbms[index]
-        if below.visible_type != "bernoulli":
-            raise ValueError(
-                "Expected Bernoulli visible units below a tied layer (`upper_init='tied'`): only then is "
-                f"the layer below's marginal an RBM. Received: layer {index - 1} with "
-                f"visible_type={below.visible_type!r} ({type(below).__name__})")
-        if above.hidden_units < below.visible_units:
-            raise ValueError(
-                f"Expected layer {index} to have at least {below.visible_units} hidden units (the inputs "
-                f"of layer {index - 1}) to start tied (`upper_init='tied'`). Received: "
-                f"layers with sizes {self.hidden_units}")
 
     @staticmethod
     def _initialize_visible_bias(rbm, data, labels):
@@ -384,23 +370,3 @@ class DBN(DBNSampling, DBNFeedForward, GenerativeModel):
     def from_config(cls, config):
         return cls(**config)
 
-
-def _fresh(rbm):
-    """An RBM nobody has trained yet: both bias vectors still at their zero start."""
-    return not (np.any(ops.convert_to_numpy(rbm.visible_bias)) or np.any(ops.convert_to_numpy(rbm.hidden_bias)))
-
-
-def _tie(below, above):
-    """Starts `above` as `below` upside down: its marginal over its data units is then
-    exactly the marginal of `below` over its hidden units (the extra units, with
-    tiny weights, only tilt it slightly)."""
-    inputs, units = below.visible_units, below.hidden_units
-    kernel = ops.convert_to_numpy(above.kernel) * EXTRA_UNITS_SCALE
-    kernel[:units, :inputs] = ops.convert_to_numpy(below.kernel).T
-    hidden_bias = np.zeros(above.hidden_units, "float32")
-    hidden_bias[:inputs] = ops.convert_to_numpy(below.visible_bias)
-    visible_bias = ops.convert_to_numpy(above.visible_bias).copy()
-    visible_bias[:units] = ops.convert_to_numpy(below.hidden_bias)
-    above.kernel.assign(kernel)
-    above.hidden_bias.assign(hidden_bias)
-    above.visible_bias.assign(visible_bias)
