@@ -20,10 +20,15 @@ GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
 # normalization would be degenerate).
 MAX_DOWNSAMPLINGS = 4
 SMALLEST = 4
-# Where the hallucinated frame comes from: Pix2Pix's U-Net on the current map
+# Where the hallucinated frame comes from: a full-resolution stack of dilated
+# convolutions on the current map (it moves its picture with the map, so
+# frames agree without being carried), Pix2Pix's U-Net on the current map
 # (the paper's single-image generator, used for every frame), or a fourth
 # head on the shared trunk (Vid2Vid files saved before the U-Net).
-HALLUCINATIONS = ("unet", "shared")
+HALLUCINATIONS = ("dilated", "unet", "shared")
+# Dilation rates of the "dilated" stack: it sees 32 px on each side, a whole
+# 28-px digit box from any of its pixels.
+DILATIONS = (1, 2, 4, 8) * 2
 
 
 def downsamplings(image_size):
@@ -85,8 +90,31 @@ def _head(x, filters, activation, name):
                                         activation=activation, name=name, dtype="float32")(x)
 
 
+def _dilated(current, channels, filters, normalization):
+    """Full-resolution residual stack of dilated stride-1 convolutions on the map.
+
+    Without a stride there is no sampling grid: a map moved by a few pixels
+    gives the same picture moved with it (up to what the image borders and
+    the normalization's image-wide statistics add), where a strided U-Net
+    redraws a digit differently at each position. The background channel
+    (class 0) is left out: the stack draws from the digits' boxes alone.
+    """
+    x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name="dilated_in")(
+        current[..., 1:])
+    for i, rate in enumerate(DILATIONS):
+        y = keras.layers.Conv2D(filters, 3, padding="same", dilation_rate=rate, use_bias=False,
+                                name=f"dilated{i}_conv")(x)
+        y = _normalization(normalization, f"dilated{i}_norm")(y)
+        x = keras.layers.Add(name=f"dilated{i}")([x, keras.layers.ReLU(name=f"dilated{i}_act")(y)])
+    # A small start, so that tanh starts far from saturation.
+    return keras.layers.Conv2D(channels, 3, padding="same", activation="tanh",
+                               kernel_initializer=keras.initializers.RandomNormal(stddev=0.02),
+                               name="hallucinated", dtype="float32")(x)
+
+
 def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, filters=16,
-                         blocks=3, normalization="instance", hallucination="unet", name="generator"):
+                         blocks=3, normalization="instance", hallucination="dilated",
+                         name="generator"):
     """Builds Vid2Vid's per-frame generator: flow, occlusion-mask and hallucination heads.
 
     Two encoders of stride-2 convolutions, one for the semantic maps (the
@@ -96,9 +124,13 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
     skips from the map encoder (as a U-Net) leads to two heads: one
     estimates the backward optical flow to the previous frame and one an
     occlusion mask `m` in [0, 1]. The frame is hallucinated from scratch
-    (`tanh`) from the current map by Pix2Pix's U-Net (the paper's
-    single-image generator, which it uses for the first frame; here it
-    draws whatever is new in every frame), or with `hallucination="shared"`
+    (`tanh`) from the current map: by default by a full-resolution residual
+    stack of dilated convolutions (`2 * filters` wide, no stride, so a map
+    moved by a few pixels gives the same picture moved with it and the
+    frames agree even where they are drawn anew), with
+    `hallucination="unet"` by Pix2Pix's U-Net (the paper's single-image
+    generator, which it uses for the first frame; its strides redraw a
+    digit differently at each position), or with `hallucination="shared"`
     by a third head on the trunk. The previous frame warped by the flow is
     blended with the hallucination:
     `frame = m * hallucinated + (1 - m) * warp(previous_frame, flow)`,
@@ -117,7 +149,7 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
         blocks: residual blocks at the smallest scale.
         normalization: "instance" (default; the same in training and
             inference, export-safe), "batch" or "none".
-        hallucination: "unet" (default) or "shared" (see above).
+        hallucination: "dilated" (default), "unet" or "shared" (see above).
         name: model name.
 
     Returns:
@@ -171,6 +203,8 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
         x = keras.layers.Concatenate(name=f"up{level}_skip")([x, semantic[level]])
     if hallucination == "shared":
         hallucinated = _head(x, channels, "tanh", "hallucinated")
+    elif hallucination == "dilated":
+        hallucinated = _dilated(current, channels, 2 * filters, normalization)
     else:
         # Deterministic (no dropout): a hallucination that changed from frame to
         # frame would flicker wherever the mask lets it through.

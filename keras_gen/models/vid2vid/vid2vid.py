@@ -46,11 +46,14 @@ class Vid2Vid(AdversarialModel):
     generated before: it estimates the backward flow to the previous frame,
     warps that frame by it, and blends it through an occlusion mask with a
     freshly hallucinated frame, so what was drawn before moves along instead
-    of being redrawn. Two discriminators train it: a multi-scale PatchGAN
+    of being redrawn. The hallucination is drawn by a stride-free stack of
+    dilated convolutions by default, which moves its picture with the map,
+    so even what is drawn anew agrees from frame to frame. Two discriminators train it: a multi-scale PatchGAN
     (Pix2Pix's) on (map, frame) pairs, and a temporal one on
     `temporal_frames` consecutive frames with the true flow between them.
-    The generator minimises their adversarial losses (least squares by
-    default, as in the paper; the image one on its frames and on its raw
+    The generator minimises their adversarial losses (non-saturating by
+    default, Pix2Pix's, which draws sharper digits here than the paper's
+    least squares; the image one on its frames and on its raw
     hallucinations) plus `feature_matching_weight` times the discriminators'
     feature matching, `l1_weight` times the L1 distance of its frames and
     hallucinations to the real ones, `flow_weight` times the L1 error of its
@@ -84,16 +87,17 @@ class Vid2Vid(AdversarialModel):
         discriminator_scales: scales of both discriminators.
         normalization: "instance" (default), "batch" or "none".
         gan_loss: adversarial loss, one of `keras_gen.losses.adversarial.ADVERSARIAL_LOSSES`
-            without a gradient penalty ("least_squares" by default).
+            without a gradient penalty ("non_saturating" by default).
         feature_matching_weight: weight of feature matching (10).
         flow_weight: weight of the flow loss (10).
-        warp_weight: weight of the warping losses (10).
+        warp_weight: weight of the warping losses (30).
         temporal_weight: weight of the temporal adversarial loss (1).
         l1_weight: weight of the L1 distance of each generated frame to the
             real one (Pix2Pix's lambda, 100), which stands in for the paper's
             VGG perceptual loss (no pretrained network is downloaded here).
-        hallucination: where new content comes from: "unet" (default),
-            Pix2Pix's U-Net on the current map, or "shared", a head on the
+        hallucination: where new content comes from: "dilated" (default),
+            a full-resolution stack of dilated convolutions on the current
+            map, "unet", Pix2Pix's U-Net on it, or "shared", a head on the
             generator's trunk (see `sequential_generator`).
         **kwargs: base `keras.Model` arguments (`name`).
 
@@ -123,8 +127,8 @@ class Vid2Vid(AdversarialModel):
                  temporal_frames=3,
                  generator_filters=16, generator_blocks=3, discriminator_filters=16,
                  discriminator_layers=None, discriminator_scales=2, normalization="instance",
-                 gan_loss="least_squares", feature_matching_weight=10.0, flow_weight=10.0,
-                 warp_weight=10.0, temporal_weight=1.0, l1_weight=100.0, hallucination="unet",
+                 gan_loss="non_saturating", feature_matching_weight=10.0, flow_weight=10.0,
+                 warp_weight=30.0, temporal_weight=1.0, l1_weight=100.0, hallucination="dilated",
                  **kwargs):
         super().__init__(**kwargs)
         self.image_size = check_generator_size(image_size)

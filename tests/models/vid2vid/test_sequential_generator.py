@@ -29,6 +29,32 @@ def test_outputs_and_blend():
     np.testing.assert_allclose(frame, mask * hallucinated + (1 - mask) * warped, atol=1e-5)
 
 
+def test_dilated_hallucination_moves_with_the_map_where_the_unet_redraws():
+    # A small box moved by (1, 2) px, far enough from the borders that the
+    # stack's 32-px reach never meets them: the dilated stack's picture moves
+    # with it; the U-Net's strides draw another one.
+    size, shift = 96, (1, 2)
+    maps = np.zeros((1, size, size), "int32")
+    maps[0, 44:52, 45:51] = 2
+    moved = np.roll(maps, shift, (1, 2))
+    one_hot = np.eye(3, dtype="float32")
+    errors = {}
+    for kind in ("dilated", "unet"):
+        keras.utils.set_random_seed(0)
+        model = sequential_generator(size, 3, history=1, filters=4, blocks=0, hallucination=kind)
+
+        def hallucinate(m, model=model):
+            outputs = model([one_hot[m], np.zeros((1, size, size, 3), "float32"),
+                             -np.ones((1, size, size, 1), "float32")])
+            return keras.ops.convert_to_numpy(outputs[3])[0, ..., 0]
+
+        first, second = hallucinate(maps), hallucinate(moved)
+        inside = (slice(34, 62), slice(34, 62))
+        assert first[inside].std() > 0.05, kind  # a picture, not a constant
+        errors[kind] = np.abs(np.roll(first, shift, (0, 1))[inside] - second[inside]).max()
+    assert errors["dilated"] < 1e-4 and errors["unet"] > 0.1, errors
+
+
 def test_each_input_matters():
     model = sequential_generator(image_size=16, num_classes=3, filters=4, blocks=1)
     x = inputs()

@@ -76,7 +76,8 @@ def test_files_from_before_the_unet_hallucination_load_with_the_trunk_head(tmp_p
     assert restored.hallucination == "shared"
     restored.set_weights(old.get_weights())
     np.testing.assert_array_equal(restored.translate_video(data["maps"]), old.translate_video(data["maps"]))
-    assert "hallucination" in {layer.name for layer in tiny().generator.layers}
+    assert "hallucination" in {layer.name for layer in tiny(hallucination="unet").generator.layers}
+    assert "dilated_in" in {layer.name for layer in tiny().generator.layers}  # the default
 
 
 @pytest.mark.slow
