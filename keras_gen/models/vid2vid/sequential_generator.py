@@ -150,6 +150,9 @@ def sequential_generator(image_size=64, num_classes=11, channels=1, history=2, f
         normalization: "instance" (default; the same in training and
             inference, export-safe), "batch" or "none".
         hallucination: "dilated" (default), "unet" or "shared" (see above).
+            "dilated" reads the classes from 1 on: class 0 is the
+            background (the blank map before the first frame), where it
+            draws nothing of its own.
         name: model name.
 
     Returns:

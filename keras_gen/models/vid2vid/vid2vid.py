@@ -48,9 +48,10 @@ class Vid2Vid(AdversarialModel):
     freshly hallucinated frame, so what was drawn before moves along instead
     of being redrawn. The hallucination is drawn by a stride-free stack of
     dilated convolutions by default, which moves its picture with the map,
-    so even what is drawn anew agrees from frame to frame. Two discriminators train it: a multi-scale PatchGAN
-    (Pix2Pix's) on (map, frame) pairs, and a temporal one on
-    `temporal_frames` consecutive frames with the true flow between them.
+    so even what is drawn anew agrees from frame to frame. Two
+    discriminators train it: a multi-scale PatchGAN (Pix2Pix's) on (map,
+    frame) pairs, and a temporal one on `temporal_frames` consecutive frames
+    with the true flow between them.
     The generator minimises their adversarial losses (non-saturating by
     default, Pix2Pix's, which draws sharper digits here than the paper's
     least squares; the image one on its frames and on its raw
@@ -75,7 +76,9 @@ class Vid2Vid(AdversarialModel):
     Args:
         image_size: side of the square frames (divisible by 4, at least 16).
         num_classes: classes of the label maps (11 for moving digits:
-            background and 10 digits).
+            background and 10 digits); class 0 is the background, the
+            blank map before the first frame, and the "dilated"
+            hallucination draws nothing from it.
         channels: channels of the frames.
         history_frames: previous maps and frames the generator sees (the
             paper's L = 2).
