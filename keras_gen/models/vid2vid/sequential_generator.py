@@ -20,11 +20,8 @@ GENERATOR_OUTPUTS = ("frame", "flow", "mask", "hallucinated")
 # normalization would be degenerate).
 MAX_DOWNSAMPLINGS = 4
 SMALLEST = 4
-# Where the hallucinated frame comes from: a full-resolution stack of dilated
-# convolutions on the current map (it moves its picture with the map, so
-# frames agree without being carried), Pix2Pix's U-Net on the current map
-# (the paper's single-image generator, used for every frame), or a fourth
-# head on the shared trunk (Vid2Vid files saved before the U-Net).
+# Where the hallucinated frame comes from (see `sequential_generator`);
+# "shared" is the head of Vid2Vid files saved before the U-Net.
 HALLUCINATIONS = ("dilated", "unet", "shared")
 # Dilation rates of the "dilated" stack: it sees 32 px on each side, a whole
 # 28-px digit box from any of its pixels.

@@ -46,16 +46,12 @@ class Vid2Vid(AdversarialModel):
     generated before: it estimates the backward flow to the previous frame,
     warps that frame by it, and blends it through an occlusion mask with a
     freshly hallucinated frame, so what was drawn before moves along instead
-    of being redrawn. The hallucination is drawn by a stride-free stack of
-    dilated convolutions by default, which moves its picture with the map,
-    so even what is drawn anew agrees from frame to frame. Two
-    discriminators train it: a multi-scale PatchGAN (Pix2Pix's) on (map,
-    frame) pairs, and a temporal one on `temporal_frames` consecutive frames
-    with the true flow between them.
+    of being redrawn. Two discriminators train it: a multi-scale PatchGAN
+    (Pix2Pix's) on (map, frame) pairs, and a temporal one on
+    `temporal_frames` consecutive frames with the true flow between them.
     The generator minimises their adversarial losses (non-saturating by
-    default, Pix2Pix's, which draws sharper digits here than the paper's
-    least squares; the image one on its frames and on its raw
-    hallucinations) plus `feature_matching_weight` times the discriminators'
+    default: sharper here than the paper's least squares; the image one on
+    its frames and on its raw hallucinations) plus `feature_matching_weight` times the discriminators'
     feature matching, `l1_weight` times the L1 distance of its frames and
     hallucinations to the real ones, `flow_weight` times the L1 error of its
     flow against the data's flow, and `warp_weight` times two warping
@@ -76,9 +72,7 @@ class Vid2Vid(AdversarialModel):
     Args:
         image_size: side of the square frames (divisible by 4, at least 16).
         num_classes: classes of the label maps (11 for moving digits:
-            background and 10 digits); class 0 is the background, the
-            blank map before the first frame, and the "dilated"
-            hallucination draws nothing from it.
+            background and 10 digits); class 0 is the background.
         channels: channels of the frames.
         history_frames: previous maps and frames the generator sees (the
             paper's L = 2).
@@ -99,9 +93,7 @@ class Vid2Vid(AdversarialModel):
             real one (Pix2Pix's lambda, 100), which stands in for the paper's
             VGG perceptual loss (no pretrained network is downloaded here).
         hallucination: where new content comes from: "dilated" (default),
-            a full-resolution stack of dilated convolutions on the current
-            map, "unet", Pix2Pix's U-Net on it, or "shared", a head on the
-            generator's trunk (see `sequential_generator`).
+            "unet" or "shared" (see `sequential_generator`).
         **kwargs: base `keras.Model` arguments (`name`).
 
     Returns:
