@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.rbm.gibbs_sampling import SAMPLE_STARTS
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
@@ -12,6 +13,7 @@ from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
+from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 from keras_gen.utils import check_seed
 from keras_gen.utils.deprecation import old_positional_order
@@ -271,17 +273,19 @@ class DBM(DBMFeedForward, GenerativeModel):
 
     @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
                           is_old=lambda args, kwargs: "seed" in kwargs)
-    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, start="auto"):
         """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
 
-        Each sample is its own chain, started from `v` drawn from the
-        visible biases' marginals and `h2` drawn from its recognition pass
-        (`sigmoid(sigmoid(2 v W1 + c1) W2 + c2)`), and run `gibbs_steps`
-        sweeps; the result is E[v | h1] of the last sweep (cleaner pictures
-        than binary states). An `h2` drawn at probability 1/2 instead turns
-        every `h1` unit off in a trained DBM, a state the chains never leave.
-        The old order `sample(count, gibbs_steps, seed=...)` works for one
-        release.
+        Each sample is a chain of `gibbs_steps` sweeps; the result is
+        E[v | h1] of the last sweep (cleaner pictures than binary states).
+        After joint training the chains continue the persistent chains
+        (sample `i` continues chain `i % persistent_chains`), which joint
+        training kept near the model's distribution. Otherwise they start
+        from `v` drawn from the visible biases' marginals and `h2` drawn
+        from its recognition pass (`sigmoid(sigmoid(2 v W1 + c1) W2 + c2)`);
+        an `h2` drawn at probability 1/2 instead turns every `h1` unit off
+        in a trained DBM, a state the chains never leave. The old order
+        `sample(count, gibbs_steps, seed=...)` works for one release.
 
         Args:
             count: number of samples, >= 1.
@@ -289,11 +293,19 @@ class DBM(DBMFeedForward, GenerativeModel):
                 generator.
             batch_size: chains run at once, >= 1.
             gibbs_steps: sweeps per chain, >= 1.
+            start: `"persistent"` (the jointly trained persistent chains),
+                `"marginals"`, or `"auto"`: persistent after joint training.
 
         Returns:
             A float32 NumPy array (count, visible units).
         """
         self._check_built("sample")
+        check_in("start", start, SAMPLE_STARTS)
+        trained = float(ops.convert_to_numpy(self.chains_started)) > 0
+        if start == "persistent" and not trained:
+            raise ValueError("Expected `start='persistent'` only after joint training (`fit`), which trains the "
+                             "persistent chains. Received: start='persistent' for a DBM without trained chains")
+        persistent = start == "persistent" or (start == "auto" and trained)
         count = check_positive_int("count", count)
         seed = check_seed(seed)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
@@ -316,10 +328,15 @@ class DBM(DBMFeedForward, GenerativeModel):
             self._compiled_functions["chain"] = compile_function(chain, jit_compile=False)
         steps = gibbs_steps if keras.backend.backend() == "torch" else ops.convert_to_tensor(gibbs_steps, "int32")
         parts = []
-        for start in range(0, count, batch_size):
-            rows = min(batch_size, count - start)
-            v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (rows, self.data_units)))
-            h2 = stream.bernoulli(self.mean_field(v, steps=0)[1])
+        for offset in range(0, count, batch_size):
+            rows = min(batch_size, count - offset)
+            if persistent:
+                index = np.arange(offset, offset + rows) % self.persistent_chains
+                v = ops.take(self.chains_visible.value, index, axis=0)
+                h2 = ops.take(self.chains_hidden_2.value, index, axis=0)
+            else:
+                v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (rows, self.data_units)))
+                h2 = stream.bernoulli(self.mean_field(v, steps=0)[1])
             _, _, mean, stream.state = self._compiled_functions["chain"](
                 [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
             parts.append(ops.convert_to_numpy(mean))

@@ -31,16 +31,20 @@ class DBNSampling:
         nets", Neural Computation 2006.
     """
 
-    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, label=None):
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, label=None, start="auto"):
         """Draws `count` data vectors from the DBN.
 
         The top RBM (the DBN's undirected associative memory) is run by
-        Gibbs sampling for `gibbs_steps` sweeps from its visible biases'
-        marginals, its binary visible states are passed down the directed
-        layers by sampling each `p(h_below | h)`, and the result is
-        `E[v | h1]` of the bottom layer (cleaner pictures than binary
-        pixels). With a labelled top layer, `label` clamps the label units so
-        that the samples are of that class (Hinton, Osindero & Teh 2006).
+        Gibbs sampling for `gibbs_steps` sweeps, its binary visible states
+        are passed down the directed layers by sampling each
+        `p(h_below | h)`, and the result is `E[v | h1]` of the bottom layer
+        (cleaner pictures than binary pixels). A top RBM trained with PCD
+        starts its chains from its persistent chains, which PCD kept near
+        its distribution; from its visible biases' marginals, chains take
+        thousands of sweeps to leave the modes nearest to them (see
+        `RBM.sample`). With a labelled top layer, `label` clamps the label
+        units so that the samples are of that class (Hinton, Osindero & Teh
+        2006).
 
         Args:
             count: number of samples, >= 1.
@@ -50,6 +54,9 @@ class DBNSampling:
             label: `None`, one class index for all samples, or `count` class
                 indices (labelled DBNs only).
             batch_size: chains run at once, >= 1.
+            start: where the top RBM's chains start: `"persistent"`,
+                `"marginals"` or `"auto"` (persistent where the top RBM has
+                trained persistent chains), as in `RBM.sample`.
 
         Returns:
             A float32 NumPy array (count, visible units): probabilities
@@ -62,26 +69,25 @@ class DBNSampling:
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
         labels = self._sample_labels(label, count)
+        start = self.rbms[-1].resolve_start(start)
         stream = RandomStream(self.seed_generator if seed is None else keras.random.SeedGenerator(seed))
         parts = []
-        for index, start in enumerate(range(0, count, batch_size)):
-            rows = min(batch_size, count - start)
-            chunk_labels = None if labels is None else labels[start : start + rows]
+        for index, offset in enumerate(range(0, count, batch_size)):
+            rows = min(batch_size, count - offset)
+            chunk_labels = None if labels is None else labels[offset : offset + rows]
             chunk_seed = None if seed is None else seed + 1 + index
-            parts.append(self._sample_chunk(rows, chunk_seed, gibbs_steps, chunk_labels, stream))
+            parts.append(self._sample_chunk(rows, chunk_seed, gibbs_steps, chunk_labels, stream, start, offset))
         if seed is None:
             stream.commit()
         return np.concatenate(parts).astype("float32")
 
-    def _sample_chunk(self, rows, seed, gibbs_steps, labels, stream):
+    def _sample_chunk(self, rows, seed, gibbs_steps, labels, stream, start, offset):
         top = self.rbms[-1]
         if len(self.rbms) == 1:
             if labels is not None:
-                return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps, labels=labels)
-            return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps)[:, : top.data_units]
-        start = top.sample_visible_from_preactivation(
-            ops.broadcast_to(top.visible_bias, (rows, top.visible_units)), stream)
-        start = ops.convert_to_numpy(start)
+                return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps, labels=labels, start=start)
+            return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps, start=start)[:, : top.data_units]
+        start = np.array(ops.convert_to_numpy(top.chain_start(rows, start, stream, offset)))
         mask = None
         if labels is not None:
             start[:, top.data_units :] = labels

@@ -127,10 +127,11 @@ class ClassificationRBM(RBM):
 
     @old_positional_order(old=("gibbs_steps", "seed", "labels"), new=("seed", "batch_size"),
                           is_old=lambda args, kwargs: "seed" in kwargs)
-    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, labels=None):
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, labels=None, start="auto"):
         """Draws `count` data vectors, of the given `labels` (clamped) if any.
 
         Options as `RBM.sample`; `labels`: `count` class ids or one-hot rows.
+        From persistent chains, the label units are set to `labels`.
 
         Returns:
             A NumPy array (count, data_units): E[x | h] of the last sweep, or
@@ -140,17 +141,19 @@ class ClassificationRBM(RBM):
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         if labels is None:
             return super().sample(count, seed=seed, batch_size=batch_size,
-                                  gibbs_steps=gibbs_steps)[:, : self.data_units]
+                                  gibbs_steps=gibbs_steps, start=start)[:, : self.data_units]
         labels = self._labels("labels", labels, count)
         batch_size = check_positive_int("batch_size", batch_size)
+        start = self.resolve_start(start)
         stream = self._stream(seed)
         parts = []
-        for start in range(0, count, batch_size):
-            clamped = labels[start : start + batch_size]
+        for offset in range(0, count, batch_size):
+            clamped = labels[offset : offset + batch_size]
             unknown = np.zeros((len(clamped), self.data_units), "float32")
             known = np.concatenate([unknown, clamped], axis=1)
             mask = np.concatenate([unknown, np.ones_like(clamped)], axis=1)
-            parts.append(self._complete(known, mask, gibbs_steps, stream)[:, : self.data_units])
+            first = self.chain_start(len(clamped), start, stream, offset)
+            parts.append(self._complete(known, mask, gibbs_steps, stream, first)[:, : self.data_units])
         self._finish(stream, seed)
         return np.concatenate(parts, axis=0)
 

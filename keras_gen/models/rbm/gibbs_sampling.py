@@ -7,10 +7,13 @@ from keras import ops
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.trainers import compile_function
 from keras_gen.utils import check_array
+from keras_gen.utils import check_in
 from keras_gen.utils import check_positive_int
 from keras_gen.utils.deprecation import old_positional_order
 
-__all__ = ["GibbsSampling"]
+__all__ = ["GibbsSampling", "SAMPLE_STARTS"]
+
+SAMPLE_STARTS = ("auto", "persistent", "marginals")
 
 
 class GibbsSampling:
@@ -110,13 +113,19 @@ class GibbsSampling:
 
     @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
                           is_old=lambda args, kwargs: "seed" in kwargs)
-    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000):
+    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, start="auto"):
         """Draws `count` visible vectors from the model by Gibbs sampling.
 
-        Chains start from the visible biases' marginals; the result is
+        Each sample is a chain of `gibbs_steps` sweeps; the result is
         E[v | h] of the last sweep (cleaner pictures than binary samples).
-        `gibbs_steps` is a keyword; the old order `sample(count, gibbs_steps,
-        seed=...)` still works for one release (deprecated).
+        A PCD-trained model starts its chains from its persistent chains
+        (`start="auto"`): PCD kept them near the model's distribution all
+        through training (Tieleman 2008), where chains started from noise
+        need thousands of sweeps to leave the modes nearest to it. Sample
+        `i` continues chain `i % persistent_chains`; copies of one chain
+        part within a few thousand sweeps. `gibbs_steps` is a keyword; the
+        old order `sample(count, gibbs_steps, seed=...)` still works for one
+        release (deprecated).
 
         Args:
             count: number of samples, >= 1.
@@ -124,6 +133,9 @@ class GibbsSampling:
                 model's `SeedGenerator`).
             batch_size: chains run at once.
             gibbs_steps: Gibbs sweeps per chain, >= 1.
+            start: `"persistent"` (the trained persistent chains),
+                `"marginals"` (a draw from the visible biases' marginals),
+                or `"auto"`: persistent where the model has trained ones.
 
         Returns:
             A NumPy array (count, visible_units).
@@ -133,14 +145,55 @@ class GibbsSampling:
             check_positive_int("seed", seed, minimum=0)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
+        start = self.resolve_start(start)
         stream = self._stream(seed)
         parts = []
-        for start in range(0, count, batch_size):
-            bias = ops.broadcast_to(self.visible_bias, (min(batch_size, count - start), self.visible_units))
-            first = self.sample_visible_from_preactivation(bias, stream)
+        for offset in range(0, count, batch_size):
+            first = self.chain_start(min(batch_size, count - offset), start, stream, offset)
             parts.append(self._chain(first, gibbs_steps, stream)[1])
         self._finish(stream, seed)
         return np.concatenate(parts, axis=0)
+
+    def resolve_start(self, start):
+        """Checks `sample`'s `start` and resolves `"auto"`.
+
+        Args:
+            start: `"auto"`, `"persistent"` or `"marginals"`.
+
+        Returns:
+            `"persistent"` or `"marginals"`; `"auto"` is persistent where the
+            model has trained persistent chains.
+        """
+        check_in("start", start, SAMPLE_STARTS)
+        trained = (getattr(self, "persistent", False) and self.built
+                   and float(ops.convert_to_numpy(self.chains_started)) > 0)
+        if start == "auto":
+            return "persistent" if trained else "marginals"
+        if start == "persistent" and not trained:
+            raise ValueError("Expected `start='persistent'` only for a model with trained persistent chains "
+                             "(persistent=True, after `fit`). Received: start='persistent' for a model "
+                             + ("whose chains have not been trained" if getattr(self, "persistent", False)
+                                else "trained without persistent chains (persistent=False)"))
+        return start
+
+    def chain_start(self, rows, start, stream, offset=0):
+        """Visible states that `rows` Gibbs chains start from.
+
+        Args:
+            rows: number of chains.
+            start: `"persistent"` or `"marginals"` (see `resolve_start`).
+            stream: the `RandomStream` a draw from the marginals uses.
+            offset: index of the first chain: with `"persistent"`, chain `i`
+                copies persistent chain `(offset + i) % persistent_chains`.
+
+        Returns:
+            Visible states (rows, visible_units).
+        """
+        if start == "persistent":
+            chains = ops.convert_to_numpy(self.chains.value)
+            return chains[np.arange(offset, offset + rows) % len(chains)]
+        bias = ops.broadcast_to(self.visible_bias, (rows, self.visible_units))
+        return self.sample_visible_from_preactivation(bias, stream)
 
     def complete(self, x, mask, gibbs_steps=100, seed=None):
         """Fills in unknown visible units by Gibbs sampling with the known ones clamped.
@@ -164,11 +217,11 @@ class GibbsSampling:
         self._finish(stream, seed)
         return completed
 
-    def _complete(self, x, mask, gibbs_steps, stream):
-        start = self.sample_visible_from_preactivation(
-            ops.broadcast_to(self.visible_bias, x.shape), stream
-        )
-        start = mask * x + (1.0 - mask) * ops.convert_to_numpy(start)
+    def _complete(self, x, mask, gibbs_steps, stream, first=None):
+        # `first`: where the unknown units start (by default a draw from their marginals).
+        if first is None:
+            first = self.sample_visible_from_preactivation(ops.broadcast_to(self.visible_bias, x.shape), stream)
+        start = mask * x + (1.0 - mask) * ops.convert_to_numpy(first)
         average = self._chain(start, gibbs_steps, stream, mask=mask, known=x)[2]
         return mask * x + (1.0 - mask) * average
 

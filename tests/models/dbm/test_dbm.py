@@ -156,3 +156,23 @@ def test_bad_input(digits):
         dbm.sample(2, gibbs_steps=0)
     with pytest.raises(ValueError, match="seed"):
         dbm.sample(2, seed=-1)
+
+
+def test_samples_continue_the_persistent_chains_after_joint_training():
+    dbm = _two_mode_dbm()
+    with pytest.raises(ValueError, match="start='persistent'.*joint training"):
+        dbm.sample(2, start="persistent")
+    with pytest.raises(ValueError, match="start"):
+        dbm.sample(2, start="noise")
+    # Chain 0 in the off mode (h1, h2 and C off), chain 1 in the on mode (h1, G and C on).
+    visible = np.zeros((2, 16), "float32")
+    visible[:, :8], visible[1, 8:] = 1.0, 1.0
+    hidden_2 = np.zeros((2, 8), "float32")
+    hidden_2[1, :4] = 1.0
+    index = np.arange(100) % 2
+    dbm.chains_visible.assign(visible[index])
+    dbm.chains_hidden_2.assign(hidden_2[index])
+    dbm.chains_started.assign(1.0)
+    samples = dbm.sample(5, seed=0, gibbs_steps=20)
+    np.testing.assert_allclose(samples[:, 8:].mean(axis=1), [0, 1, 0, 1, 0], atol=1e-6)
+    assert dbm.sample(5, seed=0, gibbs_steps=20, start="marginals")[:, 8:].min() > 0.99

@@ -34,3 +34,27 @@ def test_labelled_top_layer_samples_chosen_classes(digits):
     assert agreement > 0.3, agreement  # chance: 0.1
     assert dbn.sample(4, seed=0, gibbs_steps=5, label=2).shape == (4, 64)
     assert dbn.to_classifier(10).predict(x[:3], verbose=0).shape == (3, 10)
+
+
+def test_samples_continue_the_top_rbms_persistent_chains():
+    # Both layers join all their units by +10: all on or all off, never between, so a
+    # sample shows which top chain it continued.
+    dbn = DBN([4, 3], persistent=True, persistent_chains=2, seed=0)
+    dbn.build((None, 6))
+    for rbm, (visible, hidden) in zip(dbn.rbms, ((6, 4), (4, 3))):
+        rbm.kernel.assign(np.full((visible, hidden), 10.0, "float32"))
+        rbm.hidden_bias.assign(np.full(hidden, -5.0 * visible, "float32"))
+        rbm.visible_bias.assign(np.full(visible, -5.0 * hidden, "float32"))
+    top = dbn.rbms[-1]
+    assert dbn.sample(4, seed=0, gibbs_steps=5).max() < 1e-6  # "auto" before training: the marginals (off)
+    top.chains.assign(np.array([[0.0] * 4, [1.0] * 4], "float32"))
+    top.chains_started.assign(1.0)
+    samples = dbn.sample(5, seed=0, gibbs_steps=10)
+    np.testing.assert_allclose(samples.mean(axis=1), [0, 1, 0, 1, 0], atol=1e-6)
+    assert dbn.sample(5, seed=0, gibbs_steps=10, start="marginals").max() < 1e-6
+    with pytest.raises(ValueError, match="start"):
+        dbn.sample(2, start="data")
+    contrastive = DBN([4, 3], seed=0)
+    contrastive.build((None, 6))
+    with pytest.raises(ValueError, match="persistent=False"):
+        contrastive.sample(2, start="persistent")

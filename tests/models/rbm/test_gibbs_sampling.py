@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 from tests.models.rbm.common import trained
 
@@ -39,3 +40,43 @@ def test_completion_restores_masked_digits_better_than_chance(digits):
     error = np.mean((completed[:, 32:] - test[:, 32:]) ** 2)
     chance = np.mean((np.random.default_rng(0).random(test[:, 32:].shape) - test[:, 32:]) ** 2)
     assert error < 0.5 * chance
+
+
+def _two_mode_rbm(persistent=True):
+    """Six visible, four hidden units, all joined by +10: all on or all off, never between.
+
+    From all on, each hidden unit gets 60 - 30 and each visible one 40 - 20;
+    from all off, -30 and -20: no chain leaves either state.
+    """
+    from keras_gen.models import RBM
+
+    rbm = RBM(4, persistent=persistent, persistent_chains=4, seed=0)
+    rbm.build((None, 6))
+    rbm.kernel.assign(np.full((6, 4), 10.0, "float32"))
+    rbm.hidden_bias.assign(np.full(4, -30.0, "float32"))
+    rbm.visible_bias.assign(np.full(6, -20.0, "float32"))
+    return rbm
+
+
+def test_samples_continue_the_persistent_chains():
+    rbm = _two_mode_rbm()
+    # Untrained chains: "auto" starts from the marginals (all off here).
+    np.testing.assert_array_equal(rbm.sample(5, seed=0, gibbs_steps=5), rbm.sample(5, seed=0, gibbs_steps=5,
+                                                                                    start="marginals"))
+    assert rbm.sample(5, seed=0, gibbs_steps=5).max() < 1e-6
+    rbm.chains.assign(np.array([[1.0] * 6, [0.0] * 6, [1.0] * 6, [0.0] * 6], "float32"))
+    rbm.chains_started.assign(1.0)
+    samples = rbm.sample(10, seed=0, gibbs_steps=20, start="persistent", batch_size=3)
+    # Sample i continues chain i % 4, across batches.
+    np.testing.assert_allclose(samples.mean(axis=1), [1, 0, 1, 0, 1, 0, 1, 0, 1, 0], atol=1e-6)
+    np.testing.assert_array_equal(rbm.sample(10, seed=0, gibbs_steps=20, batch_size=3), samples)
+    assert rbm.sample(10, seed=0, gibbs_steps=20, start="marginals").max() < 1e-6
+
+
+def test_bad_sample_start():
+    with pytest.raises(ValueError, match="start.*'noise'"):
+        _two_mode_rbm().sample(2, start="noise")
+    with pytest.raises(ValueError, match="chains have not been trained"):
+        _two_mode_rbm().sample(2, start="persistent")
+    with pytest.raises(ValueError, match="persistent=False"):
+        _two_mode_rbm(persistent=False).sample(2, start="persistent")
