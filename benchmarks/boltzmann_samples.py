@@ -10,11 +10,17 @@ Targets (issue 16), measured in this run with the shipped MNIST classifier
 The models are the ones trained by `dbn_likelihood.py` (the RBM, which is
 also the DBNs' first layer, and the labelled DBN) and `dbm_mnist.py` (the DBM
 after joint training), loaded from their cache; a missing one is trained by
-running that benchmark first. Every sample is its own chain of
-`--gibbs-steps` sweeps from the visible biases' marginals (the DBN's in its
-top RBM), shown and scored as E[v | h] of the last sweep. The FID of 10,000
-training images against the test set is the floor. PNG grids: 100 samples of
-each model, and for the labelled DBN one row per class.
+running that benchmark first. Every sample is a chain of `--gibbs-steps`
+sweeps (the DBN's in its top RBM), shown and scored as E[v | h] of the last
+sweep. By default (`--start auto`) the chains continue the models' 100
+persistent chains, which PCD and the DBM's joint training kept near each
+model's distribution: sample i continues chain i % 100, and copies of one
+chain part within a few thousand sweeps. `--start marginals` starts each
+chain from a draw of the visible biases' marginals, as the first runs did;
+1,000 sweeps from there leave the DBN's top RBM far from its distribution.
+The FID of 10,000 training images against the test set is the floor. PNG
+grids: 100 samples of each model (the first 100, one per persistent chain),
+and for the labelled DBN one row per class.
 
     python benchmarks/boltzmann_samples.py           # full run
     python benchmarks/boltzmann_samples.py --quick   # smoke run
@@ -44,14 +50,18 @@ from keras_gen.utils import save_image_grid  # noqa: E402
 MODELS = {  # name: (cache file, benchmark that trains it)
     "rbm_500": ("rbm_500.keras", dbn_likelihood),
     "dbn_784_500_500_2000": ("dbn_500_500_2000_labelled{suffix}.keras", dbn_likelihood),
-    "dbm_784_500_1000": ("dbm_joint.keras", dbm_mnist),
+    "dbm_784_500_1000": (dbm_mnist.joint_file(dbm_mnist.DEFAULT_JOINT_EPOCHS), dbm_mnist),
 }
 
 
-def cached_model(name, folder, args):
-    filename, benchmark = MODELS[name]
+def model_file(name, args):
     suffix = "" if args.dbn_propagate == "probabilities" else "_" + args.dbn_propagate
-    path = os.path.join(folder, filename.format(suffix=suffix))
+    return MODELS[name][0].format(suffix=suffix)
+
+
+def cached_model(name, folder, args):
+    benchmark = MODELS[name][1]
+    path = os.path.join(folder, model_file(name, args))
     model, record = load_cached(path)
     if model is None:
         print(f"{path} is missing: running {benchmark.__name__} first", flush=True)
@@ -61,10 +71,11 @@ def cached_model(name, folder, args):
     return model
 
 
-def drawn(folder, key, args, draw):
-    """Samples of `key` drawn by `draw()` (saved in the cache; a rerun scores them again)."""
-    which = f"{key}_{args.dbn_propagate}" if key.startswith("dbn") else key
-    path = os.path.join(folder, f"samples_{which}_{args.count}_{args.gibbs_steps}.npz")
+def drawn(folder, key, args, draw, what=""):
+    """Samples of model `key` drawn by `draw()` (saved in the cache, named after the model's
+    file and `what`; a rerun scores them again)."""
+    which = os.path.splitext(model_file(key, args))[0] + what
+    path = os.path.join(folder, f"samples_{which}_{args.count}_{args.gibbs_steps}_{args.start}.npz")
     if not os.path.isfile(path):
         begun = time.perf_counter()
         samples = draw()
@@ -83,12 +94,14 @@ def main(argv=None):
                         help="draw (and cache) one model's samples, write no JSON")
     parser.add_argument("--dbn-propagate", choices=("probabilities", "samples"), default="samples",
                         help="the DBN of `dbn_likelihood.py --propagate ...` to draw from")
+    parser.add_argument("--start", choices=("auto", "marginals"), default="auto",
+                        help="where chains start: the models' persistent chains, or the visible marginals")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     if args.quick:
         args.count, args.gibbs_steps = 500, 50
     started = time.perf_counter()
-    name = "boltzmann_samples" + ("_quick" if args.quick else "")
+    name = "boltzmann_samples" + ("_quick" if args.quick else "") + ("" if args.start == "auto" else "_" + args.start)
     folder = cache_folder(args.cache, args.quick)
     x_train, _, x_test, _ = _common.mnist()
     x_train = x_train[:10000]
@@ -102,21 +115,23 @@ def main(argv=None):
               "floor_train_images": floor | {"what": "10,000 MNIST training images, not samples"}}
     if args.only:
         model = cached_model(args.only, folder, args)
-        drawn(folder, args.only, args, lambda: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps))
+        drawn(folder, args.only, args, lambda: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps,
+                                                               start=args.start))
         return
     models = {key: cached_model(key, folder, args) for key in MODELS}
     grids = {}
     for key, model in models.items():
         samples, seconds = drawn(folder, key, args,
-                                 lambda model=model: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps))
+                                 lambda model=model: model.sample(args.count, seed=0, gibbs_steps=args.gibbs_steps,
+                                                                 start=args.start))
         result[key] = score_samples(samples, x_test, test_features) | {"sampling_seconds": seconds}
         grids[key] = samples[:100]
         print(key, result[key], flush=True)
     dbn = models["dbn_784_500_500_2000"]
     per_class = args.count // 10
     labels = np.repeat(np.arange(10), per_class)
-    conditional, seconds = drawn(folder, "dbn_784_500_500_2000_by_label", args, lambda: dbn.sample(
-        len(labels), seed=1, gibbs_steps=args.gibbs_steps, label=labels))
+    conditional, seconds = drawn(folder, "dbn_784_500_500_2000", args, lambda: dbn.sample(
+        len(labels), seed=1, gibbs_steps=args.gibbs_steps, label=labels, start=args.start), what="_by_label")
     predicted = classify(conditional)
     accuracy = [float(np.mean(predicted[labels == k] == k)) for k in range(10)]
     result["dbn_784_500_500_2000_labelled"] = {

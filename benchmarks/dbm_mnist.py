@@ -48,6 +48,12 @@ from keras_gen.models.rbm.generative_training import generative_optimizer  # noq
 from keras_gen.utils import save_image_grid  # noqa: E402
 
 PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
+DEFAULT_JOINT_EPOCHS = 60
+
+
+def joint_file(epochs):
+    """Cache file of the DBM after `epochs` of joint training (each length its own model)."""
+    return f"dbm_joint_{epochs}_epochs.keras"
 
 
 def grey_mnist(quick):
@@ -84,7 +90,7 @@ def pretrained(args, x, folder, options):
 
 
 def joint(args, dbm, x, folder, options):
-    path = os.path.join(folder, "dbm_joint.keras")
+    path = os.path.join(folder, joint_file(args.joint_epochs))
     trained, record = load_cached(path)
     if trained is not None:
         return trained, record
@@ -105,7 +111,7 @@ def joint(args, dbm, x, folder, options):
 
 
 def fine_tune(args, dbm, options, folder):
-    path = os.path.join(folder, "dbm_fine_tuning.json")
+    path = os.path.join(folder, joint_file(args.joint_epochs).replace(".keras", "_fine_tuning.json"))
     if os.path.isfile(path):  # the fine-tuning of this cached DBM, measured by an earlier run
         with open(path) as handle:
             return json.load(handle)
@@ -133,7 +139,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--pretrain-epochs", type=int, default=30)
-    parser.add_argument("--joint-epochs", type=int, default=20)
+    parser.add_argument("--joint-epochs", type=int, default=DEFAULT_JOINT_EPOCHS)
     parser.add_argument("--learning-rate", type=float, default=0.002, help="joint training")
     parser.add_argument("--weight-decay", type=float, default=2e-4)
     parser.add_argument("--weight-average", type=float, default=0.999)
@@ -147,11 +153,12 @@ def main(argv=None):
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.hidden_units = (500, 1000)
+    name = "dbm_mnist" + ("_quick" if args.quick else "") + (
+        "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}")
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1
     started = time.perf_counter()
-    name = "dbm_mnist" + ("_quick" if args.quick else "")
     keras.utils.set_random_seed(0)
     x, _, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
