@@ -90,7 +90,7 @@ def pretrained(args, x, folder, options):
 
 
 def joint(args, dbm, x, folder, options):
-    path = os.path.join(folder, joint_file(args.joint_epochs))
+    path = os.path.join(folder, args.joint_file)
     trained, record = load_cached(path)
     if trained is not None:
         return trained, record
@@ -111,7 +111,7 @@ def joint(args, dbm, x, folder, options):
 
 
 def fine_tune(args, dbm, options, folder):
-    path = os.path.join(folder, joint_file(args.joint_epochs).replace(".keras", "_fine_tuning.json"))
+    path = os.path.join(folder, args.joint_file.replace(".keras", "_fine_tuning.json"))
     if os.path.isfile(path):  # the fine-tuning of this cached DBM, measured by an earlier run
         with open(path) as handle:
             return json.load(handle)
@@ -155,6 +155,8 @@ def main(argv=None):
     args.hidden_units = (500, 1000)
     name = "dbm_mnist" + ("_quick" if args.quick else "") + (
         "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}")
+    # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
+    args.joint_file = joint_file(args.joint_epochs)
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1

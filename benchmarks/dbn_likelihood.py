@@ -141,6 +141,8 @@ def main(argv=None):
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.sizes = (500, 500, 2000)
+    # Names follow the lengths asked for: a quick run's shorter training keeps the default names.
+    args.top_tag, args.labelled_top_tag = epochs_tag(args.top_epochs), epochs_tag(args.labelled_top_epochs)
     if args.quick:
         # The top is wide enough to start tied to the 784-pixel first layer.
         args.sizes, args.rbm_epochs, args.middle_epochs = (50, 50, 800), 2, 2
@@ -150,7 +152,7 @@ def main(argv=None):
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     name = "dbn_likelihood" + ("_quick" if args.quick else "") + (
-        "" if args.propagate == "probabilities" else "_" + args.propagate) + epochs_tag(args.top_epochs) + init_tag(
+        "" if args.propagate == "probabilities" else "_" + args.propagate) + args.top_tag + init_tag(
         args) + ("_first_layer" if args.first_layer else "")
     result = {"benchmark": "dbn_likelihood", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg()),
@@ -174,7 +176,7 @@ def main(argv=None):
 
     tied = init_tag(args) + ("_first_" + first_layer_tag(args.first_layer) if args.first_layer else "")
     two_layer, record = cached_dbn(
-        os.path.join(folder, f"dbn_500_2000{suffix}{epochs_tag(args.top_epochs)}{tied}.keras"),
+        os.path.join(folder, f"dbn_500_2000{suffix}{args.top_tag}{tied}.keras"),
         lambda: DBN([rbm, args.sizes[2]], name="dbn_500_2000", upper_init=args.upper_init, **options()),
         lambda dbn: train_layer(dbn, 1, x, None, args.top_epochs), epochs={"top": args.top_epochs})
     key = "dbn_784_500_2000"
@@ -190,7 +192,7 @@ def main(argv=None):
         write_json(name, result | {"complete": True})
         return
     three_layer, record_3 = cached_dbn(
-        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}{epochs_tag(args.labelled_top_epochs)}.keras"),
+        os.path.join(folder, f"dbn_500_500_2000_labelled{suffix}{args.labelled_top_tag}.keras"),
         lambda: DBN([rbm, args.sizes[1], args.sizes[2]], num_classes=10, name="dbn_500_500_2000_labelled",
                     **options()),
         lambda dbn: (train_layer(dbn, 1, x, None, args.middle_epochs)
