@@ -87,6 +87,7 @@ class DBNSampling:
             if labels is not None:
                 return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps, labels=labels, start=start)
             return top.sample(rows, seed=seed, gibbs_steps=gibbs_steps, start=start)[:, : top.data_units]
+        # A writable copy: the label units are set in place below.
         start = np.array(ops.convert_to_numpy(top.chain_start(rows, start, stream, offset)))
         mask = None
         if labels is not None:

@@ -165,15 +165,14 @@ class GibbsSampling:
             model has trained persistent chains.
         """
         check_in("start", start, SAMPLE_STARTS)
-        trained = (getattr(self, "persistent", False) and self.built
-                   and float(ops.convert_to_numpy(self.chains_started)) > 0)
+        trained = self.persistent and self.built and float(ops.convert_to_numpy(self.chains_started)) > 0
         if start == "auto":
             return "persistent" if trained else "marginals"
         if start == "persistent" and not trained:
+            why = "whose chains have not been trained" if self.persistent else (
+                "trained without persistent chains (persistent=False)")
             raise ValueError("Expected `start='persistent'` only for a model with trained persistent chains "
-                             "(persistent=True, after `fit`). Received: start='persistent' for a model "
-                             + ("whose chains have not been trained" if getattr(self, "persistent", False)
-                                else "trained without persistent chains (persistent=False)"))
+                             f"(persistent=True, after `fit`). Received: start='persistent' for a model {why}")
         return start
 
     def chain_start(self, rows, start, stream, offset=0):

@@ -51,8 +51,9 @@ class Vid2Vid(AdversarialModel):
     `temporal_frames` consecutive frames with the true flow between them.
     The generator minimises their adversarial losses (non-saturating by
     default: sharper here than the paper's least squares; the image one on
-    its frames and on its raw hallucinations) plus `feature_matching_weight` times the discriminators'
-    feature matching, `l1_weight` times the L1 distance of its frames and
+    its frames and on its raw hallucinations) plus
+    `feature_matching_weight` times the discriminators' feature matching,
+    `l1_weight` times the L1 distance of its frames and
     hallucinations to the real ones, `flow_weight` times the L1 error of its
     flow against the data's flow, and `warp_weight` times two warping
     losses: the real previous frame warped by its flow against the real
