@@ -56,10 +56,10 @@ class DBMFeedForward:
         first = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="hidden_1")
         inputs = keras.layers.Concatenate(name="visible_and_mean_field")([visible, marginals])
         if input_dropout:
-            inputs = keras.layers.Dropout(input_dropout, seed=self.seed, name="dropout_0")(inputs)
+            inputs = keras.layers.Dropout(input_dropout, seed=self._dropout_seed(0), name="dropout_0")(inputs)
         h1 = first(inputs)
         if dropout:
-            h1 = keras.layers.Dropout(dropout, seed=self.seed, name="dropout_1")(h1)
+            h1 = keras.layers.Dropout(dropout, seed=self._dropout_seed(1), name="dropout_1")(h1)
         first.set_weights([np.concatenate([ops.convert_to_numpy(self.kernel_1),
                                            ops.convert_to_numpy(self.kernel_2).T]),
                            ops.convert_to_numpy(self.hidden_bias_1)])
@@ -67,10 +67,15 @@ class DBMFeedForward:
         h2 = second(h1)
         second.set_weights([ops.convert_to_numpy(self.kernel_2), ops.convert_to_numpy(self.hidden_bias_2)])
         if dropout:
-            h2 = keras.layers.Dropout(dropout, seed=self.seed, name="dropout_2")(h2)
+            h2 = keras.layers.Dropout(dropout, seed=self._dropout_seed(2), name="dropout_2")(h2)
         outputs = keras.layers.Dense(num_classes, activation="softmax", name="classes",
                                      kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed))(h2)
         return keras.Model([visible, marginals], outputs, name=name or f"{self.name}_classifier")
+
+    def _dropout_seed(self, layer):
+        # One seed per layer: layers built from one seed draw the same stream, so the
+        # 500- and 1000-unit masks would repeat each other's bits.
+        return None if self.seed is None else self.seed + layer
 
     def export_parts(self):
         """`{"features": (model, metadata)}`: x -> q(h2 | x), the mean-field iterations unrolled."""

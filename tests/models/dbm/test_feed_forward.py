@@ -17,3 +17,16 @@ def test_features_export_and_fine_tuning(digits):
     history = classifier.fit(dbm.classifier_inputs(x[:1000]), y[:1000], batch_size=50, epochs=8, verbose=0)
     assert history.history["loss"][-1] < 0.7 * history.history["loss"][0]
     assert classifier.evaluate(dbm.classifier_inputs(x[1000:]), y[1000:], verbose=0)[1] > 0.5
+
+
+def test_each_dropout_layer_draws_its_own_masks():
+    from keras_gen.models import DBM
+
+    dbm = DBM((6, 4), seed=3)
+    dbm.build((None, 8))
+    classifier = dbm.to_classifier(3, dropout=0.5, input_dropout=0.5)
+    ones = np.ones((16, 64), "float32")
+    masks = [keras.ops.convert_to_numpy(classifier.get_layer(f"dropout_{i}")(ones, training=True)) > 0
+             for i in range(3)]
+    # One seed for all three layers would draw the same mask for the same shape.
+    assert (masks[0] != masks[1]).any() and (masks[1] != masks[2]).any()
