@@ -29,6 +29,8 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--persistent-chains", type=arguments.positive_int, default=100,
                         help="number of persistent chains (with --persistent)")
     training.add_generative_arguments(parser)
+    parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=0.0,
+                        help="weight decay of the kernels, times the learning rate each step (Hinton 2010: 2e-4)")
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary: threshold 0.5")
     parser.add_argument("--steps-per-execution", type=arguments.positive_int, default=64,
@@ -104,7 +106,8 @@ def train(args, run_dir):
     batch_size = args.batch_size or (10 if len(x) < 5000 else 100)
     epochs = args.epochs or 10
     model.compile(
-        optimizer=training.generative_optimizer(args, epochs * int(np.ceil(len(x) / batch_size))),
+        optimizer=training.generative_optimizer(args, epochs * int(np.ceil(len(x) / batch_size)),
+                                                weight_decay=args.weight_decay),
         steps_per_execution=1 if torch else args.steps_per_execution,
     )  # jit_compile "auto": XLA on JAX; TensorFlow's graph mode beat its XLA on CPU
     pictures = {"images": lambda _: _samples(model, record, 64, PROGRESS_GIBBS_STEPS, args.seed),
