@@ -75,14 +75,20 @@ class DBNFeedForward:
         for index, rbm in enumerate(self.rbms):
             rate = input_dropout if index == 0 else dropout
             if rate:
-                h = keras.layers.Dropout(rate, seed=self.seed, name=f"dropout_{index}")(h)
+                h = keras.layers.Dropout(rate, seed=self._dropout_seed(index), name=f"dropout_{index}")(h)
             h = self._up_layers_one(index, rbm, h)
         if dropout:
-            h = keras.layers.Dropout(dropout, seed=self.seed, name=f"dropout_{len(self.rbms)}")(h)
+            top = len(self.rbms)
+            h = keras.layers.Dropout(dropout, seed=self._dropout_seed(top), name=f"dropout_{top}")(h)
         initializer = keras.initializers.GlorotUniform(seed=self.seed)
         outputs = keras.layers.Dense(num_classes, activation="softmax", kernel_initializer=initializer,
                                      name="classes")(h)
         return keras.Model(inputs, outputs, name=name or f"{self.name}_classifier")
+
+    def _dropout_seed(self, index):
+        # One seed per layer: layers built from one seed draw the same stream, so
+        # equally shaped masks would drop the same units in every layer.
+        return None if self.seed is None else self.seed + index
 
     def _up_layers_one(self, index, rbm, h):
         dense = keras.layers.Dense(rbm.hidden_units, activation="sigmoid", name=f"hidden_{index}")

@@ -31,3 +31,16 @@ def test_export_parts_match_the_model(digits):
     codes = parts["binary_codes"][0].predict(x, verbose=0)
     np.testing.assert_array_equal(codes, dbn.binary_codes(x))
     assert metadata["inputs"]["visible"]["range"] == [0.0, 1.0]
+
+
+def test_each_dropout_layer_draws_its_own_masks():
+    from keras_gen.models import DBN
+
+    dbn = DBN([6, 6], seed=3)
+    dbn.build((None, 6))
+    classifier = dbn.to_classifier(3, dropout=0.5, input_dropout=0.5)
+    ones = np.ones((16, 64), "float32")
+    masks = [keras.ops.convert_to_numpy(classifier.get_layer(f"dropout_{i}")(ones, training=True)) > 0
+             for i in range(3)]
+    # One seed for all three layers would draw the same mask for the same shape.
+    assert (masks[0] != masks[1]).any() and (masks[1] != masks[2]).any()
