@@ -106,3 +106,12 @@ def assert_run_layout(run, picture, max_pixels=1600):
         if name.endswith(".png"):
             with Image.open(os.path.join(run, name)) as image:
                 assert max(image.size) <= max_pixels, (name, image.size)
+
+
+def assert_dropout_layers_differ(classifier, count):
+    """`dropout_0` .. `dropout_{count-1}` of `classifier` draw different masks for the same input."""
+    ones = np.ones((16, 64), "float32")
+    masks = [keras.ops.convert_to_numpy(classifier.get_layer(f"dropout_{i}")(ones, training=True)) > 0
+             for i in range(count)]
+    # Layers built from one seed draw one stream: the same mask for the same shape.
+    assert all((first != second).any() for first, second in zip(masks, masks[1:]))

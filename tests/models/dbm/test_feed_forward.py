@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 
+from tests.helpers import assert_dropout_layers_differ
 from tests.models.dbm.common import pretrained
 
 
@@ -25,8 +26,4 @@ def test_each_dropout_layer_draws_its_own_masks():
     dbm = DBM((6, 4), seed=3)
     dbm.build((None, 8))
     classifier = dbm.to_classifier(3, dropout=0.5, input_dropout=0.5)
-    ones = np.ones((16, 64), "float32")
-    masks = [keras.ops.convert_to_numpy(classifier.get_layer(f"dropout_{i}")(ones, training=True)) > 0
-             for i in range(3)]
-    # One seed for all three layers would draw the same mask for the same shape.
-    assert (masks[0] != masks[1]).any() and (masks[1] != masks[2]).any()
+    assert_dropout_layers_differ(classifier, 3)

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 
+from tests.helpers import assert_dropout_layers_differ
 from tests.models.dbn.common import trained
 
 
@@ -39,8 +40,4 @@ def test_each_dropout_layer_draws_its_own_masks():
     dbn = DBN([6, 6], seed=3)
     dbn.build((None, 6))
     classifier = dbn.to_classifier(3, dropout=0.5, input_dropout=0.5)
-    ones = np.ones((16, 64), "float32")
-    masks = [keras.ops.convert_to_numpy(classifier.get_layer(f"dropout_{i}")(ones, training=True)) > 0
-             for i in range(3)]
-    # One seed for all three layers would draw the same mask for the same shape.
-    assert (masks[0] != masks[1]).any() and (masks[1] != masks[2]).any()
+    assert_dropout_layers_differ(classifier, 3)
