@@ -83,16 +83,18 @@ def train(args, run_dir):
     return metrics
 
 
-def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000):
-    plots.save_grid(path, model.sample(count, seed=seed, gibbs_steps=gibbs_steps), image_shape=image_shape)
+def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, start="auto"):
+    plots.save_grid(path, model.sample(count, seed=seed, gibbs_steps=gibbs_steps, start=start),
+                    image_shape=image_shape)
     return path
 
 
 def sample(args, run_dir, model):
-    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000}'`)."""
-    steps = arguments.check_options(args.options, SAMPLE_OPTIONS)["gibbs_steps"]
+    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000, "start": "marginals"}'`)."""
+    options_ = arguments.check_options(args.options, SAMPLE_OPTIONS)
     path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
-    _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, steps)
+    _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, options_["gibbs_steps"],
+                 options_["start"])
     print(f"samples: {path}")
     return path
 

@@ -79,10 +79,10 @@ def train(args, run_dir):
     return metrics
 
 
-def _draw(model, count, gibbs_steps, seed, label=None):
+def _draw(model, count, gibbs_steps, seed, label=None, start="auto"):
     if label is None and model.num_classes:
         label = np.arange(count) % model.num_classes  # a labelled DBN shows every class in turn
-    return model.sample(count, seed=seed, gibbs_steps=gibbs_steps, label=label)
+    return model.sample(count, seed=seed, gibbs_steps=gibbs_steps, label=label, start=start)
 
 
 def _pixels(model, run_dir, count, gibbs_steps, seed, image_shape):
@@ -90,20 +90,20 @@ def _pixels(model, run_dir, count, gibbs_steps, seed, image_shape):
     return images.reshape((count,) + tuple(image_shape))
 
 
-def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, label=None):
-    images = _draw(model, count, gibbs_steps, seed, label)
+def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, label=None, start="auto"):
+    images = _draw(model, count, gibbs_steps, seed, label, start)
     value_range = (float(images.min()), float(images.max())) if model.visible_type == "gaussian" else (0.0, 1.0)
     plots.save_grid(path, images, image_shape=image_shape, value_range=value_range)
     return path
 
 
 def sample(args, run_dir, model):
-    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000, "labels": 3}'`;
+    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000, "labels": 3, "start": "auto"}'`;
     `labels` for a `--labelled` run: one class, or one per sample)."""
     options_ = arguments.check_options(args.options, SAMPLE_OPTIONS)
     path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
     _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, options_["gibbs_steps"],
-                 options_["labels"])
+                 options_["labels"], options_["start"])
     print(f"samples: {path}")
     return path
 

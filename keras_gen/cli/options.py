@@ -12,7 +12,9 @@ import json
 __all__ = ["COUNT_HELP", "DEFAULTS", "MEANINGS", "OUTPUT_HELP", "defaults", "describe"]
 
 MEANINGS = {
-    "gibbs_steps": "Gibbs sweeps from a random start to each sample",
+    "gibbs_steps": "Gibbs sweeps of each sample's chain",
+    "start": "where the chains begin: 'persistent' (the chains PCD or joint training kept), 'marginals' "
+             "(a draw of the visible biases' marginals) or 'auto' (persistent where trained)",
     "labels": "classes of the samples (cgan, crbm, labelled dbn): one integer for all, or a list",
     "steps": "frames of the walk",
     "method": "latent path: 'slerp' or 'linear'",
@@ -32,9 +34,9 @@ MEANINGS = {
 _FID = {"fid_samples": 2000}
 DEFAULTS = {
     "sample": {
-        "rbm": {"gibbs_steps": 1000, "labels": None},
-        "dbn": {"gibbs_steps": 1000, "labels": None},
-        "dbm": {"gibbs_steps": 1000},
+        "rbm": {"gibbs_steps": 1000, "labels": None, "start": "auto"},
+        "dbn": {"gibbs_steps": 1000, "labels": None, "start": "auto"},
+        "dbm": {"gibbs_steps": 1000, "start": "auto"},
         "vae": {},
         "gan": {"labels": None},
     },

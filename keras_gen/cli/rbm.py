@@ -141,25 +141,25 @@ def train(args, run_dir):
     return metrics
 
 
-def _samples(model, record, count, gibbs_steps, seed, labels=None):
+def _samples(model, record, count, gibbs_steps, seed, labels=None, start="auto"):
     """`count` samples as images in [0, 1] (Gaussian units: back to pixels, clipped)."""
     if labels is not None:
-        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps, labels=labels)
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps, labels=labels, start=start)
     else:
-        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps)[:, : model.data_units]
+        samples = model.sample(count, seed=seed, gibbs_steps=gibbs_steps, start=start)[:, : model.data_units]
     if "standardize" in record:
         stats = record["standardize"]
         samples = np.clip(samples * np.asarray(stats["std"]) + np.asarray(stats["mean"]), 0.0, 1.0)
     return np.asarray(samples, "float32").reshape((count,) + tuple(record["image_shape"]))
 
 
-def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None):
-    samples = _samples(model, record, count, gibbs_steps, seed, labels)
+def _save_samples(model, record, path, count, gibbs_steps, seed, labels=None, start="auto"):
+    samples = _samples(model, record, count, gibbs_steps, seed, labels, start)
     return plots.save_grid(path, samples, image_shape=record["image_shape"], value_range=(0.0, 1.0))
 
 
 def sample(args, run_dir, model):
-    """Writes a PNG grid of `--count` samples; `--options '{"gibbs_steps": N, "labels": [...]}'`."""
+    """Writes a PNG grid of `--count` samples; `--options '{"gibbs_steps": N, "labels": [...], "start": "auto"}'`."""
     options = arguments.check_options(args.options, SAMPLE_OPTIONS)
     record = runs.read_data_record(run_dir)
     labels = options["labels"]
@@ -169,7 +169,7 @@ def sample(args, run_dir, model):
     if isinstance(labels, int):
         labels = [labels] * count
     path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
-    _save_samples(model, record, path, count, options["gibbs_steps"], args.seed, labels)
+    _save_samples(model, record, path, count, options["gibbs_steps"], args.seed, labels, options["start"])
     print(f"samples: {path}")
     return path
 

@@ -1,9 +1,28 @@
+import json
 import os
 
 import pytest
 
 from keras_gen.cli import main as cli
 from tests.helpers import assert_run_layout
+
+
+def check_sample_start(run, tmp_path, persistent):
+    """`--options start`: where the chains begin changes the grid; a bad one exits 2, as does
+    "persistent" for a model whose chains were never trained."""
+    grids = {}
+    for start in ("auto", "marginals") + (("persistent",) if persistent else ()):
+        path = str(tmp_path / f"start-{start}.png")
+        assert cli.main(["sample", run, "--count", "4", "--output", path,
+                         "--options", json.dumps({"gibbs_steps": 2, "start": start})]) == 0
+        with open(path, "rb") as handle:
+            grids[start] = handle.read()
+    if persistent:  # "auto" continues the trained chains
+        assert grids["auto"] == grids["persistent"] != grids["marginals"]
+    else:
+        assert grids["auto"] == grids["marginals"]
+        assert cli.main(["sample", run, "--options", '{"start": "persistent"}']) == 2
+    assert cli.main(["sample", run, "--options", '{"start": "middle"}']) == 2
 
 
 def check_train_sample_evaluate(model, tmp_path):
@@ -18,6 +37,7 @@ def check_train_sample_evaluate(model, tmp_path):
     assert os.path.getsize(samples) > 0
     assert cli.main(["sample", run, "--options", "{not json"]) == 2
     assert cli.main(["sample", run, "--options", "[1]"]) == 2
+    check_sample_start(run, tmp_path, persistent=model == "dbm")
     assert cli.main(["evaluate", run, "--fid", "--options",
                      '{"limit": 300, "gibbs_steps": 5, "fid_samples": 20}']) == 0
 
@@ -29,8 +49,6 @@ def test_train_sample_evaluate(tmp_path):
 
 @pytest.mark.slow
 def test_labelled_generative_run_samples_by_label_and_reports_its_bound(tmp_path):
-    import json
-
     run = str(tmp_path / "dbn")
     assert cli.main(["train", "dbn", "--data", "digits", "--scale", "binary", "--hidden-units", "16,12",
                      "--labelled", "--persistent", "--weight-average", "0.9", "--epochs", "2",

@@ -37,7 +37,7 @@ def test_every_option_has_help_its_default_and_its_choices():
 
 
 @pytest.mark.parametrize("command, keys", [
-    ("sample", ["gibbs_steps", "labels"]),
+    ("sample", ["gibbs_steps", "labels", "start"]),
     ("evaluate", ["fid_samples", "iwae_samples", "ais_runs", "limit", "reverse"]),
     ("interpolate", ["steps", "method", "label"]),
     ("translate", ["direction", "reverse"]),

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from keras_gen.cli import main as cli
+from tests.cli.test_dbn import check_sample_start
 from tests.helpers import assert_run_layout
 
 
@@ -22,6 +23,7 @@ def test_train_sample_evaluate(model, tmp_path):
     assert metrics["train_reconstruction_error"] > 0
     assert cli.main(["sample", run, "--count", "4", "--options", '{"gibbs_steps": 5}']) == 0
     assert os.path.getsize(os.path.join(run, "samples-seed0.png")) > 0
+    check_sample_start(run, tmp_path, persistent=False)
     assert cli.main(["evaluate", run, "--fid", "--options",
                      '{"ais_runs": 10, "ais_betas": 50, "gibbs_steps": 5, "fid_samples": 20}']) == 0
     with open(os.path.join(run, "metrics.json")) as handle:
@@ -56,6 +58,7 @@ def test_weight_average_ends_on_averaged_weights(tmp_path):
                          "--limit", "200", "--persistent", "--weight-average", average,
                          "--output", run, "--verbose", "0"]) == 0
         kernels[average] = load_model(os.path.join(run, "model.keras")).kernel.numpy()
+    check_sample_start(run, tmp_path, persistent=True)
     # Same seed and data: only the averaging can tell the two runs apart.
     assert abs(kernels["0"] - kernels["0.9"]).max() > 1e-4
 
