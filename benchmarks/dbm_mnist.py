@@ -42,6 +42,7 @@ from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
 from benchmarks._boltzmann_mnist import save_model  # noqa: E402
 from benchmarks._boltzmann_mnist import save_record  # noqa: E402
 from benchmarks._boltzmann_mnist import write_json  # noqa: E402
+from keras_gen.data import DynamicBinarizationDataset  # noqa: E402
 from keras_gen.models.dbm import DBM  # noqa: E402
 from keras_gen.models.dbm.ais import ais_lower_bound  # noqa: E402
 from keras_gen.models.rbm.generative_training import generative_optimizer  # noqa: E402
@@ -51,9 +52,9 @@ PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
 DEFAULT_JOINT_EPOCHS = 60
 
 
-def joint_file(epochs):
-    """Cache file of the DBM after `epochs` of joint training (each length its own model)."""
-    return f"dbm_joint_{epochs}_epochs.keras"
+def joint_file(epochs, binarization="fixed"):
+    """Cache file of the DBM after `epochs` of joint training (each length and binarization its own model)."""
+    return f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}") + ".keras"
 
 
 def grey_mnist(quick):
@@ -98,12 +99,18 @@ def joint(args, dbm, x, folder, options):
     dbm.compile(optimizer=generative_optimizer(args.learning_rate, steps, momentum=0.9,
                                                weight_average=args.weight_average,
                                                weight_decay=args.weight_decay), **options)
+    if args.binarization == "dynamic":
+        # A fresh Bernoulli draw of the grey images every epoch, as the paper's
+        # code does (`data = data > rand(...)` at every batch).
+        x = DynamicBinarizationDataset(grey_mnist(args.quick)[0], batch_size=100, seed=0)
     started = time.perf_counter()
-    history = dbm.fit(x, batch_size=100, epochs=args.joint_epochs, verbose=2)
+    history = dbm.fit(x, batch_size=None if args.binarization == "dynamic" else 100, epochs=args.joint_epochs,
+                      verbose=2)
     record = {"seconds": time.perf_counter() - started, "epochs": args.joint_epochs,
               "learning_rate": f"{args.learning_rate} falling linearly to 2 %", "momentum": 0.9,
               "weight_decay": args.weight_decay, "weight_average": args.weight_average,
-              "gibbs_steps": dbm.gibbs_steps, "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
+              "binarization": args.binarization, "gibbs_steps": dbm.gibbs_steps,
+              "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
               "reconstruction_error": history.history["reconstruction_error"]}
     save_model(dbm, path)
     save_record(path, record)
@@ -150,13 +157,16 @@ def main(argv=None):
     parser.add_argument("--fine-tune-epochs", type=int, default=50)
     parser.add_argument("--dropout", type=float, default=0.5)
     parser.add_argument("--input-dropout", type=float, default=0.2)
+    parser.add_argument("--binarization", choices=("fixed", "dynamic"), default="fixed",
+                        help="joint training on the one fixed draw, or a fresh draw every epoch")
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.hidden_units = (500, 1000)
     name = "dbm_mnist" + ("_quick" if args.quick else "") + (
-        "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}")
+        "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}") + (
+        "" if args.binarization == "fixed" else f"_{args.binarization}")
     # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
-    args.joint_file = joint_file(args.joint_epochs)
+    args.joint_file = joint_file(args.joint_epochs, args.binarization)
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1
