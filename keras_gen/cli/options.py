@@ -86,7 +86,7 @@ def defaults(command, family):
     Example:
 
     >>> defaults("sample", "dbm")
-    {'gibbs_steps': 1000}
+    {'gibbs_steps': 1000, 'start': 'auto'}
     """
     return dict(DEFAULTS[command].get(family, {}))
 
