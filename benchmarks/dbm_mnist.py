@@ -17,7 +17,9 @@ learning rate falling linearly, evaluated at a moving average of the weights.
 The DBM trains on MNIST binarized stochastically once (NumPy seed 0, as the
 RBM and DBN benchmarks); the classifier, initialised from the DBM with
 `q(h2 | x)` as a second input, is fine-tuned on the grey images. Each stage is
-cached, so an interrupted run resumes.
+cached, so an interrupted run resumes; a fine-tuning recipe other than the
+default (`--fine-tune-epochs`, `--dropout`, `--input-dropout`) has its own
+cache and JSON name.
 
     python benchmarks/dbm_mnist.py           # full run
     python benchmarks/dbm_mnist.py --quick   # smoke run
@@ -50,11 +52,18 @@ from keras_gen.utils import save_image_grid  # noqa: E402
 
 PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
 DEFAULT_JOINT_EPOCHS = 60
+DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 0.2}
 
 
 def joint_file(epochs, binarization="fixed"):
     """Cache file of the DBM after `epochs` of joint training (each length and binarization its own model)."""
     return f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}") + ".keras"
+
+
+def fine_tuning_suffix(args):
+    """'' for the default fine-tuning, else its settings: each recipe is its own cache and JSON."""
+    changed = {key: getattr(args, key) for key, value in DEFAULT_FINE_TUNING.items() if getattr(args, key) != value}
+    return "".join(f"_{key}{value:g}" for key, value in changed.items())
 
 
 def grey_mnist(quick):
@@ -118,8 +127,8 @@ def joint(args, dbm, x, folder, options):
 
 
 def fine_tune(args, dbm, options, folder):
-    path = os.path.join(folder, args.joint_file.replace(".keras", "_fine_tuning.json"))
-    if os.path.isfile(path):  # the fine-tuning of this cached DBM, measured by an earlier run
+    path = os.path.join(folder, args.joint_file.replace(".keras", f"_fine_tuning{args.fine_tuning_suffix}.json"))
+    if os.path.isfile(path):  # this recipe's fine-tuning of this cached DBM, measured by an earlier run
         with open(path) as handle:
             return json.load(handle)
     x, y, x_test, y_test = grey_mnist(args.quick)
@@ -162,9 +171,11 @@ def main(argv=None):
     parser.add_argument("--cache", default=CACHE)
     args = parser.parse_args(argv)
     args.hidden_units = (500, 1000)
-    name = "dbm_mnist" + ("_quick" if args.quick else "") + (
+    args.fine_tuning_suffix = fine_tuning_suffix(args)  # before --quick shortens the fine-tuning
+    model_name = "dbm_mnist" + ("_quick" if args.quick else "") + (
         "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}") + (
         "" if args.binarization == "fixed" else f"_{args.binarization}")
+    name = model_name + args.fine_tuning_suffix
     # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
     args.joint_file = joint_file(args.joint_epochs, args.binarization)
     if args.quick:
@@ -203,8 +214,8 @@ def main(argv=None):
                 "sides": "chains over (v, h2) with h1 summed out, and over h1 with v and h2 summed out; "
                          "the larger log Z kept"}}
     write_json(name, result | {"complete": False})
-    save_image_grid(os.path.join(_common.RESULTS, f"{name}_samples.png"), dbm.sample(64, seed=0, gibbs_steps=1000),
-                    image_shape=(28, 28), columns=8, scale=2)
+    save_image_grid(os.path.join(_common.RESULTS, f"{model_name}_samples.png"),
+                    dbm.sample(64, seed=0, gibbs_steps=1000), image_shape=(28, 28), columns=8, scale=2)
     result["fine_tuning"] = fine_tune(args, dbm, options, folder)
     print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)
     result["wall_seconds_this_run"] = time.perf_counter() - started
