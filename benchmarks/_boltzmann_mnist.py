@@ -124,6 +124,6 @@ def score_samples(samples, x_test, test_features=None):
             "largest_class_share": float(shares.max()), "count": int(len(samples))}
 
 
-def write_json(name, result):
+def write_json(name, result, folder=_common.RESULTS):
     result["load_average_end"] = list(os.getloadavg())
-    return _common.write_result(name, result)
+    return _common.write_result(name, result, folder)

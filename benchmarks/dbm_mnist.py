@@ -190,6 +190,7 @@ def main(argv=None):
     parser.add_argument("--binarization", choices=("fixed", "dynamic"), default="fixed",
                         help="joint training on the one fixed draw, or a fresh draw every epoch")
     parser.add_argument("--cache", default=CACHE)
+    parser.add_argument("--results", default=_common.RESULTS, help="folder of the JSON and the samples picture")
     args = parser.parse_args(argv)
     args.hidden_units = (500, 1000)
     args.fine_tuning_suffix = fine_tuning_suffix(args)  # before --quick shortens the fine-tuning
@@ -217,7 +218,7 @@ def main(argv=None):
     print("pretraining", result["pretraining"], flush=True)
     # Each stage's figures are written as soon as they exist ("complete":
     # false until the end), so a run stopped later keeps them.
-    write_json(name, result | {"complete": False})
+    write_json(name, result | {"complete": False}, args.results)
     dbm, record = joint(args, dbm, x, folder, options)
     result["joint_training"] = record | {"test_bound": bound(dbm, x, x_test, args,
                                                             os.path.join(folder, args.joint_file))}
@@ -236,15 +237,15 @@ def main(argv=None):
                 "base_rate": "v at the training data's marginals, h1 and h2 at their mean-field activity on it",
                 "sides": "chains over (v, h2) with h1 summed out, and over h1 with v and h2 summed out; "
                          "the larger log Z kept"}}
-    write_json(name, result | {"complete": False})
-    save_image_grid(os.path.join(_common.RESULTS, f"{model_name}_samples.png"),
+    write_json(name, result | {"complete": False}, args.results)
+    save_image_grid(os.path.join(args.results, f"{model_name}_samples.png"),
                     dbm.sample(64, seed=0, gibbs_steps=1000), image_shape=(28, 28), columns=8, scale=2)
     result["fine_tuning"] = fine_tune(args, dbm, options, folder)
     print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)
     result["wall_seconds_this_run"] = time.perf_counter() - started
     result["training_seconds_total"] = (result["pretraining"]["seconds"] + result["joint_training"]["seconds"]
                                         + result["fine_tuning"]["seconds"])
-    write_json(name, result | {"complete": True})
+    write_json(name, result | {"complete": True}, args.results)
 
 
 if __name__ == "__main__":
