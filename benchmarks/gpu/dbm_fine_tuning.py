@@ -1,6 +1,6 @@
 """Long DBM fine-tunings side by side on one GPU host (JAX, no TensorFlow).
 
-`benchmarks/dbm_mnist.py` fine-tunes its cached DBM at about 4 s an epoch on
+`benchmarks/dbm_mnist.py` fine-tunes its cached DBM at 4 to 5 s an epoch on
 2 CPU cores, so the long dropout fine-tunings of the dropout papers (500 to
 1000 epochs) take hours there. This runner starts one `dbm_mnist.py` process
 per recipe, all reading one cached pretraining (and, where cached, the joint
@@ -34,9 +34,15 @@ VAL_ACCURACY = re.compile(r"val_accuracy: ([0-9.]+)")
 
 
 def recipe_arguments(recipe):
-    joint, epochs, *input_dropout = recipe.split(":")
-    arguments = ["--joint-epochs", str(int(joint)), "--fine-tune-epochs", str(int(epochs))]
-    return arguments + (["--input-dropout", str(float(input_dropout[0]))] if input_dropout else [])
+    """dbm_mnist.py's arguments for `JOINT:FINE_TUNE[:INPUT_DROPOUT]`; ValueError naming the recipe otherwise."""
+    parts = recipe.split(":")
+    try:
+        if len(parts) not in (2, 3):
+            raise ValueError
+        arguments = ["--joint-epochs", str(int(parts[0])), "--fine-tune-epochs", str(int(parts[1]))]
+        return arguments + (["--input-dropout", str(float(parts[2]))] if len(parts) == 3 else [])
+    except ValueError:
+        raise ValueError(f"a recipe is JOINT:FINE_TUNE[:INPUT_DROPOUT]; got {recipe!r}") from None
 
 
 def curve(log_path):
@@ -56,6 +62,11 @@ def main():
     parser.add_argument("--budget-seconds", type=float, default=480)
     parser.add_argument("--poll", type=float, default=20)
     args = parser.parse_args()
+    for recipe in args.recipes:  # a bad recipe fails here, before any process starts
+        try:
+            recipe_arguments(recipe)
+        except ValueError as error:
+            parser.error(f"--recipes: {error}")
     os.makedirs(args.results, exist_ok=True)
     logs = os.path.join("/tmp", "dbm_fine_tuning_logs")
     os.makedirs(logs, exist_ok=True)
