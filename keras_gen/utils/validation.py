@@ -183,3 +183,39 @@ def check_array(
                 f"values in [{amin:g}, {amax:g}]"
             )
     return array
+
+
+def check_class_labels(name, label, count, num_classes, model="model"):
+    """One-hot rows for `label`: one class index for all `count` rows, or `count` of them.
+
+    Args:
+        name: the argument's name in error messages.
+        label: `None`, an integer class index, or `count` of them.
+        count: number of rows wanted.
+        num_classes: the model's number of classes, or `None` for a model
+            without label units (then only `label=None` is accepted).
+        model: what to call the model in error messages.
+
+    Returns:
+        `None` for `label=None`, else a float32 array (count, num_classes).
+
+    Example:
+
+    >>> check_class_labels("label", 2, 3, num_classes=4).argmax(axis=1).tolist()
+    [2, 2, 2]
+    """
+    if label is None:
+        return None
+    if not num_classes:
+        raise ValueError(f"Expected `{name}` only for a {model} with label units (`num_classes`). "
+                         f"Received: {name}={_describe(label)} for an unlabelled {model}")
+    values = np.asarray(label)
+    if values.ndim == 0:
+        values = np.full(count, values)
+    integer = values.dtype.kind in "iu" or (values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0))
+    if values.ndim != 1 or len(values) != count or not integer or values.min() < 0 or values.max() >= num_classes:
+        shown = f"{_describe(values)} with values in [{values.min()}, {values.max()}]" if values.size > 10 else (
+            repr(label))
+        raise ValueError(f"Expected `{name}` to be a class index in [0, {num_classes}) or {count} of them. "
+                         f"Received: {name}={shown}")
+    return np.eye(num_classes, dtype="float32")[values.astype("int64")]

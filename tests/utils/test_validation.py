@@ -3,6 +3,7 @@ import pytest
 
 from keras_gen.utils.validation import (
     check_array,
+    check_class_labels,
     check_in,
     check_non_negative,
     check_positive_int,
@@ -90,3 +91,16 @@ def test_check_array_converts_and_keeps_values():
 def test_check_array_rejects(x, kwargs, message):
     with pytest.raises(ValueError, match=message):
         check_array("x", x, **kwargs)
+
+
+def test_check_class_labels():
+    np.testing.assert_array_equal(check_class_labels("label", 1, 2, 3), [[0, 1, 0], [0, 1, 0]])
+    np.testing.assert_array_equal(check_class_labels("label", [2, 0], 2, 3).argmax(axis=1), [2, 0])
+    assert check_class_labels("label", None, 2, 3) is None
+    for bad in (3, -1, 0.5, [0, 1, 2], [[0, 1]], "a"):
+        with pytest.raises(ValueError, match="`label`"):
+            check_class_labels("label", bad, 2, 3)
+    with pytest.raises(ValueError, match=r"y=array of shape \(20,\).*values in \[5, 5\]"):
+        check_class_labels("y", np.full(20, 5), 20, 3)
+    with pytest.raises(ValueError, match="unlabelled DBM"):
+        check_class_labels("label", 0, 2, None, model="DBM")

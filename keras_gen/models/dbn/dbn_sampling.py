@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.utils import check_class_labels
 from keras_gen.utils import check_positive_int
 from keras_gen.utils import check_seed
 from keras_gen.utils.deprecation import warn_deprecated
@@ -102,20 +103,7 @@ class DBNSampling:
         return ops.convert_to_numpy(bottom.visible_mean_from_preactivation(bottom.visible_preactivation(h)))
 
     def _sample_labels(self, label, count):
-        if label is None:
-            return None
-        if not self.num_classes:
-            raise ValueError("Expected `label` only for a DBN with a labelled top layer (`num_classes`). "
-                             f"Received: label={label!r} for an unlabelled DBN")
-        values = np.asarray(label)
-        if values.ndim == 0:
-            values = np.full(count, values)
-        integer = values.dtype.kind in "iu" or (values.dtype.kind == "f" and np.all(np.mod(values, 1) == 0))
-        if (values.ndim != 1 or len(values) != count or not integer or values.min() < 0
-                or values.max() >= self.num_classes):
-            raise ValueError(f"Expected `label` to be a class index in [0, {self.num_classes}) or {count} of "
-                             f"them. Received: label={label!r}")
-        return np.eye(self.num_classes, dtype="float32")[values.astype("int64")]
+        return check_class_labels("label", label, count, self.num_classes, model="DBN")
 
     def generate(self, count, gibbs_steps=1000, seed=None, batch_size=4096):
         """Deprecated: `sample(count, seed=None, gibbs_steps=1000)` draws samples.
