@@ -32,46 +32,66 @@ def _check_binary(model, name, x):
 
 
 def _parameters(model):
+    """The energy's parameters: W1, W2, b, c1, c2, and the label units' U, d (zero-sized without them)."""
+    if model.num_classes:
+        labels = [model.label_kernel.value, model.label_bias.value]
+    else:
+        labels = [np.zeros((0, model.hidden_units[1]), "float32"), np.zeros((0,), "float32")]
     return [model.kernel_1.value, model.kernel_2.value, model.visible_bias.value,
-            model.hidden_bias_1.value, model.hidden_bias_2.value]
+            model.hidden_bias_1.value, model.hidden_bias_2.value] + labels
 
 
 def _base_biases(model, data, rows=10000):
-    """Base-rate biases for chains over (v, h2) and over h1.
+    """Base-rate biases for chains over (v, h2) and over h1 (and the label units).
 
     v at the data's log-odds, h1 and h2 at the log-odds of their mean-field
-    activity on up to `rows` data rows. Uniform without `data`.
+    activity on up to `rows` data rows, labels at the log of their mean
+    mean-field probabilities. Uniform without `data`.
     """
     from keras_gen.models.rbm.bipartite_ais import base_rate_bias
     from keras_gen.models.rbm.bipartite_ais import data_activity
 
     first, second = model.hidden_units
+    classes = model.num_classes or 0
     if data is None:
-        return np.zeros(model.data_units + second, "float32"), np.zeros(first, "float32")
+        return np.zeros(model.data_units + second, "float32"), np.zeros(first + classes, "float32")
     data = model._check_input("data", data)
-    both = data_activity(lambda v: ops.concatenate(model.mean_field(v), axis=-1), data, rows)
-    first_activity, second_activity = both[:, :first], both[:, first:]
+    activity = data_activity(lambda v: ops.concatenate(
+        [q for q in model.mean_field_with_labels(v) if q is not None], axis=-1), data, rows)
+    first_activity, second_activity = activity[:, :first], activity[:, first : first + second]
     even = np.concatenate([base_rate_bias(data), base_rate_bias(second_activity)])
-    return even, base_rate_bias(first_activity)
+    odd = base_rate_bias(first_activity)
+    if classes:
+        odd = np.concatenate([odd, np.log(activity[:, first + second :].mean(axis=0) + 1e-6).astype("float32")])
+    return even, odd
 
 
 def _bipartite(model):
-    """A two-layer DBM as a bipartite model: (v, h2) on one side, h1 on the other."""
+    """A two-layer DBM as a bipartite model: (v, h2) on one side, h1 (and the labels) on the other."""
     from keras_gen.models.rbm.bipartite_ais import Bipartite
     from keras_gen.models.rbm.bipartite_ais import bernoulli_group
+    from keras_gen.models.rbm.bipartite_ais import joined_group
+    from keras_gen.models.rbm.bipartite_ais import softmax_group
 
-    kernel = ops.concatenate([model.kernel_1.value, ops.transpose(model.kernel_2.value)], axis=0)
-    even_bias = ops.concatenate([model.visible_bias.value, model.hidden_bias_2.value], axis=0)
-    return Bipartite(kernel, even_bias, model.hidden_bias_1.value,
-                     bernoulli_group(model.data_units + model.hidden_units[1]),
-                     bernoulli_group(model.hidden_units[0]), names=("even", "odd"))
+    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2, label_kernel, label_bias = _parameters(model)
+    # Rows v and h2, columns h1 and the labels (which only h2 touches).
+    from_visible = ops.concatenate([kernel_1, ops.zeros((model.data_units, label_kernel.shape[0]))], axis=1)
+    from_top = ops.concatenate([ops.transpose(kernel_2), ops.transpose(label_kernel)], axis=1)
+    kernel = ops.concatenate([from_visible, from_top], axis=0)
+    even_bias = ops.concatenate([visible_bias, hidden_bias_2], axis=0)
+    odd_bias = ops.concatenate([hidden_bias_1, label_bias], axis=0)
+    odd = bernoulli_group(model.hidden_units[0])
+    if model.num_classes:
+        odd = joined_group(odd, softmax_group(model.num_classes))
+    return Bipartite(kernel, even_bias, odd_bias, bernoulli_group(model.data_units + model.hidden_units[1]),
+                     odd, names=("even", "odd"))
 
 
 def ais_log_partition(model, data=None, num_runs=100, betas=20000, seed=0, side="both", verbose=0):
     """Estimates log Z of a DBM by annealed importance sampling.
 
-    A two-layer DBM is bipartite: v and h2 are independent given h1, and
-    h1 given them. The runs anneal over (v, h2) with h1 summed out
+    A two-layer DBM is bipartite: v and h2 are independent given h1 (and
+    the label units, if any), and those given them. The runs anneal over (v, h2) with h1 summed out
     analytically (Salakhutdinov & Hinton 2009: `side="even"`), or over h1
     with v and h2 summed out (`side="odd"`); `"both"` runs the two and keeps
     the larger estimate (a run that misses part of the model's mass only
@@ -126,11 +146,16 @@ def _entropy(p):
     return -ops.sum(p * ops.log(p) + (1.0 - p) * ops.log(1.0 - p), axis=-1)
 
 
+def _categorical_entropy(p):
+    return -ops.sum(p * ops.log(ops.clip(p, 1e-12, 1.0)), axis=-1)
+
+
 def variational_lower_bound(model, x, log_z, mean_field_steps=50, batch_size=1000):
     """Per-row lower bound on log p(x): `-E(x, q) + H(q) - log Z` with mean-field `q`.
 
-    `q(h1) q(h2)` are the fully factorised mean-field marginals of the
-    posterior (`model.mean_field`); the expected energy under them is exact
+    `q(h1) q(h2)` (and `q(l)` of label units) are the fully factorised
+    mean-field marginals of the posterior (`model.mean_field_with_labels`,
+    labels inferred: the bound is on `p(x)`); the expected energy under them is exact
     (the energy is linear in each layer) and their entropy is a sum over
     units. With the true log Z the result is a lower bound on each row's
     log-likelihood; with an AIS estimate it is an estimate of that bound.
@@ -161,14 +186,16 @@ def variational_lower_bound(model, x, log_z, mean_field_steps=50, batch_size=100
     bounds = []
     for start in range(0, len(x), batch_size):
         v = ops.convert_to_tensor(x[start : start + batch_size])
-        mu1, mu2 = model.mean_field(v, steps=mean_field_steps)
-        bound = -model.energy(v, mu1, mu2) + _entropy(mu1) + _entropy(mu2)
+        mu1, mu2, q_labels = model.mean_field_with_labels(v, steps=mean_field_steps)
+        bound = -model.energy(v, mu1, mu2, q_labels) + _entropy(mu1) + _entropy(mu2)
+        if q_labels is not None:
+            bound = bound + _categorical_entropy(q_labels)
         bounds.append(ops.convert_to_numpy(bound).astype("float64"))
     return np.concatenate(bounds) - float(log_z)
 
 
 def _largest_state_log_probability(model, x, mean_field_steps, batch_size=1000):
-    """max over rows of log p*(v, h2) (h1 summed out), h2 the rounded mean-field marginals."""
+    """max over rows of log p*(v, h2) (h1 and labels summed out), h2 the rounded mean-field marginals."""
     largest = -np.inf
     for start in range(0, len(x), batch_size):
         v = ops.convert_to_tensor(x[start : start + batch_size])
@@ -177,6 +204,8 @@ def _largest_state_log_probability(model, x, mean_field_steps, batch_size=1000):
                          + model.hidden_bias_1)
         log_p = (ops.sum(v * model.visible_bias, -1) + ops.sum(h2 * model.hidden_bias_2, -1)
                  + ops.sum(ops.softplus(preactivation), -1))
+        if model.num_classes:
+            log_p = log_p + ops.logsumexp(ops.matmul(h2, ops.transpose(model.label_kernel)) + model.label_bias, -1)
         largest = max(largest, float(np.max(ops.convert_to_numpy(log_p).astype("float64"))))
     return largest
 
@@ -249,7 +278,7 @@ def _configurations(units):
 
 
 def exact_log_partition(model):
-    """Exact log Z of a small DBM, enumerating h1 (v and h2 summed out given it).
+    """Exact log Z of a small DBM, enumerating h1 and the labels (v and h2 summed out given them).
 
     Args:
         model: a built `DBM` with at most 20 units in its first hidden layer.
@@ -268,15 +297,19 @@ def exact_log_partition(model):
     """
     _check_model(model)
     h1 = _configurations(_check_small(model, 1))
-    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2 = _numpy_parameters(model)
-    terms = (h1 @ hidden_bias_1 + np.logaddexp(0.0, h1 @ kernel_1.T + visible_bias).sum(axis=1)
-             + np.logaddexp(0.0, h1 @ kernel_2 + hidden_bias_2).sum(axis=1))
+    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2, label_kernel, label_bias = _numpy_parameters(
+        model)
+    # One row per (h1, label): a zero-sized label part without label units.
+    labels = np.eye(len(label_bias)) if len(label_bias) else np.zeros((1, 0))
+    h1, labels = np.repeat(h1, len(labels), axis=0), np.tile(labels, (len(h1), 1))
+    terms = (h1 @ hidden_bias_1 + labels @ label_bias + np.logaddexp(0.0, h1 @ kernel_1.T + visible_bias).sum(axis=1)
+             + np.logaddexp(0.0, h1 @ kernel_2 + labels @ label_kernel + hidden_bias_2).sum(axis=1))
     top = terms.max()
     return float(top + np.log(np.exp(terms - top).sum()))
 
 
 def exact_log_likelihood(model, x):
-    """Exact log p(x) per row of a small DBM, enumerating h2 (h1 summed out).
+    """Exact log p(x) per row of a small DBM, enumerating h2 (h1 and the labels summed out).
 
     Args:
         model: a built `DBM` with at most 20 units in each hidden layer.
@@ -297,9 +330,14 @@ def exact_log_likelihood(model, x):
     x = _check_binary(model, "x", x).astype("float64")
     h2 = _configurations(_check_small(model, 2))
     log_z = exact_log_partition(model)
-    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2 = _numpy_parameters(model)
+    kernel_1, kernel_2, visible_bias, hidden_bias_1, hidden_bias_2, label_kernel, label_bias = _numpy_parameters(
+        model)
     preactivation = (x @ kernel_1)[:, None, :] + (h2 @ kernel_2.T)[None, :, :] + hidden_bias_1
     terms = (h2 @ hidden_bias_2)[None, :] + np.logaddexp(0.0, preactivation).sum(axis=-1)
+    if len(label_bias):
+        label_terms = h2 @ label_kernel.T + label_bias
+        top_label = label_terms.max(axis=1, keepdims=True)
+        terms = terms + (top_label[:, 0] + np.log(np.exp(label_terms - top_label).sum(axis=1)))[None, :]
     top = terms.max(axis=1, keepdims=True)
     marginal = top[:, 0] + np.log(np.exp(terms - top).sum(axis=1))
     return x @ visible_bias + marginal - log_z

@@ -5,18 +5,15 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.generative_model import GenerativeModel
-from keras_gen.models.rbm.gibbs_sampling import SAMPLE_STARTS
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
+from keras_gen.models.dbm.sampling import DBMSampling
 from keras_gen.trainers import ReplicaSeedGenerator
-from keras_gen.trainers import compile_function
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
-from keras_gen.utils import check_in
+from keras_gen.utils import check_class_labels
 from keras_gen.utils import check_positive_int
-from keras_gen.utils import check_seed
-from keras_gen.utils.deprecation import old_positional_order
 from keras_gen.utils.seed_state import owned_seed_generators
 from keras_gen.utils.seed_state import restore_seed_states
 
@@ -24,7 +21,7 @@ __all__ = ["DBM"]
 
 
 @keras.saving.register_keras_serializable(package="keras_gen")
-class DBM(DBMFeedForward, GenerativeModel):
+class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
     """Deep Boltzmann Machine with two hidden layers, trained through `fit`.
 
     Energy `E(v, h1, h2) = -v W1 h1 - h1 W2 h2 - v.b - h1.c1 - h2.c2`. The
@@ -46,6 +43,14 @@ class DBM(DBMFeedForward, GenerativeModel):
     Like the RBM, it computes in float32 under a mixed-precision policy
     (its update is a difference of data and model statistics).
 
+    With `num_classes`, a softmax group of label units `l` joins the top
+    layer, as in the paper's MNIST model: the energy gains `- l U h2 - l.d`,
+    `pretrain(x, y)` trains the top RBM on `[h1, one_hot(y)]` and `fit(x, y)`
+    clamps the labels in the data term while the chains draw them. Without
+    labels (`transform`, `mean_field`) they are inferred with the hidden
+    layers; `to_classifier` starts its softmax layer from `U` and `d`, and
+    `sample(count, label=k)` draws digits of class k.
+
     Args:
         hidden_units: sizes of the two hidden layers `(h1, h2)`.
         mean_field_steps: mean-field updates per data batch, >= 1.
@@ -53,6 +58,8 @@ class DBM(DBMFeedForward, GenerativeModel):
             (5 in the paper's code).
         persistent_chains: number of persistent chains.
         seed: seed of the model's `SeedGenerator` and initializers.
+        num_classes: `None`, or the number of label units (>= 2) joined
+            to the top layer.
         **kwargs: `keras.Model` arguments.
 
     Returns:
@@ -76,7 +83,7 @@ class DBM(DBMFeedForward, GenerativeModel):
     """
 
     def __init__(self, hidden_units=(500, 1000), mean_field_steps=10, gibbs_steps=5, persistent_chains=100,
-                 seed=None, **kwargs):
+                 seed=None, num_classes=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(hidden_units, (list, tuple)) or len(hidden_units) != 2:
             raise ValueError(
@@ -87,6 +94,7 @@ class DBM(DBMFeedForward, GenerativeModel):
         self.gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
         self.seed = None if seed is None else check_positive_int("seed", seed, minimum=0)
+        self.num_classes = None if num_classes is None else check_positive_int("num_classes", num_classes, minimum=2)
         self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         self._compiled_functions = {}
@@ -109,19 +117,32 @@ class DBM(DBMFeedForward, GenerativeModel):
                                                name="chains_hidden_2")
         self.chains_started = self.add_weight(shape=(), initializer="zeros", trainable=False, name="chains_started")
         self.pretrained = self.add_weight(shape=(), initializer="zeros", trainable=False, name="pretrained")
+        if self.num_classes:
+            classes = self.num_classes
+            self.label_kernel = self.add_weight(shape=(classes, second), initializer=initializer, name="label_kernel")
+            self.label_bias = self.add_weight(shape=(classes,), initializer="zeros", name="label_bias")
+            self.chains_labels = self.add_weight(shape=(chains, classes), initializer="zeros", trainable=False,
+                                                 name="chains_labels")
         self.input_spec = keras.InputSpec(axes={-1: units})
         self.built = True
 
     def _energy_variables(self):
-        return [self.kernel_1, self.kernel_2, self.visible_bias, self.hidden_bias_1, self.hidden_bias_2]
+        labels = [self.label_kernel, self.label_bias] if self.num_classes else []
+        return [self.kernel_1, self.kernel_2, self.visible_bias, self.hidden_bias_1, self.hidden_bias_2] + labels
 
     # ----------------------------------------------------------- conditionals
     def _hidden_1(self, v, h2):
         return ops.sigmoid(ops.matmul(v, self.kernel_1) + ops.matmul(h2, ops.transpose(self.kernel_2))
                            + self.hidden_bias_1)
 
-    def _hidden_2(self, h1):
-        return ops.sigmoid(ops.matmul(h1, self.kernel_2) + self.hidden_bias_2)
+    def _hidden_2(self, h1, labels=None):
+        preactivation = ops.matmul(h1, self.kernel_2) + self.hidden_bias_2
+        if labels is not None:
+            preactivation = preactivation + ops.matmul(labels, self.label_kernel)
+        return ops.sigmoid(preactivation)
+
+    def _labels(self, h2):
+        return ops.softmax(ops.matmul(h2, ops.transpose(self.label_kernel)) + self.label_bias, axis=-1)
 
     def _visible(self, h1):
         return ops.sigmoid(ops.matmul(h1, ops.transpose(self.kernel_1)) + self.visible_bias)
@@ -131,35 +152,63 @@ class DBM(DBMFeedForward, GenerativeModel):
 
         Starts from the recognition pass `q(h1) = sigmoid(2 v W1 + c1)`,
         `q(h2) = sigmoid(q(h1) W2 + c2)`, then alternates the fixed-point
-        updates `steps` times (default `mean_field_steps`).
+        updates `steps` times (default `mean_field_steps`). Label units, if
+        any, are inferred with them (`mean_field_with_labels`).
+        """
+        return self.mean_field_with_labels(v, steps)[:2]
+
+    def mean_field_with_labels(self, v, steps=None, labels=None):
+        """`(q(h1), q(h2), q(l))` given `v`, and the labels where `labels` clamps them (tensors).
+
+        `q(l)` is `None` without label units; unclamped, it starts uniform in
+        the recognition pass and is updated with `q(h1)` (both given `q(h2)`).
         """
         v = ops.convert_to_tensor(v, "float32")
+        if self.num_classes and labels is None:
+            q_labels = ops.full((ops.shape(v)[0], self.num_classes), 1.0 / self.num_classes)
+        else:
+            q_labels = None if labels is None else ops.convert_to_tensor(labels, "float32")
         mu1 = ops.sigmoid(2.0 * ops.matmul(v, self.kernel_1) + self.hidden_bias_1)
-        mu2 = self._hidden_2(mu1)
+        mu2 = self._hidden_2(mu1, q_labels)
         for _ in range(self.mean_field_steps if steps is None else steps):
             mu1 = self._hidden_1(v, mu2)
-            mu2 = self._hidden_2(mu1)
-        return mu1, mu2
+            if self.num_classes and labels is None:
+                q_labels = self._labels(mu2)
+            mu2 = self._hidden_2(mu1, q_labels)
+        return mu1, mu2, q_labels
 
-    def energy(self, v, h1, h2):
-        """E(v, h1, h2), one value per row (also for marginals in place of states)."""
+    def energy(self, v, h1, h2, labels=None):
+        """E(v, h1, h2[, l]), one value per row (also for marginals in place of states)."""
         terms = (ops.sum(ops.matmul(v, self.kernel_1) * h1, axis=-1)
                  + ops.sum(ops.matmul(h1, self.kernel_2) * h2, axis=-1)
                  + ops.sum(v * self.visible_bias, axis=-1) + ops.sum(h1 * self.hidden_bias_1, axis=-1)
                  + ops.sum(h2 * self.hidden_bias_2, axis=-1))
+        if labels is not None:
+            terms = terms + (ops.sum(ops.matmul(labels, self.label_kernel) * h2, axis=-1)
+                             + ops.sum(labels * self.label_bias, axis=-1))
         return -terms
 
-    def gibbs_sweep(self, v, h2, stream):
-        """h1 ~ p(h1 | v, h2), then v ~ p(v | h1) and h2 ~ p(h2 | h1); returns (v, h1, h2, E[v | h1])."""
+    def gibbs_sweep(self, v, h2, stream, labels=None):
+        """One sweep of block Gibbs sampling; returns `(v, h1, h2, E[v | h1], l)`.
+
+        h1 ~ p(h1 | v, h2) and the label units l ~ p(l | h2) (kept at
+        `labels` where given; `None` without label units), then
+        v ~ p(v | h1) and h2 ~ p(h2 | h1, l).
+        """
         h1 = stream.bernoulli(self._hidden_1(v, h2))
+        if self.num_classes and labels is None:
+            # Gumbel-max: a categorical draw from the stream's uniforms.
+            logits = ops.log(self._labels(h2) + 1e-20)
+            gumbel = -ops.log(-ops.log(stream.uniform(ops.shape(logits)) + 1e-20) + 1e-20)
+            labels = ops.one_hot(ops.argmax(logits + gumbel, axis=-1), self.num_classes)
         mean = self._visible(h1)
-        return stream.bernoulli(mean), h1, stream.bernoulli(self._hidden_2(h1)), mean
+        return stream.bernoulli(mean), h1, stream.bernoulli(self._hidden_2(h1, labels)), mean, labels
 
     def call(self, inputs):
         return self.mean_field(inputs)[1]
 
     # --------------------------------------------------------------- training
-    def pretrain(self, x, epochs=1, batch_size=100, optimizer=None, learning_rate=0.05, momentum=0.5,
+    def pretrain(self, x, y=None, epochs=1, batch_size=100, optimizer=None, learning_rate=0.05, momentum=0.5,
                  cd_steps=1, verbose="auto", callbacks=None, **compile_kwargs):
         """Greedy pretraining with the doubling trick, then copies the weights in.
 
@@ -167,10 +216,12 @@ class DBM(DBMFeedForward, GenerativeModel):
         (h1 -> h2) counts `h2` twice going down and is trained on the bottom
         one's doubled-input probabilities (`pretraining.pretrain_layers`).
         `h1`'s bias is the average of the two RBMs' biases for it, as its
-        input in the DBM is half of each RBM's doubled one.
+        input in the DBM is half of each RBM's doubled one. With label
+        units, the top RBM models `[h1, one_hot(y)]`.
 
         Args:
             x: training data in [0, 1].
+            y: integer class labels of `x` (DBMs with label units only).
             epochs: epochs per RBM (an int or a pair).
             batch_size: mini-batch size.
             optimizer: optimizer (or config) for both RBMs; default SGD at
@@ -185,17 +236,23 @@ class DBM(DBMFeedForward, GenerativeModel):
             The two pretraining `History` objects.
         """
         x = self._check_input("x", x)
+        labels = self._check_labels(y, len(x))
         if not self.built:
             self.build(x.shape)
         bottom, top, histories = pretrain_layers(
             self.hidden_units, x, epochs, batch_size=batch_size, optimizer=optimizer, learning_rate=learning_rate,
             momentum=momentum, cd_steps=cd_steps, seed=self.seed, verbose=verbose, callbacks=callbacks,
+            labels=None if labels is None else np.argmax(labels, axis=1), num_classes=self.num_classes,
             **compile_kwargs)
+        first = self.hidden_units[0]
         self.kernel_1.assign(bottom.kernel)
-        self.kernel_2.assign(top.kernel)
+        self.kernel_2.assign(top.kernel[:first])
         self.visible_bias.assign(bottom.visible_bias)
-        self.hidden_bias_1.assign(0.5 * (bottom.hidden_bias + top.visible_bias))
+        self.hidden_bias_1.assign(0.5 * (bottom.hidden_bias + top.visible_bias[:first]))
         self.hidden_bias_2.assign(top.hidden_bias)
+        if self.num_classes:
+            self.label_kernel.assign(top.kernel[first:])
+            self.label_bias.assign(top.visible_bias[first:])
         self.chains_started.assign(0.0)
         self.pretrained.assign(1.0)
         return histories
@@ -217,15 +274,32 @@ class DBM(DBMFeedForward, GenerativeModel):
             raise ValueError(
                 "Expected a pretrained DBM: call `pretrain(x)` before `fit` (joint training from small random "
                 "weights does not learn, Salakhutdinov & Hinton 2009). Received: a DBM that was not pretrained")
-        return super().check_fit_data(x, None, kwargs)
+        if isinstance(x, np.ndarray):
+            y = self._check_labels(y, len(x))
+        return super().check_fit_data(x, y, kwargs)
+
+    def _check_labels(self, y, count):
+        """One-hot labels for the label units: required with them, refused without them."""
+        if self.num_classes and y is None:
+            raise ValueError(f"Expected labels `y` for a DBM with label units (num_classes={self.num_classes}). "
+                             "Received: y=None")
+        return check_class_labels("y", y, count, self.num_classes, model="DBM")
+
+    def _one_hot(self, y):
+        y = ops.convert_to_tensor(y)
+        if len(y.shape) == 2 and y.shape[-1] == self.num_classes:
+            return ops.cast(y, "float32")
+        return ops.one_hot(ops.cast(ops.reshape(y, (-1,)), "int32"), self.num_classes)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus the persistent chains' (Rao-Blackwellised) model term."""
         v = ops.cast(x, "float32")
-        mu1, mu2 = self.mean_field(v)
+        labels = self._one_hot(y) if self.num_classes else None
+        mu1, mu2, _ = self.mean_field_with_labels(v, labels=labels)
         mu1, mu2 = ops.stop_gradient(mu1), ops.stop_gradient(mu2)
         stream = RandomStream(self.seed_generator)
         chain_v, chain_h1, chain_h2 = self.chains_visible.value, self.chains_hidden_1.value, self.chains_hidden_2.value
+        chain_l = self.chains_labels.value if self.num_classes else None
         if training:
             # The chains start at data and binary samples of its mean-field h2.
             pick = ops.mod(ops.arange(self.persistent_chains), ops.shape(v)[0])
@@ -233,21 +307,28 @@ class DBM(DBMFeedForward, GenerativeModel):
             chain_v = ops.where(started, chain_v, ops.take(v, pick, axis=0))
             chain_h2 = ops.where(started, chain_h2, stream.bernoulli(ops.take(mu2, pick, axis=0)))
             for _ in range(self.gibbs_steps):
-                chain_v, chain_h1, chain_h2, _ = self.gibbs_sweep(chain_v, chain_h2, stream)
+                chain_v, chain_h1, chain_h2, _, chain_l = self.gibbs_sweep(chain_v, chain_h2, stream)
+            if self.num_classes:
+                self.chains_labels.assign(chain_l)
             self.chains_visible.assign(chain_v)
             self.chains_hidden_1.assign(chain_h1)
             self.chains_hidden_2.assign(chain_h2)
             self.chains_started.assign(1.0)
-        # Rao-Blackwellised model statistics: E[h1 | v, h2] beside v, E[h2 | h1]
-        # beside h1 (the paper's code does the same); unbiased, less noisy.
+        # Rao-Blackwellised model statistics: E[h1 | v, h2] beside v, E[h2 | h1, l]
+        # beside h1 and l, E[l | h2] for the label biases (the paper's code
+        # does the same); unbiased, less noisy.
         p1 = ops.stop_gradient(self._hidden_1(chain_v, chain_h2))
-        p2 = ops.stop_gradient(self._hidden_2(chain_h1))
+        p2 = ops.stop_gradient(self._hidden_2(chain_h1, chain_l))
         chain_v, chain_h1 = ops.stop_gradient(chain_v), ops.stop_gradient(chain_h1)
         model_term = -(ops.sum(ops.matmul(chain_v, self.kernel_1) * p1, axis=-1)
                        + ops.sum(ops.matmul(chain_h1, self.kernel_2) * p2, axis=-1)
                        + ops.sum(chain_v * self.visible_bias, axis=-1) + ops.sum(p1 * self.hidden_bias_1, axis=-1)
                        + ops.sum(p2 * self.hidden_bias_2, axis=-1))
-        loss = ops.mean(self.energy(v, mu1, mu2)) - ops.mean(model_term)
+        if self.num_classes:
+            chain_l, p_labels = ops.stop_gradient(chain_l), ops.stop_gradient(self._labels(chain_h2))
+            model_term = model_term - (ops.sum(ops.matmul(chain_l, self.label_kernel) * p2, axis=-1)
+                                       + ops.sum(p_labels * self.label_bias, axis=-1))
+        loss = ops.mean(self.energy(v, mu1, mu2, labels)) - ops.mean(model_term)
         self.reconstruction_tracker.update_state(ops.mean(ops.square(v - self._visible(mu1)), axis=-1))
         stream.commit()
         return scale_loss_for_replicas(loss)
@@ -271,79 +352,6 @@ class DBM(DBMFeedForward, GenerativeModel):
         return np.concatenate([ops.convert_to_numpy(self.mean_field(x[i : i + batch_size])[layer - 1])
                                for i in range(0, len(x), batch_size)], axis=0)
 
-    @old_positional_order(old=("gibbs_steps", "seed"), new=("seed", "batch_size"),
-                          is_old=lambda args, kwargs: "seed" in kwargs)
-    def sample(self, count, seed=None, batch_size=4096, *, gibbs_steps=1000, start="auto"):
-        """Draws `count` visible vectors by block Gibbs sampling of (v, h1, h2).
-
-        Each sample is a chain of `gibbs_steps` sweeps; the result is
-        E[v | h1] of the last sweep (cleaner pictures than binary states).
-        After joint training the chains continue the persistent chains
-        (sample `i` continues chain `i % persistent_chains`), which joint
-        training kept near the model's distribution. Otherwise they start
-        from `v` drawn from the visible biases' marginals and `h2` drawn
-        from its recognition pass (`sigmoid(sigmoid(2 v W1 + c1) W2 + c2)`);
-        an `h2` drawn at probability 1/2 instead turns every `h1` unit off
-        in a trained DBM, a state the chains never leave. The old order
-        `sample(count, gibbs_steps, seed=...)` works for one release.
-
-        Args:
-            count: number of samples, >= 1.
-            seed: int for reproducible samples, or `None` for the model's
-                generator.
-            batch_size: chains run at once, >= 1.
-            gibbs_steps: sweeps per chain, >= 1.
-            start: `"persistent"` (the jointly trained persistent chains),
-                `"marginals"`, or `"auto"`: persistent after joint training.
-
-        Returns:
-            A float32 NumPy array (count, visible units).
-        """
-        self._check_built("sample")
-        check_in("start", start, SAMPLE_STARTS)
-        trained = float(ops.convert_to_numpy(self.chains_started)) > 0
-        if start == "persistent" and not trained:
-            raise ValueError("Expected `start='persistent'` only after joint training (`fit`), which trains the "
-                             "persistent chains. Received: start='persistent' for a DBM without trained chains")
-        persistent = start == "persistent" or (start == "auto" and trained)
-        count = check_positive_int("count", count)
-        seed = check_seed(seed)
-        gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
-        batch_size = check_positive_int("batch_size", batch_size)
-        stream = RandomStream(self.seed_generator if seed is None else keras.random.SeedGenerator(seed))
-        if "chain" not in self._compiled_functions:
-            variables = self._energy_variables()
-
-            def chain(values, state, v, h2, steps):
-                with keras.StatelessScope(state_mapping=list(zip(variables, values))):
-                    def body(i, carry):
-                        v, h2, _, state = carry
-                        local = RandomStream(self.seed_generator, state)
-                        v, _, h2, mean = self.gibbs_sweep(v, h2, local)
-                        return v, h2, mean, local.state
-
-                    return ops.fori_loop(0, steps, body, (v, h2, ops.zeros_like(v), state))
-
-            # TensorFlow's graph mode beat its XLA on CPU here; JAX is jitted.
-            self._compiled_functions["chain"] = compile_function(chain, jit_compile=False)
-        steps = gibbs_steps if keras.backend.backend() == "torch" else ops.convert_to_tensor(gibbs_steps, "int32")
-        parts = []
-        for offset in range(0, count, batch_size):
-            rows = min(batch_size, count - offset)
-            if persistent:
-                index = np.arange(offset, offset + rows) % self.persistent_chains
-                v = ops.take(self.chains_visible.value, index, axis=0)
-                h2 = ops.take(self.chains_hidden_2.value, index, axis=0)
-            else:
-                v = stream.bernoulli(ops.broadcast_to(ops.sigmoid(self.visible_bias), (rows, self.data_units)))
-                h2 = stream.bernoulli(self.mean_field(v, steps=0)[1])
-            _, _, mean, stream.state = self._compiled_functions["chain"](
-                [p.value for p in self._energy_variables()], stream.state, v, h2, steps)
-            parts.append(ops.convert_to_numpy(mean))
-        if seed is None:
-            stream.commit()
-        return np.concatenate(parts).astype("float32")
-
     def load_own_variables(self, store):
         store = restore_seed_states(store, owned_seed_generators(self))
         count = len(self._trainable_variables) + len(self._non_trainable_variables)
@@ -362,5 +370,6 @@ class DBM(DBMFeedForward, GenerativeModel):
     def get_config(self):
         config = super().get_config()
         config.update(hidden_units=list(self.hidden_units), mean_field_steps=self.mean_field_steps,
-                      gibbs_steps=self.gibbs_steps, persistent_chains=self.persistent_chains, seed=self.seed)
+                      gibbs_steps=self.gibbs_steps, persistent_chains=self.persistent_chains, seed=self.seed,
+                      num_classes=self.num_classes)
         return config

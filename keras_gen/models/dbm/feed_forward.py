@@ -35,7 +35,9 @@ class DBMFeedForward:
 
         As in the paper, the mean-field `q(h2 | x)` is a second, fixed input:
         `h1 = sigmoid(x W1 + q(h2) W2^T + c1)`, `h2 = sigmoid(h1 W2 + c2)`,
-        then a new softmax layer. Feed it `dbm.classifier_inputs(x)`.
+        then a softmax layer: new, or the label units' `softmax(h2 U^T + d)`
+        for a DBM with `num_classes` label units. Feed it
+        `dbm.classifier_inputs(x)`.
 
         Args:
             num_classes: number of classes, >= 2.
@@ -68,8 +70,13 @@ class DBMFeedForward:
         second.set_weights([ops.convert_to_numpy(self.kernel_2), ops.convert_to_numpy(self.hidden_bias_2)])
         if dropout:
             h2 = keras.layers.Dropout(dropout, seed=self._dropout_seed(2), name="dropout_2")(h2)
-        outputs = keras.layers.Dense(num_classes, activation="softmax", name="classes",
-                                     kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed))(h2)
+        classes = keras.layers.Dense(num_classes, activation="softmax", name="classes",
+                                     kernel_initializer=keras.initializers.GlorotUniform(seed=self.seed))
+        outputs = classes(h2)
+        if self.num_classes == num_classes:
+            # The label units' weights already map h2 to the classes (MGL's
+            # reproduction starts its softmax layer from them too).
+            classes.set_weights([ops.convert_to_numpy(self.label_kernel).T, ops.convert_to_numpy(self.label_bias)])
         return keras.Model([visible, marginals], outputs, name=name or f"{self.name}_classifier")
 
     def _dropout_seed(self, layer):
@@ -78,24 +85,46 @@ class DBMFeedForward:
         return None if self.seed is None else self.seed + layer
 
     def export_parts(self):
-        """`{"features": (model, metadata)}`: x -> q(h2 | x), the mean-field iterations unrolled."""
+        """`{"features": (model, metadata)}`: x -> q(h2 | x), the mean-field iterations unrolled.
+
+        Label units, if any, are inferred as in `mean_field`: uniform in the
+        recognition pass, then `softmax(q(h2) U^T + d)` at every step.
+        """
         self._check_built("export_parts")
-        inputs = keras.Input((self.data_units,), name="visible")
-        recognition = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="recognition")
-        up = keras.layers.Dense(self.hidden_units[0], use_bias=False, name="visible_to_hidden_1")
-        down = keras.layers.Dense(self.hidden_units[0], name="hidden_2_to_hidden_1")
-        top = keras.layers.Dense(self.hidden_units[1], activation="sigmoid", name="hidden_1_to_hidden_2")
-        from_visible = up(inputs)
-        mu2 = top(recognition(inputs))
-        for step in range(self.mean_field_steps):
-            mu1 = keras.layers.Activation("sigmoid", name=f"mean_field_{step}")(
-                keras.layers.Add()([from_visible, down(mu2)]))
-            mu2 = top(mu1)
+        layers = keras.layers
+        first, second = self.hidden_units
         kernel_1, kernel_2 = ops.convert_to_numpy(self.kernel_1), ops.convert_to_numpy(self.kernel_2)
-        recognition.set_weights([2.0 * kernel_1, ops.convert_to_numpy(self.hidden_bias_1)])
-        up.set_weights([kernel_1])
-        down.set_weights([kernel_2.T, ops.convert_to_numpy(self.hidden_bias_1)])
-        top.set_weights([kernel_2, ops.convert_to_numpy(self.hidden_bias_2)])
+        bias_1, bias_2 = ops.convert_to_numpy(self.hidden_bias_1), ops.convert_to_numpy(self.hidden_bias_2)
+        labelled = bool(self.num_classes)
+        label_kernel = ops.convert_to_numpy(self.label_kernel) if labelled else np.zeros((1, second), "float32")
+
+        def dense(units, name, weights, activation=None):
+            layer = layers.Dense(units, activation=activation, use_bias=len(weights) == 2, name=name)
+            layer.build((None, weights[0].shape[0]))
+            layer.set_weights(weights)
+            return layer
+
+        inputs = keras.Input((self.data_units,), name="visible")
+        recognition = dense(first, "recognition", [2.0 * kernel_1, bias_1], "sigmoid")
+        # Uniform label units add their mean weight to h2's recognition input.
+        recognition_top = dense(second, "recognition_top", [kernel_2, bias_2 + label_kernel.mean(axis=0) * labelled],
+                                "sigmoid")
+        up = dense(first, "visible_to_hidden_1", [kernel_1])
+        down = dense(first, "hidden_2_to_hidden_1", [kernel_2.T, bias_1])
+        top = dense(second, "hidden_1_to_hidden_2", [kernel_2, bias_2], None if labelled else "sigmoid")
+        if labelled:
+            to_labels = dense(self.num_classes, "hidden_2_to_labels",
+                              [label_kernel.T, ops.convert_to_numpy(self.label_bias)], "softmax")
+            from_labels = dense(second, "labels_to_hidden_2", [label_kernel])
+        from_visible = up(inputs)
+        mu2 = recognition_top(recognition(inputs))
+        for step in range(self.mean_field_steps):
+            mu1 = layers.Activation("sigmoid", name=f"mean_field_{step}")(layers.Add()([from_visible, down(mu2)]))
+            if labelled:
+                mu2 = layers.Activation("sigmoid", name=f"mean_field_top_{step}")(
+                    layers.Add()([top(mu1), from_labels(to_labels(mu2))]))
+            else:
+                mu2 = top(mu1)
         metadata = {"inputs": {"visible": {"range": [0.0, 1.0], "distribution": "binary",
                                            "description": "data vector in [0, 1]"}},
                     "output_range": [0.0, 1.0]}

@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.rbm.generative_training import generative_optimizer
+from keras_gen.models.rbm.classification_rbm import ClassificationRBM
 from keras_gen.models.rbm.generative_training import initialize_visible_bias
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.utils import check_positive_int
@@ -34,6 +35,20 @@ class _ScaledRBM(RBM):
         return self.down_scale * ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
 
 
+class _ScaledClassificationRBM(ClassificationRBM):
+    """Top pretraining RBM of a DBM with label units: visible `[h1, one_hot(y)]`.
+
+    Going down, `h2` counts twice towards `h1` (which has `v` as a second
+    neighbour in the DBM) and once towards the labels (whose only
+    neighbour is `h2`).
+    """
+
+    def visible_preactivation(self, h):
+        down = ops.matmul(h, ops.transpose(self.kernel))
+        return ops.concatenate([2.0 * down[:, : self.data_units], down[:, self.data_units :]], axis=-1) + (
+            self.visible_bias)
+
+
 def _pair(name, value):
     values = tuple(value) if isinstance(value, (list, tuple)) else (value, value)
     if len(values) != 2:
@@ -42,7 +57,8 @@ def _pair(name, value):
 
 
 def pretrain_layers(hidden_units, x, epochs, batch_size=100, optimizer=None, learning_rate=0.05,
-                    momentum=0.5, cd_steps=1, seed=None, verbose="auto", callbacks=None, **compile_kwargs):
+                    momentum=0.5, cd_steps=1, seed=None, verbose="auto", callbacks=None, labels=None,
+                    num_classes=None, **compile_kwargs):
     """Trains the two RBMs that initialise a DBM (Salakhutdinov & Hinton 2009).
 
     The bottom RBM (v -> h1) counts `v` twice going up; the top RBM
@@ -51,6 +67,9 @@ def pretrain_layers(hidden_units, x, epochs, batch_size=100, optimizer=None, lea
     and down passes differ, so there is no stationary model for persistent
     chains to follow), from data log-odds visible biases, with a learning
     rate that falls linearly over the epochs unless `optimizer` is given.
+    With `labels`, the top RBM is a `ClassificationRBM` over
+    `[h1, one_hot(labels)]` (the labels' input from `h2` not doubled: `h2`
+    is their only neighbour in the DBM).
 
     Args:
         hidden_units: `(h1, h2)` sizes.
@@ -67,6 +86,8 @@ def pretrain_layers(hidden_units, x, epochs, batch_size=100, optimizer=None, lea
         seed: seed of the bottom RBM (`seed + 1` for the top one).
         verbose: Keras verbosity.
         callbacks: Keras callbacks given to both RBMs' `fit`.
+        labels: `None`, or integer class labels of `x` for the top RBM.
+        num_classes: number of classes of `labels`.
         **compile_kwargs: `steps_per_execution`, `jit_compile`, ...
 
     Returns:
@@ -83,19 +104,23 @@ def pretrain_layers(hidden_units, x, epochs, batch_size=100, optimizer=None, lea
     batch_size = check_positive_int("batch_size", batch_size)
     config = None if optimizer is None else keras.optimizers.serialize(keras.optimizers.get(optimizer))
     bottom = _ScaledRBM(hidden_units[0], up_scale=2.0, cd_steps=cd_steps[0], seed=seed, name="pretrain_bottom")
-    top = _ScaledRBM(hidden_units[1], down_scale=2.0, cd_steps=cd_steps[1],
-                     seed=None if seed is None else seed + 1, name="pretrain_top")
+    top_seed = None if seed is None else seed + 1
+    if labels is None:
+        top = _ScaledRBM(hidden_units[1], down_scale=2.0, cd_steps=cd_steps[1], seed=top_seed, name="pretrain_top")
+    else:
+        top = _ScaledClassificationRBM(hidden_units[1], num_classes, cd_steps=cd_steps[1], seed=top_seed,
+                                       name="pretrain_top")
     histories = []
     data = x
-    for rbm, rbm_epochs in ((bottom, epochs[0]), (top, epochs[1])):
-        initialize_visible_bias(rbm, data)
+    for rbm, rbm_epochs, y in ((bottom, epochs[0], None), (top, epochs[1], labels)):
+        initialize_visible_bias(rbm, data if y is None else (data, y))
         if config is None:
             steps = rbm_epochs * int(np.ceil(len(data) / batch_size))
             layer_optimizer = generative_optimizer(learning_rate, steps, momentum=momentum, weight_average=0.0)
         else:
             layer_optimizer = keras.optimizers.deserialize(config)
         rbm.compile(optimizer=layer_optimizer, **compile_kwargs)
-        histories.append(rbm.fit(data, batch_size=batch_size, epochs=rbm_epochs, verbose=verbose,
+        histories.append(rbm.fit(data, y, batch_size=batch_size, epochs=rbm_epochs, verbose=verbose,
                                  callbacks=callbacks))
         data = rbm.transform(data)
     return bottom, top, histories

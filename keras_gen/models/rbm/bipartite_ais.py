@@ -19,8 +19,8 @@ from keras import ops
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.utils import check_in
 
-__all__ = ["Bipartite", "Group", "bernoulli_group", "anneal", "anneal_both_sides", "base_rate_bias",
-           "data_activity"]
+__all__ = ["Bipartite", "Group", "bernoulli_group", "softmax_group", "joined_group", "anneal", "anneal_both_sides",
+           "base_rate_bias", "data_activity"]
 
 
 class Group:
@@ -57,6 +57,42 @@ def bernoulli_group(units):
     """
     return Group(units, lambda preactivation, stream: stream.bernoulli(ops.sigmoid(preactivation)),
                  lambda preactivation: ops.sum(ops.softplus(preactivation), axis=-1))
+
+
+def softmax_group(units):
+    """One categorical variable as `units` one-hot units (label units).
+
+    Example:
+
+    >>> round(float(softmax_group(4).log_sum(np.zeros((1, 4), "float32"))[0]), 4)  # log 4
+    1.3863
+    """
+
+    def sample(preactivation, stream):
+        # Gumbel-max: a categorical draw from the stream's uniforms.
+        gumbel = -ops.log(-ops.log(stream.uniform(ops.shape(preactivation)) + 1e-20) + 1e-20)
+        return ops.one_hot(ops.argmax(preactivation + gumbel, axis=-1), units)
+
+    return Group(units, sample, lambda preactivation: ops.logsumexp(preactivation, axis=-1))
+
+
+def joined_group(first, second):
+    """Two groups side by side as one (their units independent given the other side).
+
+    Example:
+
+    >>> joined = joined_group(bernoulli_group(3), softmax_group(4))
+    >>> joined.units, round(float(joined.log_sum(np.zeros((1, 7), "float32"))[0]), 4)  # log 8 + log 4
+    (7, 3.4657)
+    """
+    cut = first.units
+
+    def sample(preactivation, stream):
+        return ops.concatenate([first.sample(preactivation[:, :cut], stream),
+                                second.sample(preactivation[:, cut:], stream)], axis=-1)
+
+    return Group(first.units + second.units, sample,
+                 lambda preactivation: first.log_sum(preactivation[:, :cut]) + second.log_sum(preactivation[:, cut:]))
 
 
 class Bipartite:

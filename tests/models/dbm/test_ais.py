@@ -1,5 +1,6 @@
 import itertools
 
+import keras
 import numpy as np
 import pytest
 
@@ -11,35 +12,57 @@ from keras_gen.models.dbm.ais import exact_log_partition
 from keras_gen.models.dbm.ais import variational_lower_bound
 
 
-def _random_dbm(visible=7, hidden=(5, 4), scale=1.0, seed=0):
-    dbm = DBM(hidden, seed=seed)
+def _random_dbm(visible=7, hidden=(5, 4), scale=1.0, seed=0, num_classes=None):
+    dbm = DBM(hidden, seed=seed, num_classes=num_classes)
     dbm.build((None, visible))
     rng = np.random.default_rng(seed)
-    for variable in (dbm.kernel_1, dbm.kernel_2):
+    labelled = [dbm.label_kernel, dbm.label_bias] if num_classes else []
+    for variable in [dbm.kernel_1, dbm.kernel_2] + labelled[:1]:
         variable.assign(rng.normal(0.0, scale, variable.shape).astype("float32"))
-    for variable in (dbm.visible_bias, dbm.hidden_bias_1, dbm.hidden_bias_2):
+    for variable in [dbm.visible_bias, dbm.hidden_bias_1, dbm.hidden_bias_2] + labelled[1:]:
         variable.assign(rng.normal(0.0, 0.5, variable.shape).astype("float32"))
     return dbm
 
 
 def _brute_force(dbm):
-    """log Z and log p(v) for every v by summing exp(-E) over all (v, h1, h2)."""
+    """log Z and log p(v) for every v by summing exp(-E) over all (v, h1, h2[, label])."""
     layers = [dbm.data_units, *dbm.hidden_units]
     states = [np.array(list(itertools.product([0, 1], repeat=n)), "float64") for n in layers]
     v, h1, h2 = states
-    w1, w2, b, c1, c2 = (np.asarray(p, "float64") for p in dbm.get_weights()[:5])
+    numpy = lambda variable: keras.ops.convert_to_numpy(variable).astype("float64")  # noqa: E731
+    w1, w2, b, c1, c2 = (numpy(p) for p in (dbm.kernel_1, dbm.kernel_2, dbm.visible_bias, dbm.hidden_bias_1,
+                                            dbm.hidden_bias_2))
     energy = -(np.einsum("vi,ij,hj->vh", v, w1, h1)[:, :, None] + np.einsum("hj,jk,gk->hg", h1, w2, h2)[None]
                + (v @ b)[:, None, None] + (h1 @ c1)[None, :, None] + (h2 @ c2)[None, None, :])
+    if dbm.num_classes:  # one label on at a time: a fourth axis over the classes
+        label_terms = h2 @ numpy(dbm.label_kernel).T + numpy(dbm.label_bias)
+        energy = energy[..., None] - label_terms[None, None]
     log_unnormalized = np.logaddexp.reduce(-energy.reshape(len(v), -1), axis=1)
     log_z = np.logaddexp.reduce(log_unnormalized)
     return log_z, v, log_unnormalized - log_z
 
 
-def test_exact_estimators_match_brute_force():
-    dbm = _random_dbm()
+@pytest.mark.parametrize("num_classes", [None, 3])
+def test_exact_estimators_match_brute_force(num_classes):
+    dbm = _random_dbm(num_classes=num_classes)
     log_z, v, log_p = _brute_force(dbm)
     assert exact_log_partition(dbm) == pytest.approx(log_z, abs=1e-6)
     np.testing.assert_allclose(exact_log_likelihood(dbm, v.astype("float32")), log_p, atol=1e-6)
+
+
+def test_label_units_ais_and_bound_match_enumeration():
+    # With label units the odd side anneals over (h1, label), the label a softmax group.
+    dbm = _random_dbm(num_classes=3)
+    exact = exact_log_partition(dbm)
+    data = (np.random.default_rng(1).random((50, 7)) < 0.3).astype("float32")
+    for side in ("even", "odd"):
+        result = ais_log_partition(dbm, data=data, num_runs=100, betas=1000, seed=0, side=side)
+        assert result["log_z"] == pytest.approx(exact, abs=0.05), side
+    x = data[:20]
+    bound = variational_lower_bound(dbm, x, exact)
+    assert np.all(bound <= exact_log_likelihood(dbm, x) + 1e-5)
+    result = ais_lower_bound(dbm, x, data=data, num_runs=50, betas=500, seed=1)
+    assert result["valid"] and result["lower_bound"] == pytest.approx(bound.mean(), abs=0.1)
 
 
 def test_ais_log_partition_matches_enumeration():

@@ -74,41 +74,6 @@ def test_mean_field_is_a_fixed_point(digits):
     np.testing.assert_allclose(update, mu1, atol=1e-4)
 
 
-def _two_mode_dbm():
-    """A DBM with a dominant "on" mode and a spurious mode where every h1 unit is off.
-
-    Visible units A (bias +20) are always on, C (bias -20) follow h1; h2's
-    units G excite h1, B inhibit it. On: h1, G and C on (-E = 304). Off: h1,
-    h2 and C off (-E = 160), a state no Gibbs chain leaves (h1's input there
-    is -12). An `h2` drawn at 1/2 turns some B units on and drops ~98 % of
-    chains into the off mode; the recognition pass (2 v W1 + c1 = +12) puts
-    them in the on mode.
-    """
-    dbm = DBM((8, 8), seed=0)
-    dbm.build((None, 16))
-    a, c = slice(0, 8), slice(8, 16)
-    kernel_1 = np.zeros((16, 8), "float32")
-    kernel_1[a], kernel_1[c] = 3.0, 5.0
-    kernel_2 = np.zeros((8, 8), "float32")
-    kernel_2[:, :4], kernel_2[:, 4:] = 5.0, -10.0
-    visible_bias = np.full(16, -20.0, "float32")
-    visible_bias[a] = 20.0
-    dbm.kernel_1.assign(kernel_1)
-    dbm.kernel_2.assign(kernel_2)
-    dbm.visible_bias.assign(visible_bias)
-    dbm.hidden_bias_1.assign(np.full(8, -36.0, "float32"))
-    dbm.hidden_bias_2.assign(np.full(8, -20.0, "float32"))
-    return dbm
-
-
-def test_samples_do_not_collapse_into_the_all_off_hidden_state():
-    dbm = _two_mode_dbm()
-    samples = dbm.sample(64, seed=0, gibbs_steps=20)
-    # C's pixels are on exactly when h1 is: every chain must be in the dominant mode.
-    assert samples[:, 8:].min() > 0.99, f"{int(np.sum(samples[:, 8:].mean(1) < 0.5))} of 64 chains collapsed"
-    np.testing.assert_allclose(samples[:, :8], 1.0, atol=1e-6)
-
-
 def test_save_load_round_trip(digits, tmp_path):
     x = digits[0][:200]
     dbm, _ = pretrained(x, epochs=1)
@@ -158,21 +123,51 @@ def test_bad_input(digits):
         dbm.sample(2, seed=-1)
 
 
-def test_samples_continue_the_persistent_chains_after_joint_training():
-    dbm = _two_mode_dbm()
-    with pytest.raises(ValueError, match="start='persistent'.*joint training"):
-        dbm.sample(2, start="persistent")
-    with pytest.raises(ValueError, match="start"):
-        dbm.sample(2, start="noise")
-    # Chain 0 in the off mode (h1, h2 and C off), chain 1 in the on mode (h1, G and C on).
-    visible = np.zeros((2, 16), "float32")
-    visible[:, :8], visible[1, 8:] = 1.0, 1.0
-    hidden_2 = np.zeros((2, 8), "float32")
-    hidden_2[1, :4] = 1.0
-    index = np.arange(100) % 2
-    dbm.chains_visible.assign(visible[index])
-    dbm.chains_hidden_2.assign(hidden_2[index])
-    dbm.chains_started.assign(1.0)
-    samples = dbm.sample(5, seed=0, gibbs_steps=20)
-    np.testing.assert_allclose(samples[:, 8:].mean(axis=1), [0, 1, 0, 1, 0], atol=1e-6)
-    assert dbm.sample(5, seed=0, gibbs_steps=20, start="marginals")[:, 8:].min() > 0.99
+def test_label_units_train_with_the_dbm_and_round_trip(digits, tmp_path):
+    x, y = digits[0][:1200], digits[1][:1200]
+    # Label units learn slowly by CD: the top RBM needs ~100 units and 600 updates here.
+    dbm = DBM((64, 100), persistent_chains=20, seed=0, num_classes=10)
+    dbm.pretrain(x, y, epochs=(3, 10), batch_size=20, learning_rate=0.1, verbose=0, steps_per_execution=STEPS)
+    numpy = keras.ops.convert_to_numpy
+
+    def accuracy(model):  # the label units' mean-field q(l | x), labels not clamped
+        return float(np.mean(numpy(model.mean_field_with_labels(x)[2]).argmax(axis=1) == y))
+
+    pretrained_accuracy = accuracy(dbm)
+    assert pretrained_accuracy > 0.5, pretrained_accuracy
+    dbm.compile(optimizer=keras.optimizers.SGD(0.02, momentum=0.5), steps_per_execution=STEPS)
+    history = dbm.fit(x, y, batch_size=20, epochs=3, verbose=0, shuffle=False).history
+    assert np.isfinite(history["loss"]).all()
+    assert accuracy(dbm) > 0.5, accuracy(dbm)
+    labels = numpy(dbm.chains_labels)
+    assert labels.shape == (20, 10) and np.all(labels.sum(axis=1) == 1) and np.isin(labels, (0.0, 1.0)).all()
+    outputs = {"transform": lambda m: m.transform(x), "labelled sample": lambda m: m.sample(3, seed=2, label=4,
+                                                                                          gibbs_steps=10)}
+    for name in ("chains_labels", "label_kernel", "label_bias"):
+        outputs[name] = lambda m, name=name: numpy(getattr(m, name))
+    restored = assert_round_trip(dbm, tmp_path / "labelled.keras", outputs)
+    assert restored.num_classes == 10
+
+
+def test_labels_are_required_with_label_units_and_refused_without(digits):
+    x, y = digits[0][:40], digits[1][:40]
+    with pytest.raises(ValueError, match="num_classes"):
+        DBM((8, 4), num_classes=1)
+    labelled = DBM((8, 4), persistent_chains=10, seed=0, num_classes=10)
+    with pytest.raises(ValueError, match="y=None"):
+        labelled.pretrain(x, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"`y`.*\[0, 10\)"):
+        labelled.pretrain(x, y + 10, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="`y`.*40"):
+        labelled.pretrain(x, y[:30], epochs=1, verbose=0)
+    labelled.pretrain(x, y, epochs=1, batch_size=20, verbose=0)
+    labelled.compile()
+    with pytest.raises(ValueError, match="y=None"):
+        labelled.fit(x, batch_size=20, epochs=1, verbose=0)
+    unlabelled = DBM((8, 4), persistent_chains=10, seed=0)
+    with pytest.raises(ValueError, match="`y` only for a DBM with label units"):
+        unlabelled.pretrain(x, y, epochs=1, verbose=0)
+    unlabelled.pretrain(x, epochs=1, batch_size=20, verbose=0)
+    unlabelled.compile()
+    with pytest.raises(ValueError, match="`y` only for a DBM with label units"):
+        unlabelled.fit(x, y, batch_size=20, epochs=1, verbose=0)

@@ -27,3 +27,23 @@ def test_each_dropout_layer_draws_its_own_masks():
     dbm.build((None, 8))
     classifier = dbm.to_classifier(3, dropout=0.5, input_dropout=0.5)
     assert_dropout_layers_differ(classifier, 3)
+
+
+def test_label_units_start_the_classifier_and_join_the_exported_features(digits):
+    from keras_gen.models import DBM
+
+    x, y = digits
+    dbm = DBM((12, 8), seed=0, num_classes=10)
+    dbm.build((None, 64))
+    rng = np.random.default_rng(0)
+    for variable in (dbm.kernel_1, dbm.kernel_2, dbm.label_kernel):
+        variable.assign(rng.normal(0.0, 1.0, variable.shape).astype("float32"))
+    features = dbm.transform(x[:50])
+    exported = dbm.export_parts()["features"][0]
+    np.testing.assert_allclose(exported.predict(x[:50], verbose=0), features, atol=1e-5)
+    # The softmax layer is the label units' p(l | h2); a classifier for other classes starts fresh.
+    classes = dbm.to_classifier(10).get_layer("classes").get_weights()
+    np.testing.assert_array_equal(classes[0], keras.ops.convert_to_numpy(dbm.label_kernel).T)
+    np.testing.assert_array_equal(classes[1], keras.ops.convert_to_numpy(dbm.label_bias))
+    fresh = dbm.to_classifier(3).get_layer("classes").get_weights()[0]
+    assert fresh.shape == (8, 3) and not np.allclose(fresh, keras.ops.convert_to_numpy(dbm.label_kernel).T[:, :3])

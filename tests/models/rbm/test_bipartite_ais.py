@@ -89,3 +89,20 @@ def test_a_side_that_does_not_exist_is_refused():
     rbm.build((None, 3))
     with pytest.raises(ValueError, match="side='odd'"):
         ais_log_partition(rbm, side="odd")
+
+
+def test_joined_bernoulli_and_softmax_groups_draw_and_sum_their_parts():
+    import keras
+
+    from keras_gen.models.rbm.bipartite_ais import joined_group
+    from keras_gen.models.rbm.bipartite_ais import softmax_group
+    from keras_gen.models.rbm.random_stream import RandomStream
+
+    group = joined_group(bernoulli_group(2), softmax_group(3))
+    preactivation = np.tile(np.array([[0.0, 2.0, 0.0, np.log(2.0), np.log(5.0)]], "float32"), (4000, 1))
+    draws = keras.ops.convert_to_numpy(group.sample(preactivation, RandomStream(keras.random.SeedGenerator(0))))
+    np.testing.assert_array_equal(draws[:, 2:].sum(axis=1), 1.0)  # one label on per row
+    expected = [0.5, 1 / (1 + np.exp(-2.0)), 1 / 8, 2 / 8, 5 / 8]
+    np.testing.assert_allclose(draws.mean(axis=0), expected, atol=0.03)
+    log_sum = float(keras.ops.convert_to_numpy(group.log_sum(preactivation[:1]))[0])
+    assert log_sum == pytest.approx(np.log(2.0) + np.log1p(np.exp(2.0)) + np.log(8.0), abs=1e-5)
