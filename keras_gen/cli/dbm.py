@@ -36,6 +36,9 @@ def add_train_arguments(parser, model_name):
                         help="number of persistent chains")
     parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=2e-4,
                         help="joint training's weight decay of the kernels")
+    parser.add_argument("--labelled", action="store_true",
+                        help="10-class label units joined to h2, trained with the DBM (Salakhutdinov & Hinton "
+                             "2009's MNIST model): sample by label, classifier starts from them")
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary data give a likelihood bound")
     training.add_generative_arguments(parser, learning_rate=0.002, momentum=0.9, weight_average=0.999,
@@ -57,21 +60,25 @@ def train(args, run_dir):
                          f"Received: --pretrain-cd-steps={args.pretrain_cd_steps}")
     x, y, image_shape = runs.load_split(args.data, "train", scale=args.scale, limit=args.limit, seed=args.seed)
     x_test, y_test, _ = runs.load_split(args.data, "test", scale=args.scale, seed=args.seed)
+    if args.labelled and y is None:
+        raise ValueError(f"Expected labelled data for --labelled. Received: data={args.data!r} without labels")
+    labels = y if args.labelled else None
     batch_size, epochs = args.batch_size or 100, args.epochs or 10
     model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
-                persistent_chains=args.persistent_chains, seed=args.seed)
-    pictures = {"images": lambda _: model.sample(64, gibbs_steps=features.PROGRESS_GIBBS_STEPS,
-                                                 seed=args.seed).reshape((64,) + tuple(image_shape)),
+                persistent_chains=args.persistent_chains, seed=args.seed,
+                num_classes=int(y.max()) + 1 if args.labelled else None)
+    pictures = {"images": lambda _: features.draw(model, 64, features.PROGRESS_GIBBS_STEPS,
+                                                  args.seed).reshape((64,) + tuple(image_shape)),
                 "image_shape": image_shape}
     # Pretraining and joint training share the callbacks: one record of both.
     callbacks = training.training_callbacks(args, run_dir, model, pictures)
     cd_steps = args.pretrain_cd_steps if len(args.pretrain_cd_steps) == 2 else args.pretrain_cd_steps[0]
-    pretraining = model.pretrain(x, epochs=args.pretrain_epochs, batch_size=batch_size,
+    pretraining = model.pretrain(x, labels, epochs=args.pretrain_epochs, batch_size=batch_size,
                                  learning_rate=args.pretrain_learning_rate, cd_steps=cd_steps,
                                  verbose=args.verbose, callbacks=callbacks)
     steps = epochs * int(np.ceil(len(x) / batch_size))
     model.compile(optimizer=training.generative_optimizer(args, steps, weight_decay=args.weight_decay))
-    history = model.fit(x, batch_size=batch_size, epochs=epochs, verbose=args.verbose, callbacks=callbacks)
+    history = model.fit(x, labels, batch_size=batch_size, epochs=epochs, verbose=args.verbose, callbacks=callbacks)
     runs.save_model(model, run_dir)
     runs.write_data_record(run_dir, {"image_shape": image_shape, "scale": args.scale})
     _samples_png(model, os.path.join(run_dir, "samples.png"), image_shape, 64, args.seed)
@@ -83,18 +90,18 @@ def train(args, run_dir):
     return metrics
 
 
-def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, start="auto"):
-    plots.save_grid(path, model.sample(count, seed=seed, gibbs_steps=gibbs_steps, start=start),
-                    image_shape=image_shape)
+def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, label=None, start="auto"):
+    plots.save_grid(path, features.draw(model, count, gibbs_steps, seed, label, start), image_shape=image_shape)
     return path
 
 
 def sample(args, run_dir, model):
-    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000, "start": "marginals"}'`)."""
+    """Writes a grid of `--count` samples (`--options '{"gibbs_steps": 1000, "labels": 3, "start": "marginals"}'`;
+    `labels` for a `--labelled` run: one class, or one per sample)."""
     options_ = arguments.check_options(args.options, SAMPLE_OPTIONS)
     path = runs.output_path(args, run_dir, f"samples-seed{args.seed}.png")
     _samples_png(model, path, runs.image_shape(run_dir), args.count or 64, args.seed, options_["gibbs_steps"],
-                 options_["start"])
+                 options_["labels"], options_["start"])
     print(f"samples: {path}")
     return path
 
@@ -104,5 +111,4 @@ def evaluate(args, run_dir, model):
     `--fid`, and on binary data the variational lower bound on test log-likelihood (`test_bound`, log Z
     by AIS with h1 summed out, with its spread; `--options` `ais`, `ais_runs`, `ais_betas`, `limit`)."""
     return features.evaluate_run(args, run_dir, model, EVALUATE_OPTIONS,
-                                 lambda count, steps, seed: model.sample(count, gibbs_steps=steps,
-                                                                         seed=seed))
+                                 lambda count, steps, seed: features.draw(model, count, steps, seed))

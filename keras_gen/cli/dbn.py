@@ -79,19 +79,13 @@ def train(args, run_dir):
     return metrics
 
 
-def _draw(model, count, gibbs_steps, seed, label=None, start="auto"):
-    if label is None and model.num_classes:
-        label = np.arange(count) % model.num_classes  # a labelled DBN shows every class in turn
-    return model.sample(count, seed=seed, gibbs_steps=gibbs_steps, label=label, start=start)
-
-
 def _pixels(model, run_dir, count, gibbs_steps, seed, image_shape):
-    images = features.unstandardize(run_dir, _draw(model, count, gibbs_steps, seed))
+    images = features.unstandardize(run_dir, features.draw(model, count, gibbs_steps, seed))
     return images.reshape((count,) + tuple(image_shape))
 
 
 def _samples_png(model, path, image_shape, count, seed, gibbs_steps=1000, label=None, start="auto"):
-    images = _draw(model, count, gibbs_steps, seed, label, start)
+    images = features.draw(model, count, gibbs_steps, seed, label, start)
     value_range = (float(images.min()), float(images.max())) if model.visible_type == "gaussian" else (0.0, 1.0)
     plots.save_grid(path, images, image_shape=image_shape, value_range=value_range)
     return path
@@ -115,4 +109,4 @@ def evaluate(args, run_dir, model):
     top RBM's log Z by AIS, with its spread; `--options` `ais`, `ais_runs`,
     `ais_betas`, `bound_samples`, `limit`)."""
     return features.evaluate_run(args, run_dir, model, EVALUATE_OPTIONS,
-                                 lambda count, steps, seed: _draw(model, count, steps, seed))
+                                 lambda count, steps, seed: features.draw(model, count, steps, seed))

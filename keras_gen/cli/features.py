@@ -124,6 +124,13 @@ def feature_metrics(features_train, features_test, x_train, x_test, y_train, y_t
     return metrics
 
 
+def draw(model, count, gibbs_steps, seed, label=None, start="auto"):
+    """`model.sample(...)`; a model with label units and no `label` shows every class in turn (DBN, DBM)."""
+    if label is None and model.num_classes:
+        label = np.arange(count) % model.num_classes
+    return model.sample(count, seed=seed, gibbs_steps=gibbs_steps, label=label, start=start)
+
+
 def evaluate_run(args, run_dir, model, defaults, draw):
     """Shared by DBN and DBM: clustering, retrieval, the AIS lower bound, (if fine-tuned)
     test error, `--fid`.

@@ -15,7 +15,7 @@ MEANINGS = {
     "gibbs_steps": "Gibbs sweeps of each sample's chain",
     "start": "where the chains begin: 'persistent' (the chains PCD or joint training kept), 'marginals' "
              "(a draw of the visible biases' marginals) or 'auto' (persistent where trained)",
-    "labels": "classes of the samples (cgan, crbm, labelled dbn): one integer for all, or a list",
+    "labels": "classes of the samples (cgan, crbm, labelled dbn or dbm): one integer for all, or a list",
     "steps": "frames of the walk",
     "method": "latent path: 'slerp' or 'linear'",
     "label": "class of the walk (cgan)",
@@ -36,7 +36,7 @@ DEFAULTS = {
     "sample": {
         "rbm": {"gibbs_steps": 1000, "labels": None, "start": "auto"},
         "dbn": {"gibbs_steps": 1000, "labels": None, "start": "auto"},
-        "dbm": {"gibbs_steps": 1000, "start": "auto"},
+        "dbm": {"gibbs_steps": 1000, "labels": None, "start": "auto"},
         "vae": {},
         "gan": {"labels": None},
     },
@@ -86,7 +86,7 @@ def defaults(command, family):
     Example:
 
     >>> defaults("sample", "dbm")
-    {'gibbs_steps': 1000, 'start': 'auto'}
+    {'gibbs_steps': 1000, 'labels': None, 'start': 'auto'}
     """
     return dict(DEFAULTS[command].get(family, {}))
 
