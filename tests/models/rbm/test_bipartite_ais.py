@@ -99,7 +99,8 @@ def test_joined_bernoulli_and_softmax_groups_draw_and_sum_their_parts():
     from keras_gen.models.rbm.random_stream import RandomStream
 
     group = joined_group(bernoulli_group(2), softmax_group(3))
-    preactivation = np.tile(np.array([[0.0, 2.0, 0.0, np.log(2.0), np.log(5.0)]], "float32"), (4000, 1))
+    preactivation = keras.ops.convert_to_tensor(
+        np.tile(np.array([[0.0, 2.0, 0.0, np.log(2.0), np.log(5.0)]], "float32"), (4000, 1)))
     draws = keras.ops.convert_to_numpy(group.sample(preactivation, RandomStream(keras.random.SeedGenerator(0))))
     np.testing.assert_array_equal(draws[:, 2:].sum(axis=1), 1.0)  # one label on per row
     expected = [0.5, 1 / (1 + np.exp(-2.0)), 1 / 8, 2 / 8, 5 / 8]
