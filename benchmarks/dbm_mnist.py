@@ -19,7 +19,11 @@ RBM and DBN benchmarks); the classifier, initialised from the DBM with
 `q(h2 | x)` as a second input, is fine-tuned on the grey images. Each stage is
 cached, so an interrupted run resumes; a fine-tuning recipe other than the
 default (`--fine-tune-epochs`, `--dropout`, `--input-dropout`) has its own
-cache and JSON name.
+cache and JSON name. `--labelled` joins 10 label units to the top layer, as
+the paper's MNIST code does (and MGL's reproduction): the top pretraining
+RBM models `[h1, label]`, joint training clamps the labels in the data term,
+the bound is on `p(x)` with the labels summed out, and the classifier's
+softmax layer starts from the label units' weights.
 
     python benchmarks/dbm_mnist.py           # full run
     python benchmarks/dbm_mnist.py --quick   # smoke run
@@ -56,9 +60,10 @@ DEFAULT_JOINT_EPOCHS = 60
 DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 0.2}
 
 
-def joint_file(epochs, binarization="fixed"):
-    """Cache file of the DBM after `epochs` of joint training (each length and binarization its own model)."""
-    return f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}") + ".keras"
+def joint_file(epochs, binarization="fixed", labelled=False):
+    """Cache file of the DBM after `epochs` of joint training (each length, binarization and labelling its own)."""
+    return (f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}")
+            + ("_labelled" if labelled else "") + ".keras")
 
 
 def fine_tuning_suffix(args):
@@ -101,15 +106,19 @@ def bound(dbm, x, x_test, args, model_path):
     return record
 
 
-def pretrained(args, x, folder, options):
-    path = os.path.join(folder, "dbm_pretrained.keras")
+def pretrained_file(args):
+    return "dbm_pretrained" + ("_labelled" if args.labelled else "") + ".keras"
+
+
+def pretrained(args, x, y, folder, options):
+    path = os.path.join(folder, pretrained_file(args))
     dbm, record = load_cached(path)
     if dbm is None:
         dbm = DBM(args.hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
-                  persistent_chains=100, seed=0)
+                  persistent_chains=100, seed=0, num_classes=10 if args.labelled else None)
         started = time.perf_counter()
-        histories = dbm.pretrain(x, epochs=args.pretrain_epochs, batch_size=100, learning_rate=0.05, momentum=0.5,
-                                 cd_steps=(1, 3), verbose=2, **options)
+        histories = dbm.pretrain(x, y if args.labelled else None, epochs=args.pretrain_epochs, batch_size=100,
+                                 learning_rate=0.05, momentum=0.5, cd_steps=(1, 3), verbose=2, **options)
         record = {"seconds": time.perf_counter() - started, "epochs_per_rbm": args.pretrain_epochs,
                   "cd_steps": [1, 3], "learning_rate": "0.05 falling linearly to 2 %", "momentum": 0.5,
                   "reconstruction_error": [h.history["reconstruction_error"][-1] for h in histories]}
@@ -119,7 +128,7 @@ def pretrained(args, x, folder, options):
     return dbm, record
 
 
-def joint(args, dbm, x, folder, options):
+def joint(args, dbm, x, y, folder, options):
     path = os.path.join(folder, args.joint_file)
     trained, record = load_cached(path)
     if trained is not None:
@@ -133,12 +142,12 @@ def joint(args, dbm, x, folder, options):
         # code does (`data = data > rand(...)` at every batch).
         x = DynamicBinarizationDataset(grey_mnist(args.quick)[0], batch_size=100, seed=0)
     started = time.perf_counter()
-    history = dbm.fit(x, batch_size=None if args.binarization == "dynamic" else 100, epochs=args.joint_epochs,
-                      verbose=2)
+    history = dbm.fit(x, y if args.labelled else None, batch_size=None if args.binarization == "dynamic" else 100,
+                      epochs=args.joint_epochs, verbose=2)
     record = {"seconds": time.perf_counter() - started, "epochs": args.joint_epochs,
               "learning_rate": f"{args.learning_rate} falling linearly to 2 %", "momentum": 0.9,
               "weight_decay": args.weight_decay, "weight_average": args.weight_average,
-              "binarization": args.binarization, "gibbs_steps": dbm.gibbs_steps,
+              "binarization": args.binarization, "labelled": args.labelled, "gibbs_steps": dbm.gibbs_steps,
               "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
               "reconstruction_error": history.history["reconstruction_error"]}
     save_model(dbm, path)
@@ -189,37 +198,41 @@ def main(argv=None):
     parser.add_argument("--input-dropout", type=float, default=0.2)
     parser.add_argument("--binarization", choices=("fixed", "dynamic"), default="fixed",
                         help="joint training on the one fixed draw, or a fresh draw every epoch")
+    parser.add_argument("--labelled", action="store_true",
+                        help="10 label units joined to the top layer, trained with the DBM from pretraining on")
     parser.add_argument("--cache", default=CACHE)
     parser.add_argument("--results", default=_common.RESULTS, help="folder of the JSON and the samples picture")
     args = parser.parse_args(argv)
+    if args.labelled and args.binarization == "dynamic":
+        parser.error("--labelled trains on the fixed binarization (the dynamic one's dataset has no labels)")
     args.hidden_units = (500, 1000)
     args.fine_tuning_suffix = fine_tuning_suffix(args)  # before --quick shortens the fine-tuning
     model_name = "dbm_mnist" + ("_quick" if args.quick else "") + (
         "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}") + (
-        "" if args.binarization == "fixed" else f"_{args.binarization}")
+        "" if args.binarization == "fixed" else f"_{args.binarization}") + ("_labelled" if args.labelled else "")
     name = model_name + args.fine_tuning_suffix
     # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
-    args.joint_file = joint_file(args.joint_epochs, args.binarization)
+    args.joint_file = joint_file(args.joint_epochs, args.binarization, args.labelled)
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1
     started = time.perf_counter()
     keras.utils.set_random_seed(0)
-    x, _, x_test, _ = binarized_mnist(6000 if args.quick else None)
+    x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
     folder = cache_folder(args.cache, args.quick)
     # TensorFlow's graph mode beat its XLA on this CPU; JAX compiles with XLA.
     options = dict(steps_per_execution=100, jit_compile=keras.backend.backend() == "jax")
     result = {"benchmark": "dbm_mnist", "settings": vars(args), "machine": _common.machine(),
               "load_average_start": list(os.getloadavg())}
 
-    dbm, record = pretrained(args, x, folder, options)
+    dbm, record = pretrained(args, x, y, folder, options)
     result["pretraining"] = record | {"test_bound": bound(dbm, x, x_test, args,
-                                                         os.path.join(folder, "dbm_pretrained.keras"))}
+                                                         os.path.join(folder, pretrained_file(args)))}
     print("pretraining", result["pretraining"], flush=True)
     # Each stage's figures are written as soon as they exist ("complete":
     # false until the end), so a run stopped later keeps them.
     write_json(name, result | {"complete": False}, args.results)
-    dbm, record = joint(args, dbm, x, folder, options)
+    dbm, record = joint(args, dbm, x, y, folder, options)
     result["joint_training"] = record | {"test_bound": bound(dbm, x, x_test, args,
                                                             os.path.join(folder, args.joint_file))}
     print("joint", result["joint_training"], flush=True)
@@ -235,11 +248,19 @@ def main(argv=None):
         "target": ">= -88", "passed": after["valid"] and after["lower_bound"] >= -88.0, "published": PUBLISHED_BOUND,
         "ais": {"runs": args.ais_runs, "betas": args.ais_betas,
                 "base_rate": "v at the training data's marginals, h1 and h2 at their mean-field activity on it",
-                "sides": "chains over (v, h2) with h1 summed out, and over h1 with v and h2 summed out; "
-                         "the larger log Z kept"}}
+                "sides": "chains over (v, h2) with h1 (and the labels) summed out, and over h1 (and the labels) "
+                         "with v and h2 summed out; the larger log Z kept"}}
+    if args.labelled:  # the DBM as a classifier by itself: argmax of the label units' mean-field q(l | x)
+        grey_test, labels_test = grey_mnist(args.quick)[2:]
+        inferred = keras.ops.convert_to_numpy(dbm.mean_field_with_labels(grey_test)[2]).argmax(axis=1)
+        result["label_units_test_error"] = float(np.mean(inferred != labels_test))
     write_json(name, result | {"complete": False}, args.results)
     save_image_grid(os.path.join(args.results, f"{model_name}_samples.png"),
                     dbm.sample(64, seed=0, gibbs_steps=1000), image_shape=(28, 28), columns=8, scale=2)
+    if args.labelled:  # one row per class, the label units clamped
+        save_image_grid(os.path.join(args.results, f"{model_name}_samples_by_label.png"),
+                        dbm.sample(80, seed=0, gibbs_steps=1000, label=np.repeat(np.arange(10), 8)),
+                        image_shape=(28, 28), columns=8, scale=2)
     result["fine_tuning"] = fine_tune(args, dbm, options, folder)
     print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)
     result["wall_seconds_this_run"] = time.perf_counter() - started
