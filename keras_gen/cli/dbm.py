@@ -37,8 +37,9 @@ def add_train_arguments(parser, model_name):
     parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=2e-4,
                         help="joint training's weight decay of the kernels")
     parser.add_argument("--labelled", action="store_true",
-                        help="10-class label units joined to h2, trained with the DBM (Salakhutdinov & Hinton "
-                             "2009's MNIST model): sample by label, classifier starts from them")
+                        help="label units (one per class of the data) joined to h2, trained with the DBM "
+                             "(Salakhutdinov & Hinton 2009's MNIST model): sample by label, classifier starts "
+                             "from them")
     parser.add_argument("--scale", default="unit", choices=("unit", "binary", "stochastic_binary"),
                         help="unit: grey values in [0, 1] as probabilities; binary data give a likelihood bound")
     training.add_generative_arguments(parser, learning_rate=0.002, momentum=0.9, weight_average=0.999,

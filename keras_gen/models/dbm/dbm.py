@@ -294,6 +294,9 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus the persistent chains' (Rao-Blackwellised) model term."""
         v = ops.cast(x, "float32")
+        if self.num_classes and y is None:  # a dataset of images alone (arrays are checked before `fit` starts)
+            raise ValueError(f"Expected labels `y` for a DBM with label units (num_classes={self.num_classes}). "
+                             "Received: batches without labels")
         labels = self._one_hot(y) if self.num_classes else None
         mu1, mu2, _ = self.mean_field_with_labels(v, labels=labels)
         mu1, mu2 = ops.stop_gradient(mu1), ops.stop_gradient(mu2)

@@ -171,3 +171,17 @@ def test_labels_are_required_with_label_units_and_refused_without(digits):
     unlabelled.compile()
     with pytest.raises(ValueError, match="`y` only for a DBM with label units"):
         unlabelled.fit(x, y, batch_size=20, epochs=1, verbose=0)
+
+
+def test_a_labelled_dbm_refuses_a_dataset_without_labels(digits):
+    x, y = digits[0][:40], digits[1][:40]
+    dbm = DBM((8, 4), persistent_chains=10, seed=0, num_classes=10)
+    dbm.pretrain(x, y, epochs=1, batch_size=20, verbose=0)
+    dbm.compile()
+
+    def images_only():  # a generator of image batches: fit cannot look at it before training
+        while True:
+            yield (x[:20],)
+
+    with pytest.raises(ValueError, match="batches without labels"):
+        dbm.fit(images_only(), steps_per_epoch=1, epochs=1, verbose=0)
