@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_gen.models.generative_model import GenerativeModel
+from keras_gen.models.rbm.bipartite_ais import softmax_group
 from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
@@ -197,10 +198,8 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         """
         h1 = stream.bernoulli(self._hidden_1(v, h2))
         if self.num_classes and labels is None:
-            # Gumbel-max: a categorical draw from the stream's uniforms.
-            logits = ops.log(self._labels(h2) + 1e-20)
-            gumbel = -ops.log(-ops.log(stream.uniform(ops.shape(logits)) + 1e-20) + 1e-20)
-            labels = ops.one_hot(ops.argmax(logits + gumbel, axis=-1), self.num_classes)
+            preactivation = ops.matmul(h2, ops.transpose(self.label_kernel)) + self.label_bias
+            labels = softmax_group(self.num_classes).sample(preactivation, stream)
         mean = self._visible(h1)
         return stream.bernoulli(mean), h1, stream.bernoulli(self._hidden_2(h1, labels)), mean, labels
 
