@@ -120,7 +120,7 @@ def pretrained(args, x, y, folder, options):
         dbm = DBM(args.hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
                   persistent_chains=100, seed=0, num_classes=10 if args.labelled else None)
         started = time.perf_counter()
-        histories = dbm.pretrain(x, y if args.labelled else None, epochs=args.pretrain_epochs, batch_size=100,
+        histories = dbm.pretrain(x, y, epochs=args.pretrain_epochs, batch_size=100,
                                  learning_rate=0.05, momentum=0.5, cd_steps=(1, 3), verbose=2, **options)
         record = {"seconds": time.perf_counter() - started, "epochs_per_rbm": args.pretrain_epochs,
                   "cd_steps": [1, 3], "learning_rate": "0.05 falling linearly to 2 %", "momentum": 0.5,
@@ -145,7 +145,7 @@ def joint(args, dbm, x, y, folder, options):
         # code does (`data = data > rand(...)` at every batch).
         x = DynamicBinarizationDataset(grey_mnist(args.quick)[0], batch_size=100, seed=0)
     started = time.perf_counter()
-    history = dbm.fit(x, y if args.labelled else None, batch_size=None if args.binarization == "dynamic" else 100,
+    history = dbm.fit(x, y, batch_size=None if args.binarization == "dynamic" else 100,
                       epochs=args.joint_epochs, verbose=2)
     record = {"seconds": time.perf_counter() - started, "epochs": args.joint_epochs,
               "learning_rate": f"{args.learning_rate} falling linearly to 2 %", "momentum": 0.9,
@@ -222,6 +222,7 @@ def main(argv=None):
     started = time.perf_counter()
     keras.utils.set_random_seed(0)
     x, y, x_test, _ = binarized_mnist(6000 if args.quick else None)
+    y = y if args.labelled else None  # the labels reach the DBM only with --labelled
     folder = cache_folder(args.cache, args.quick)
     # TensorFlow's graph mode beat its XLA on this CPU; JAX compiles with XLA.
     options = dict(steps_per_execution=100, jit_compile=keras.backend.backend() == "jax")

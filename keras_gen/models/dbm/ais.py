@@ -205,7 +205,7 @@ def _largest_state_log_probability(model, x, mean_field_steps, batch_size=1000):
         log_p = (ops.sum(v * model.visible_bias, -1) + ops.sum(h2 * model.hidden_bias_2, -1)
                  + ops.sum(ops.softplus(preactivation), -1))
         if model.num_classes:
-            log_p = log_p + ops.logsumexp(ops.matmul(h2, ops.transpose(model.label_kernel)) + model.label_bias, -1)
+            log_p = log_p + ops.logsumexp(model._label_preactivation(h2), -1)
         largest = max(largest, float(np.max(ops.convert_to_numpy(log_p).astype("float64"))))
     return largest
 

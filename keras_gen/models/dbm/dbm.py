@@ -142,8 +142,11 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
             preactivation = preactivation + ops.matmul(labels, self.label_kernel)
         return ops.sigmoid(preactivation)
 
+    def _label_preactivation(self, h2):
+        return ops.matmul(h2, ops.transpose(self.label_kernel)) + self.label_bias
+
     def _labels(self, h2):
-        return ops.softmax(ops.matmul(h2, ops.transpose(self.label_kernel)) + self.label_bias, axis=-1)
+        return ops.softmax(self._label_preactivation(h2), axis=-1)
 
     def _visible(self, h1):
         return ops.sigmoid(ops.matmul(h1, ops.transpose(self.kernel_1)) + self.visible_bias)
@@ -198,8 +201,7 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         """
         h1 = stream.bernoulli(self._hidden_1(v, h2))
         if self.num_classes and labels is None:
-            preactivation = ops.matmul(h2, ops.transpose(self.label_kernel)) + self.label_bias
-            labels = softmax_group(self.num_classes).sample(preactivation, stream)
+            labels = softmax_group(self.num_classes).sample(self._label_preactivation(h2), stream)
         mean = self._visible(h1)
         return stream.bernoulli(mean), h1, stream.bernoulli(self._hidden_2(h1, labels)), mean, labels
 
@@ -279,10 +281,13 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
 
     def _check_labels(self, y, count):
         """One-hot labels for the label units: required with them, refused without them."""
+        self._require_labels(y, "y=None")
+        return check_class_labels("y", y, count, self.num_classes, model="DBM")
+
+    def _require_labels(self, y, received):
         if self.num_classes and y is None:
             raise ValueError(f"Expected labels `y` for a DBM with label units (num_classes={self.num_classes}). "
-                             "Received: y=None")
-        return check_class_labels("y", y, count, self.num_classes, model="DBM")
+                             f"Received: {received}")
 
     def _one_hot(self, y):
         y = ops.convert_to_tensor(y)
@@ -293,9 +298,8 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """Mean-field data term minus the persistent chains' (Rao-Blackwellised) model term."""
         v = ops.cast(x, "float32")
-        if self.num_classes and y is None:  # a dataset of images alone (arrays are checked before `fit` starts)
-            raise ValueError(f"Expected labels `y` for a DBM with label units (num_classes={self.num_classes}). "
-                             "Received: batches without labels")
+        # A generator or dataset of images alone (arrays are checked before `fit` starts).
+        self._require_labels(y, "batches without labels")
         labels = self._one_hot(y) if self.num_classes else None
         mu1, mu2, _ = self.mean_field_with_labels(v, labels=labels)
         mu1, mu2 = ops.stop_gradient(mu1), ops.stop_gradient(mu2)

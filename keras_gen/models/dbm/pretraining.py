@@ -4,8 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gen.models.rbm.generative_training import generative_optimizer
 from keras_gen.models.rbm.classification_rbm import ClassificationRBM
+from keras_gen.models.rbm.generative_training import generative_optimizer
 from keras_gen.models.rbm.generative_training import initialize_visible_bias
 from keras_gen.models.rbm.rbm import RBM
 from keras_gen.utils import check_positive_int

@@ -69,7 +69,7 @@ class DBNSampling:
         seed = check_seed(seed)
         gibbs_steps = check_positive_int("gibbs_steps", gibbs_steps)
         batch_size = check_positive_int("batch_size", batch_size)
-        labels = self._sample_labels(label, count)
+        labels = check_class_labels("label", label, count, self.num_classes, model="DBN")
         start = self.rbms[-1].resolve_start(start)
         stream = RandomStream(self.seed_generator if seed is None else keras.random.SeedGenerator(seed))
         parts = []
@@ -101,9 +101,6 @@ class DBNSampling:
             h = stream.bernoulli(ops.sigmoid(rbm.visible_preactivation(h)))
         bottom = self.rbms[0]
         return ops.convert_to_numpy(bottom.visible_mean_from_preactivation(bottom.visible_preactivation(h)))
-
-    def _sample_labels(self, label, count):
-        return check_class_labels("label", label, count, self.num_classes, model="DBN")
 
     def generate(self, count, gibbs_steps=1000, seed=None, batch_size=4096):
         """Deprecated: `sample(count, seed=None, gibbs_steps=1000)` draws samples.
