@@ -18,8 +18,9 @@ The DBM trains on MNIST binarized stochastically once (NumPy seed 0, as the
 RBM and DBN benchmarks); the classifier, initialised from the DBM with
 `q(h2 | x)` as a second input, is fine-tuned on the grey images. Each stage is
 cached, so an interrupted run resumes; a fine-tuning recipe other than the
-default (`--fine-tune-epochs`, `--dropout`, `--input-dropout`) has its own
-cache and JSON name. `--labelled` joins 10 label units to the top layer, as
+default (`--fine-tune-epochs`, `--dropout`, `--input-dropout`,
+`--mean-field-dropout`, `--fine-tune-optimizer`, see `_fine_tuning.py`) has its
+own cache and JSON name. `--labelled` joins 10 label units to the top layer, as
 the paper's MNIST code does (and MGL's reproduction): the top pretraining
 RBM models `[h1, label]`, joint training clamps the labels in the data term,
 the bound is on `p(x)` with the labels summed out, and the classifier's
@@ -52,6 +53,8 @@ from benchmarks._boltzmann_mnist import load_cached  # noqa: E402
 from benchmarks._boltzmann_mnist import save_model  # noqa: E402
 from benchmarks._boltzmann_mnist import save_record  # noqa: E402
 from benchmarks._boltzmann_mnist import write_json  # noqa: E402
+from benchmarks._fine_tuning import FINE_TUNING_OPTIMIZERS  # noqa: E402
+from benchmarks._fine_tuning import fine_tuning_optimizer  # noqa: E402
 from keras_gen.data import DynamicBinarizationDataset  # noqa: E402
 from keras_gen.models.dbm import DBM  # noqa: E402
 from keras_gen.models.dbm.ais import ais_lower_bound  # noqa: E402
@@ -60,7 +63,8 @@ from keras_gen.utils import save_image_grid  # noqa: E402
 
 PUBLISHED_BOUND, PUBLISHED_ERROR = -84.62, 0.0095
 DEFAULT_JOINT_EPOCHS = 60
-DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 0.2}
+DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 0.2, "mean_field_dropout": None,
+                       "fine_tune_optimizer": "adam"}
 
 
 def joint_file(epochs, binarization="fixed", labelled=False):
@@ -72,7 +76,8 @@ def joint_file(epochs, binarization="fixed", labelled=False):
 def fine_tuning_suffix(args):
     """'' for the default fine-tuning, else its settings: each recipe is its own cache and JSON."""
     changed = {key: getattr(args, key) for key, value in DEFAULT_FINE_TUNING.items() if getattr(args, key) != value}
-    return "".join(f"_{key}{value:g}" for key, value in changed.items())
+    return "".join(f"_{value.replace('-', '_')}" if isinstance(value, str) else f"_{key}{value:g}"
+                   for key, value in changed.items())
 
 
 def grey_mnist(quick):
@@ -159,24 +164,40 @@ def joint(args, dbm, x, y, folder, options):
     return dbm, record
 
 
-def fine_tune(args, dbm, options, folder):
+class Progress(keras.callbacks.Callback):
+    """Writes the test error per epoch so far every `every` epochs: a run stopped early keeps its curve."""
+
+    def __init__(self, write, every=10):
+        super().__init__()
+        self.write, self.every, self.errors = write, every, []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.errors.append(round(1.0 - float(logs["val_accuracy"]), 4))
+        if len(self.errors) % self.every == 0:
+            self.write({"epochs_done": len(self.errors), "test_error_per_epoch": self.errors})
+
+
+def fine_tune(args, dbm, options, folder, progress):
     path = os.path.join(folder, args.joint_file.replace(".keras", f"_fine_tuning{args.fine_tuning_suffix}.json"))
     if os.path.isfile(path):  # this recipe's fine-tuning of this cached DBM, measured by an earlier run
         with open(path) as handle:
             return json.load(handle)
     x, y, x_test, y_test = grey_mnist(args.quick)
-    classifier = dbm.to_classifier(10, dropout=args.dropout, input_dropout=args.input_dropout)
-    steps = args.fine_tune_epochs * int(np.ceil(len(x) / 100))
-    classifier.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, steps)),
-                       loss="sparse_categorical_crossentropy", metrics=["accuracy"], **options)
+    classifier = dbm.to_classifier(10, dropout=args.dropout, input_dropout=args.input_dropout,
+                                   mean_field_dropout=args.mean_field_dropout)
+    optimizer, description = fine_tuning_optimizer(args.fine_tune_optimizer, args.fine_tune_epochs,
+                                                   int(np.ceil(len(x) / 100)))
+    classifier.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                       **options)
     train_inputs, test_inputs = dbm.classifier_inputs(x), dbm.classifier_inputs(x_test)
     started = time.perf_counter()
     history = classifier.fit(train_inputs, y, batch_size=100, epochs=args.fine_tune_epochs, verbose=2,
-                             validation_data=(test_inputs, y_test))
+                             validation_data=(test_inputs, y_test), callbacks=[Progress(progress)])
     error = 1.0 - float(classifier.evaluate(test_inputs, y_test, verbose=0)[1])
     record = {"seconds": time.perf_counter() - started, "epochs": args.fine_tune_epochs,
-            "optimizer": "Adam 1e-3, cosine decay, batch 100", "dropout": args.dropout,
-            "input_dropout": args.input_dropout, "data": "grey MNIST (the DBM's mean-field takes grey values)",
+            "optimizer": description, "dropout": args.dropout, "input_dropout": args.input_dropout,
+            "mean_field_dropout": args.input_dropout if args.mean_field_dropout is None else args.mean_field_dropout,
+            "data": "grey MNIST (the DBM's mean-field takes grey values)",
             "test_error": round(error, 4),
             "test_error_per_epoch": [round(1 - a, 4) for a in history.history["val_accuracy"]],
             "target": "<= 0.010", "published": PUBLISHED_ERROR, "passed": error <= 0.010}
@@ -198,7 +219,11 @@ def main(argv=None):
     parser.add_argument("--ais-betas", type=int, default=20000)
     parser.add_argument("--fine-tune-epochs", type=int, default=50)
     parser.add_argument("--dropout", type=float, default=0.5)
-    parser.add_argument("--input-dropout", type=float, default=0.2)
+    parser.add_argument("--input-dropout", type=float, default=0.2, help="on the pixels")
+    parser.add_argument("--mean-field-dropout", type=float, default=None,
+                        help="on the q(h2) input (default: --input-dropout; MGL: 0)")
+    parser.add_argument("--fine-tune-optimizer", choices=FINE_TUNING_OPTIMIZERS, default="adam",
+                        help="adam: Adam 1e-3 cosine; dropout-sgd: Hinton et al. 2012's schedule, as MGL")
     parser.add_argument("--binarization", choices=("fixed", "dynamic"), default="fixed",
                         help="joint training on the one fixed draw, or a fresh draw every epoch")
     parser.add_argument("--labelled", action="store_true",
@@ -269,7 +294,8 @@ def main(argv=None):
         save_image_grid(os.path.join(args.results, f"{model_name}_samples_by_label.png"),
                         dbm.sample(80, seed=0, gibbs_steps=1000, label=np.repeat(np.arange(10), 8)),
                         image_shape=(28, 28), columns=8, scale=2)
-    result["fine_tuning"] = fine_tune(args, dbm, options, folder)
+    result["fine_tuning"] = fine_tune(args, dbm, options, folder, lambda so_far: write_json(
+        name, result | {"fine_tuning_so_far": so_far, "complete": False}, args.results))
     print("fine-tuning", result["fine_tuning"]["test_error"], flush=True)
     result["wall_seconds_this_run"] = time.perf_counter() - started
     result["training_seconds_total"] = (result["pretraining"]["seconds"] + result["joint_training"]["seconds"]

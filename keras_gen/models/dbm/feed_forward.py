@@ -30,7 +30,7 @@ class DBMFeedForward:
         """`[x, q(h2 | x)]`: the inputs of `to_classifier`'s model."""
         return [self._check_input("x", x), self.transform(x)]
 
-    def to_classifier(self, num_classes, dropout=0.0, input_dropout=None, name=None):
+    def to_classifier(self, num_classes, dropout=0.0, input_dropout=None, name=None, mean_field_dropout=None):
         """A plain Keras classifier initialised from the DBM (Salakhutdinov & Hinton 2009).
 
         As in the paper, the mean-field `q(h2 | x)` is a second, fixed input:
@@ -42,8 +42,11 @@ class DBMFeedForward:
         Args:
             num_classes: number of classes, >= 2.
             dropout: dropout rate before `hidden_2` and the softmax layer, in [0, 1).
-            input_dropout: dropout rate on `[x, q(h2)]` (default `dropout`).
+            input_dropout: dropout rate on `x` (default `dropout`).
             name: model name.
+            mean_field_dropout: dropout rate on the `q(h2)` input (default
+                `input_dropout`). MGL's reproduction of the paper's dropout
+                fine-tuning drops pixels only: `mean_field_dropout=0`.
 
         Returns:
             An uncompiled functional `keras.Model` ([x, q(h2)] -> class probabilities).
@@ -52,13 +55,25 @@ class DBMFeedForward:
         input_dropout = dropout if input_dropout is None else input_dropout
         dropout = check_probability("dropout", dropout, allow_one=False)
         input_dropout = check_probability("input_dropout", input_dropout, allow_one=False)
+        mean_field_dropout = input_dropout if mean_field_dropout is None else mean_field_dropout
+        mean_field_dropout = check_probability("mean_field_dropout", mean_field_dropout, allow_one=False)
         self._check_built("to_classifier")
         visible = keras.Input((self.data_units,), name="visible")
         marginals = keras.Input((self.hidden_units[1],), name="mean_field_hidden_2")
         first = keras.layers.Dense(self.hidden_units[0], activation="sigmoid", name="hidden_1")
-        inputs = keras.layers.Concatenate(name="visible_and_mean_field")([visible, marginals])
-        if input_dropout:
-            inputs = keras.layers.Dropout(input_dropout, seed=self._dropout_seed(0), name="dropout_0")(inputs)
+        if input_dropout == mean_field_dropout:  # one mask over both inputs
+            inputs = keras.layers.Concatenate(name="visible_and_mean_field")([visible, marginals])
+            if input_dropout:
+                inputs = keras.layers.Dropout(input_dropout, seed=self._dropout_seed(0), name="dropout_0")(inputs)
+        else:
+            dropped_visible, dropped_marginals = visible, marginals
+            if input_dropout:
+                dropped_visible = keras.layers.Dropout(input_dropout, seed=self._dropout_seed(0),
+                                                       name="dropout_0")(visible)
+            if mean_field_dropout:
+                dropped_marginals = keras.layers.Dropout(mean_field_dropout, seed=self._dropout_seed(3),
+                                                         name="dropout_mean_field")(marginals)
+            inputs = keras.layers.Concatenate(name="visible_and_mean_field")([dropped_visible, dropped_marginals])
         h1 = first(inputs)
         if dropout:
             h1 = keras.layers.Dropout(dropout, seed=self._dropout_seed(1), name="dropout_1")(h1)

@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 
 from tests.helpers import assert_dropout_layers_differ
 from tests.models.dbm.common import pretrained
@@ -47,3 +48,26 @@ def test_label_units_start_the_classifier_and_join_the_exported_features(digits)
     np.testing.assert_array_equal(classes[1], keras.ops.convert_to_numpy(dbm.label_bias))
     fresh = dbm.to_classifier(3).get_layer("classes").get_weights()[0]
     assert fresh.shape == (8, 3) and not np.allclose(fresh, keras.ops.convert_to_numpy(dbm.label_kernel).T[:, :3])
+
+
+def test_mean_field_input_keeps_its_own_dropout_rate():
+    from keras_gen.models import DBM
+
+    dbm = DBM((6, 4), seed=3)
+    dbm.build((None, 8))
+    rates = {layer.name: layer.rate for layer in dbm.to_classifier(3, dropout=0.5, input_dropout=0.2,
+                                                                   mean_field_dropout=0).layers
+             if isinstance(layer, keras.layers.Dropout)}
+    assert rates == {"dropout_0": 0.2, "dropout_1": 0.5, "dropout_2": 0.5}
+    classifier = dbm.to_classifier(3, input_dropout=0.2, mean_field_dropout=0.1)
+    assert {layer.name for layer in classifier.layers if isinstance(layer, keras.layers.Dropout)} == {
+        "dropout_0", "dropout_mean_field"}
+    # With pixels dropped and q(h2) kept, a training call changes x's columns only.
+    x = np.ones((64, 8), "float32")
+    marginals = keras.ops.convert_to_numpy(dbm.transform(x))
+    kept = dbm.to_classifier(3, input_dropout=0.5, mean_field_dropout=0)
+    first = keras.Model(kept.inputs, kept.get_layer("visible_and_mean_field").output)
+    out = keras.ops.convert_to_numpy(first([x, marginals], training=True))
+    assert (out[:, :8] == 0).any() and np.array_equal(out[:, 8:], marginals)
+    with pytest.raises(ValueError, match="mean_field_dropout"):
+        dbm.to_classifier(3, mean_field_dropout=1.0)
