@@ -11,7 +11,10 @@ replicas that differ in their dropout masks and batch order, so a recipe's
 seeds cost about one run. The test error of every replica is measured after
 every epoch, and `dbm_fine_tuning_replicas.json` is rewritten every
 `--write-every` epochs and at `--budget-seconds` (a cut recipe keeps its
-curves).
+curves). `--merge A.json B.json` joins the recipes of several such runs (one
+lease may not hold them all) into `--results` and draws
+`dbm_fine_tuning_replicas.png`: each recipe's test error per epoch, the mean
+over its seeds and their range.
 
     KERAS_BACKEND=jax python benchmarks/gpu/dbm_fine_tuning_replicas.py --cache DIR --results DIR \\
         --recipes dbm_joint_120_epochs:dropout-sgd:0.2:0 dbm_joint_120_epochs:adam:0.1:0.1
@@ -161,6 +164,44 @@ def summarize(entry):
     entry["last_50_epochs_mean"] = round(float(curves[-50:].mean()), 5)
 
 
+def plot(report, path):
+    """Test error per epoch of each recipe: the mean over its seeds, shaded from the best to the worst seed."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(8, 5))
+    for recipe, entry in report["recipes"].items():
+        curves = 100 * np.asarray(entry["test_error_per_epoch"])
+        epochs = np.arange(1, len(curves) + 1)
+        line, = axes.plot(epochs, curves.mean(axis=1), lw=1,
+                          label=f"{recipe} ({entry['seeds']} seeds): {100 * entry['final_test_error_mean']:.2f} %")
+        axes.fill_between(epochs, curves.min(axis=1), curves.max(axis=1), color=line.get_color(), alpha=0.15)
+    axes.axhline(1.0, color="black", ls="--", lw=1, label="target 1.0 %")
+    axes.set(xlabel="fine-tuning epoch", ylabel="MNIST test error (%)", ylim=(0.8, 1.8),
+             title="DBM 784-500-1000 fine-tuned with dropout, recipes side by side")
+    axes.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def merge(paths, results):
+    """One report and picture from several runs' JSON files (later runs win on a repeated recipe)."""
+    import json
+
+    report = {"benchmark": "dbm_fine_tuning_replicas", "runs": [], "recipes": {}}
+    for path in paths:
+        with open(path) as handle:
+            run = json.load(handle)
+        report["runs"].append({key: run.get(key) for key in ("gpu", "settings", "seconds", "machine")})
+        report["recipes"].update(run["recipes"])
+    os.makedirs(results, exist_ok=True)
+    _common.write_json(os.path.join(results, "dbm_fine_tuning_replicas.json"), report)
+    plot(report, os.path.join(results, "dbm_fine_tuning_replicas.png"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="6,000 images, 3 epochs, 2 seeds")
@@ -171,7 +212,10 @@ def main():
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--budget-seconds", type=float, default=480)
     parser.add_argument("--write-every", type=int, default=25)
+    parser.add_argument("--merge", nargs="+", metavar="JSON", help="join these runs and draw them; no training")
     args = parser.parse_args()
+    if args.merge:
+        return merge(args.merge, args.results)
     for recipe in args.recipes:  # a bad recipe fails here, before any work
         try:
             parse_recipe(recipe)
