@@ -67,10 +67,28 @@ DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 
                        "fine_tune_optimizer": "adam"}
 
 
-def joint_file(epochs, binarization="fixed", labelled=False):
-    """Cache file of the DBM after `epochs` of joint training (each length, binarization and labelling its own)."""
+def joint_file(epochs, binarization="fixed", labelled=False, sparsity=""):
+    """Cache file of the DBM after `epochs` of joint training (each length, binarization, labelling and sparsity
+    its own)."""
     return (f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}")
-            + ("_labelled" if labelled else "") + ".keras")
+            + ("_labelled" if labelled else "") + sparsity + ".keras")
+
+
+def sparsity_suffix(args):
+    """'' without sparsity targets, else e.g. '_sparse0.2_0.1' (and the cost where it is not MGL's 0.001)."""
+    if not args.sparsity_targets:
+        return ""
+    return "_sparse" + "_".join(f"{target:g}" for target in args.sparsity_targets) + (
+        "" if args.sparsity_cost == 0.001 else f"_cost{args.sparsity_cost:g}")
+
+
+def with_sparsity(dbm, args):
+    """The pretrained `dbm` (shared by every joint-training recipe) with the recipe's sparsity targets."""
+    config = dbm.get_config() | {"sparsity_targets": args.sparsity_targets, "sparsity_cost": args.sparsity_cost}
+    sparse = DBM.from_config(config)
+    sparse.build((None, dbm.data_units))
+    sparse.set_weights(dbm.get_weights())
+    return sparse
 
 
 def fine_tuning_suffix(args):
@@ -142,6 +160,8 @@ def joint(args, dbm, x, y, folder, options):
     if trained is not None:
         return trained, record
     steps = args.joint_epochs * int(np.ceil(len(x) / 100))
+    if args.sparsity_targets:
+        dbm = with_sparsity(dbm, args)
     dbm.compile(optimizer=generative_optimizer(args.learning_rate, steps, momentum=0.9,
                                                weight_average=args.weight_average,
                                                weight_decay=args.weight_decay), **options)
@@ -157,11 +177,18 @@ def joint(args, dbm, x, y, folder, options):
               "weight_decay": args.weight_decay, "weight_average": args.weight_average,
               "binarization": args.binarization, "labelled": args.labelled, "gibbs_steps": dbm.gibbs_steps,
               "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
+              "sparsity_targets": args.sparsity_targets, "sparsity_cost": args.sparsity_cost,
+              "hidden_mean_activity": hidden_activity(dbm, x),
               "reconstruction_error": history.history["reconstruction_error"]}
     save_model(dbm, path)
     forget_bounds(path)
     save_record(path, record)
     return dbm, record
+
+
+def hidden_activity(dbm, x):
+    """Mean mean-field activity of h1 and h2 on the training data (what sparsity targets)."""
+    return [float(np.mean(dbm.transform(x, layer=layer))) for layer in (1, 2)]
 
 
 class Progress(keras.callbacks.Callback):
@@ -228,6 +255,9 @@ def main(argv=None):
                         help="joint training on the one fixed draw, or a fresh draw every epoch")
     parser.add_argument("--labelled", action="store_true",
                         help="10 label units joined to the top layer, trained with the DBM from pretraining on")
+    parser.add_argument("--sparsity-targets", type=float, nargs=2, default=None, metavar=("H1", "H2"),
+                        help="joint training pulls h1 and h2's mean activity toward these (MGL: 0.2 0.1)")
+    parser.add_argument("--sparsity-cost", type=float, default=0.001)
     parser.add_argument("--cache", default=CACHE)
     parser.add_argument("--results", default=_common.RESULTS, help="folder of the JSON and the samples picture")
     args = parser.parse_args(argv)
@@ -237,10 +267,11 @@ def main(argv=None):
     args.fine_tuning_suffix = fine_tuning_suffix(args)  # before --quick shortens the fine-tuning
     model_name = "dbm_mnist" + ("_quick" if args.quick else "") + (
         "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}") + (
-        "" if args.binarization == "fixed" else f"_{args.binarization}") + ("_labelled" if args.labelled else "")
+        "" if args.binarization == "fixed" else f"_{args.binarization}") + ("_labelled" if args.labelled else "") + (
+        sparsity_suffix(args))
     name = model_name + args.fine_tuning_suffix
     # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
-    args.joint_file = joint_file(args.joint_epochs, args.binarization, args.labelled)
+    args.joint_file = joint_file(args.joint_epochs, args.binarization, args.labelled, sparsity_suffix(args))
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1

@@ -147,6 +147,21 @@ def int_list(text):
     return tuple(_int(part, 1, "comma-separated integers >= 1, e.g. 512,256") for part in parts)
 
 
+def open_fraction_list(text):
+    """Comma-separated numbers in (0, 1), e.g. `0.2,0.1` (target activities).
+
+    Example:
+
+    >>> open_fraction_list("0.2,0.1")
+    (0.2, 0.1)
+    """
+    expected = "comma-separated numbers in (0, 1), e.g. 0.2,0.1"
+    parts = [part.strip() for part in str(text).split(",") if part.strip()]
+    if not parts:
+        raise _error(expected, text)
+    return tuple(_float(part, expected, lambda value: 0 < value < 1) for part in parts)
+
+
 def json_object(text):
     """A JSON object (the `--options` of sample/evaluate/interpolate/translate).
 

@@ -36,6 +36,11 @@ def add_train_arguments(parser, model_name):
                         help="number of persistent chains")
     parser.add_argument("--weight-decay", type=arguments.non_negative_float, default=2e-4,
                         help="joint training's weight decay of the kernels")
+    parser.add_argument("--sparsity-targets", type=arguments.open_fraction_list, default=None,
+                        help="mean activity of h1,h2 on the data that joint training pulls toward, e.g. 0.2,0.1 "
+                             "(MGL's MNIST DBM)")
+    parser.add_argument("--sparsity-cost", type=arguments.non_negative_float, default=0.001,
+                        help="weight of that pull")
     parser.add_argument("--labelled", action="store_true",
                         help="label units (one per class of the data) joined to h2, trained with the DBM "
                              "(Salakhutdinov & Hinton 2009's MNIST model): sample by label, classifier starts "
@@ -67,7 +72,8 @@ def train(args, run_dir):
     batch_size, epochs = args.batch_size or 100, args.epochs or 10
     model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
                 persistent_chains=args.persistent_chains, seed=args.seed,
-                num_classes=int(y.max()) + 1 if args.labelled else None)
+                num_classes=int(y.max()) + 1 if args.labelled else None,
+                sparsity_targets=args.sparsity_targets, sparsity_cost=args.sparsity_cost)
     pictures = {"images": lambda _: features.draw(model, 64, features.PROGRESS_GIBBS_STEPS,
                                                   args.seed).reshape((64,) + tuple(image_shape)),
                 "image_shape": image_shape}

@@ -10,10 +10,13 @@ from keras_gen.models.rbm.random_stream import RandomStream
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
 from keras_gen.models.dbm.sampling import DBMSampling
+from keras_gen.models.dbm.sparsity import check_sparsity_targets
+from keras_gen.models.dbm.sparsity import sparsity_penalty
 from keras_gen.trainers import ReplicaSeedGenerator
 from keras_gen.trainers import scale_loss_for_replicas
 from keras_gen.utils import check_array
 from keras_gen.utils import check_class_labels
+from keras_gen.utils import check_non_negative
 from keras_gen.utils import check_positive_int
 from keras_gen.utils.seed_state import owned_seed_generators
 from keras_gen.utils.seed_state import restore_seed_states
@@ -61,6 +64,10 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         seed: seed of the model's `SeedGenerator` and initializers.
         num_classes: `None`, or the number of label units (>= 2) joined
             to the top layer.
+        sparsity_targets: `None`, or target mean activations `(h1, h2)` on
+            the data that joint training pulls the hidden units toward
+            (MGL's MNIST DBM: `(0.2, 0.1)`; see `sparsity.sparsity_penalty`).
+        sparsity_cost: weight of that pull, >= 0 (MGL: 0.001).
         **kwargs: `keras.Model` arguments.
 
     Returns:
@@ -84,7 +91,7 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
     """
 
     def __init__(self, hidden_units=(500, 1000), mean_field_steps=10, gibbs_steps=5, persistent_chains=100,
-                 seed=None, num_classes=None, **kwargs):
+                 seed=None, num_classes=None, sparsity_targets=None, sparsity_cost=0.001, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(hidden_units, (list, tuple)) or len(hidden_units) != 2:
             raise ValueError(
@@ -96,6 +103,8 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         self.persistent_chains = check_positive_int("persistent_chains", persistent_chains)
         self.seed = None if seed is None else check_positive_int("seed", seed, minimum=0)
         self.num_classes = None if num_classes is None else check_positive_int("num_classes", num_classes, minimum=2)
+        self.sparsity_targets = check_sparsity_targets(sparsity_targets)
+        self.sparsity_cost = check_non_negative("sparsity_cost", sparsity_cost)
         self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         self._compiled_functions = {}
@@ -335,6 +344,8 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
             model_term = model_term - (ops.sum(ops.matmul(chain_l, self.label_kernel) * p2, axis=-1)
                                        + ops.sum(p_labels * self.label_bias, axis=-1))
         loss = ops.mean(self.energy(v, mu1, mu2, labels)) - ops.mean(model_term)
+        if self.sparsity_targets:
+            loss = loss + sparsity_penalty(self, v, mu1, mu2)
         self.reconstruction_tracker.update_state(ops.mean(ops.square(v - self._visible(mu1)), axis=-1))
         stream.commit()
         return scale_loss_for_replicas(loss)
@@ -377,5 +388,7 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         config = super().get_config()
         config.update(hidden_units=list(self.hidden_units), mean_field_steps=self.mean_field_steps,
                       gibbs_steps=self.gibbs_steps, persistent_chains=self.persistent_chains, seed=self.seed,
-                      num_classes=self.num_classes)
+                      num_classes=self.num_classes,
+                      sparsity_targets=None if self.sparsity_targets is None else list(self.sparsity_targets),
+                      sparsity_cost=self.sparsity_cost)
         return config
