@@ -141,10 +141,8 @@ def int_list(text):
     >>> int_list("512,256")
     (512, 256)
     """
-    parts = [part.strip() for part in str(text).split(",") if part.strip()]
-    if not parts:
-        raise _error("comma-separated integers >= 1, e.g. 512,256", text)
-    return tuple(_int(part, 1, "comma-separated integers >= 1, e.g. 512,256") for part in parts)
+    expected = "comma-separated integers >= 1, e.g. 512,256"
+    return tuple(_int(part, 1, expected) for part in _comma_parts(text, expected))
 
 
 def open_fraction_list(text):
@@ -156,10 +154,14 @@ def open_fraction_list(text):
     (0.2, 0.1)
     """
     expected = "comma-separated numbers in (0, 1), e.g. 0.2,0.1"
+    return tuple(_float(part, expected, lambda value: 0 < value < 1) for part in _comma_parts(text, expected))
+
+
+def _comma_parts(text, expected):
     parts = [part.strip() for part in str(text).split(",") if part.strip()]
     if not parts:
         raise _error(expected, text)
-    return tuple(_float(part, expected, lambda value: 0 < value < 1) for part in parts)
+    return parts
 
 
 def json_object(text):
