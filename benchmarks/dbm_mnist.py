@@ -67,28 +67,34 @@ DEFAULT_FINE_TUNING = {"fine_tune_epochs": 50, "dropout": 0.5, "input_dropout": 
                        "fine_tune_optimizer": "adam"}
 
 
-def joint_file(epochs, binarization="fixed", labelled=False, sparsity=""):
-    """Cache file of the DBM after `epochs` of joint training (each length, binarization, labelling and sparsity
-    its own)."""
+def joint_file(epochs, binarization="fixed", labelled=False, recipe=""):
+    """Cache file of the DBM after `epochs` of joint training (each length, binarization, labelling and
+    `recipe_suffix` its own)."""
     return (f"dbm_joint_{epochs}_epochs" + ("" if binarization == "fixed" else f"_{binarization}")
-            + ("_labelled" if labelled else "") + sparsity + ".keras")
+            + ("_labelled" if labelled else "") + recipe + ".keras")
 
 
-def sparsity_suffix(args):
-    """'' without sparsity targets, else e.g. '_sparse0.2_0.1' (and the cost where it is not MGL's 0.001)."""
-    if not args.sparsity_targets:
-        return ""
-    return "_sparse" + "_".join(f"{target:g}" for target in args.sparsity_targets) + (
+def recipe_suffix(args):
+    """The joint-training options beyond the defaults, e.g. '_sparse0.2_0.1' (the cost where it is not MGL's
+    0.001), '_centering0.01'; '' for none."""
+    suffix = "" if not args.sparsity_targets else "_sparse" + "_".join(
+        f"{target:g}" for target in args.sparsity_targets) + (
         "" if args.sparsity_cost == 0.001 else f"_cost{args.sparsity_cost:g}")
+    return suffix + ("" if args.centering is None else f"_centering{args.centering:g}")
 
 
-def with_sparsity(dbm, args):
-    """The pretrained `dbm` (shared by every joint-training recipe) with the recipe's sparsity targets."""
-    config = dbm.get_config() | {"sparsity_targets": args.sparsity_targets, "sparsity_cost": args.sparsity_cost}
-    sparse = DBM.from_config(config)
-    sparse.build((None, dbm.data_units))
-    sparse.set_weights(dbm.get_weights())
-    return sparse
+def with_recipe(dbm, args):
+    """The pretrained `dbm` (shared by every joint-training recipe) with the recipe's sparsity targets and
+    centering (offsets, where centered, are added and start at the first batch)."""
+    config = dbm.get_config() | {"sparsity_targets": args.sparsity_targets, "sparsity_cost": args.sparsity_cost,
+                                 "centering": args.centering}
+    recipe = DBM.from_config(config)
+    recipe.build((None, dbm.data_units))
+    kept = {variable.path.split("/")[-1]: variable for variable in dbm.weights}
+    for variable in recipe.weights:
+        if variable.path.split("/")[-1] in kept:
+            variable.assign(kept[variable.path.split("/")[-1]])
+    return recipe
 
 
 def fine_tuning_suffix(args):
@@ -160,8 +166,8 @@ def joint(args, dbm, x, y, folder, options):
     if trained is not None:
         return trained, record
     steps = args.joint_epochs * int(np.ceil(len(x) / 100))
-    if args.sparsity_targets:
-        dbm = with_sparsity(dbm, args)
+    if args.sparsity_targets or args.centering is not None:
+        dbm = with_recipe(dbm, args)
     dbm.compile(optimizer=generative_optimizer(args.learning_rate, steps, momentum=0.9,
                                                weight_average=args.weight_average,
                                                weight_decay=args.weight_decay), **options)
@@ -178,6 +184,7 @@ def joint(args, dbm, x, y, folder, options):
               "binarization": args.binarization, "labelled": args.labelled, "gibbs_steps": dbm.gibbs_steps,
               "mean_field_steps": dbm.mean_field_steps, "persistent_chains": 100,
               "sparsity_targets": args.sparsity_targets, "sparsity_cost": args.sparsity_cost,
+              "centering": args.centering,
               "reconstruction_error": history.history["reconstruction_error"]}
     save_model(dbm, path)
     forget_bounds(path)
@@ -258,6 +265,8 @@ def main(argv=None):
     parser.add_argument("--sparsity-targets", type=float, nargs=2, default=None, metavar=("H1", "H2"),
                         help="joint training pulls h1 and h2's mean activity toward these (MGL: 0.2 0.1)")
     parser.add_argument("--sparsity-cost", type=float, default=0.001)
+    parser.add_argument("--centering", type=float, default=None, metavar="RATE",
+                        help="center joint training's update on offsets sliding at RATE (Montavon & Mueller: 0.01)")
     parser.add_argument("--cache", default=CACHE)
     parser.add_argument("--results", default=_common.RESULTS, help="folder of the JSON and the samples picture")
     args = parser.parse_args(argv)
@@ -268,10 +277,10 @@ def main(argv=None):
     model_name = "dbm_mnist" + ("_quick" if args.quick else "") + (
         "" if args.joint_epochs == DEFAULT_JOINT_EPOCHS else f"_joint{args.joint_epochs}") + (
         "" if args.binarization == "fixed" else f"_{args.binarization}") + ("_labelled" if args.labelled else "") + (
-        sparsity_suffix(args))
+        recipe_suffix(args))
     name = model_name + args.fine_tuning_suffix
     # The cache is named after the length asked for: a quick run's one epoch keeps the default name.
-    args.joint_file = joint_file(args.joint_epochs, args.binarization, args.labelled, sparsity_suffix(args))
+    args.joint_file = joint_file(args.joint_epochs, args.binarization, args.labelled, recipe_suffix(args))
     if args.quick:
         args.hidden_units, args.pretrain_epochs, args.joint_epochs = (100, 200), 1, 1
         args.ais_betas, args.fine_tune_epochs = 500, 1

@@ -133,6 +133,17 @@ def open_fraction(text):
     return _float(text, "a number in [0, 1)", lambda value: 0 <= value < 1)
 
 
+def positive_fraction(text):
+    """A number in (0, 1] (sliding rates).
+
+    Example:
+
+    >>> positive_fraction("0.01")
+    0.01
+    """
+    return _float(text, "a number in (0, 1]", lambda value: 0 < value <= 1)
+
+
 def int_list(text):
     """Comma-separated integers >= 1, e.g. `500,500,2000`.
 

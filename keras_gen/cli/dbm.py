@@ -41,6 +41,9 @@ def add_train_arguments(parser, model_name):
                              "(MGL's MNIST DBM)")
     parser.add_argument("--sparsity-cost", type=arguments.non_negative_float, default=0.001,
                         help="weight of that pull")
+    parser.add_argument("--centering", type=arguments.positive_fraction, default=None,
+                        help="center joint training's update on offsets that slide toward each layer's mean "
+                             "at this rate, e.g. 0.01 (Montavon & Mueller 2012; keeps h2 in use)")
     parser.add_argument("--labelled", action="store_true",
                         help="label units (one per class of the data) joined to h2, trained with the DBM "
                              "(Salakhutdinov & Hinton 2009's MNIST model): sample by label, classifier starts "
@@ -73,7 +76,8 @@ def train(args, run_dir):
     model = DBM(hidden_units, mean_field_steps=args.mean_field_steps, gibbs_steps=args.gibbs_steps,
                 persistent_chains=args.persistent_chains, seed=args.seed,
                 num_classes=int(y.max()) + 1 if args.labelled else None,
-                sparsity_targets=args.sparsity_targets, sparsity_cost=args.sparsity_cost)
+                sparsity_targets=args.sparsity_targets, sparsity_cost=args.sparsity_cost,
+                centering=args.centering)
     pictures = {"images": lambda _: features.draw(model, 64, features.PROGRESS_GIBBS_STEPS,
                                                   args.seed).reshape((64,) + tuple(image_shape)),
                 "image_shape": image_shape}

@@ -12,6 +12,7 @@ from keras_gen.cli import arguments
     (arguments.non_negative_float, {"0": 0.0, "10": 10.0}, ["-0.1", "nan", "-inf"]),
     (arguments.fraction, {"0": 0.0, "1": 1.0, "0.3": 0.3}, ["1.01", "-0.01", "nan"]),
     (arguments.open_fraction, {"0": 0.0, "0.999": 0.999}, ["1", "1.5"]),
+    (arguments.positive_fraction, {"1": 1.0, "0.01": 0.01}, ["0", "1.5", "-0.1"]),
     (arguments.int_list, {"512,256": (512, 256), "8": (8,), " 3 , 4 ": (3, 4)}, ["", "0,4", "a,b", ","]),
 ])
 def test_values_are_parsed_or_refused_with_what_was_received(parse, good, bad):

@@ -7,6 +7,10 @@ from keras import ops
 from keras_gen.models.generative_model import GenerativeModel
 from keras_gen.models.rbm.bipartite_ais import softmax_group
 from keras_gen.models.rbm.random_stream import RandomStream
+from keras_gen.models.dbm.centering import add_offsets
+from keras_gen.models.dbm.centering import centering_term
+from keras_gen.models.dbm.centering import check_centering
+from keras_gen.models.dbm.centering import update_offsets
 from keras_gen.models.dbm.feed_forward import DBMFeedForward
 from keras_gen.models.dbm.pretraining import pretrain_layers
 from keras_gen.models.dbm.sampling import DBMSampling
@@ -68,6 +72,10 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
             the data that joint training pulls the hidden units toward
             (MGL's MNIST DBM: `(0.2, 0.1)`; see `sparsity.sparsity_penalty`).
         sparsity_cost: weight of that pull, >= 0 (MGL: 0.001).
+        centering: `None`, or the sliding rate in (0, 1] of per-unit offsets
+            (the layers' mean activities on the data) that joint training
+            centers its update on (Montavon & Müller 2012; see
+            `centering.centering_term`). The model stays an ordinary DBM.
         **kwargs: `keras.Model` arguments.
 
     Returns:
@@ -91,7 +99,7 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
     """
 
     def __init__(self, hidden_units=(500, 1000), mean_field_steps=10, gibbs_steps=5, persistent_chains=100,
-                 seed=None, num_classes=None, sparsity_targets=None, sparsity_cost=0.001, **kwargs):
+                 seed=None, num_classes=None, sparsity_targets=None, sparsity_cost=0.001, centering=None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(hidden_units, (list, tuple)) or len(hidden_units) != 2:
             raise ValueError(
@@ -105,6 +113,7 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         self.num_classes = None if num_classes is None else check_positive_int("num_classes", num_classes, minimum=2)
         self.sparsity_targets = check_sparsity_targets(sparsity_targets)
         self.sparsity_cost = check_non_negative("sparsity_cost", sparsity_cost)
+        self.centering = check_centering(centering)
         self.seed_generator = ReplicaSeedGenerator(seed)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_error")
         self._compiled_functions = {}
@@ -133,6 +142,8 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
             self.label_bias = self.add_weight(shape=(classes,), initializer="zeros", name="label_bias")
             self.chains_labels = self.add_weight(shape=(chains, classes), initializer="zeros", trainable=False,
                                                  name="chains_labels")
+        if self.centering:
+            add_offsets(self)
         self.input_spec = keras.InputSpec(axes={-1: units})
         self.built = True
 
@@ -313,27 +324,13 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
         mu1, mu2, _ = self.mean_field_with_labels(v, labels=labels)
         mu1, mu2 = ops.stop_gradient(mu1), ops.stop_gradient(mu2)
         stream = RandomStream(self.seed_generator)
-        chain_v, chain_h1, chain_h2 = self.chains_visible.value, self.chains_hidden_1.value, self.chains_hidden_2.value
-        chain_l = self.chains_labels.value if self.num_classes else None
-        if training:
-            # The chains start at data and binary samples of its mean-field h2.
-            pick = ops.mod(ops.arange(self.persistent_chains), ops.shape(v)[0])
-            started = self.chains_started > 0
-            chain_v = ops.where(started, chain_v, ops.take(v, pick, axis=0))
-            chain_h2 = ops.where(started, chain_h2, stream.bernoulli(ops.take(mu2, pick, axis=0)))
-            for _ in range(self.gibbs_steps):
-                chain_v, chain_h1, chain_h2, _, chain_l = self.gibbs_sweep(chain_v, chain_h2, stream)
-            if self.num_classes:
-                self.chains_labels.assign(chain_l)
-            self.chains_visible.assign(chain_v)
-            self.chains_hidden_1.assign(chain_h1)
-            self.chains_hidden_2.assign(chain_h2)
-            self.chains_started.assign(1.0)
+        chain_v, chain_h1, chain_h2, chain_l = self._persistent_chains(v, mu2, stream, advance=training)
         # Rao-Blackwellised model statistics: E[h1 | v, h2] beside v, E[h2 | h1, l]
         # beside h1 and l, E[l | h2] for the label biases (the paper's code
         # does the same); unbiased, less noisy.
         p1 = ops.stop_gradient(self._hidden_1(chain_v, chain_h2))
         p2 = ops.stop_gradient(self._hidden_2(chain_h1, chain_l))
+        p_labels = None
         chain_v, chain_h1 = ops.stop_gradient(chain_v), ops.stop_gradient(chain_h1)
         model_term = -(ops.sum(ops.matmul(chain_v, self.kernel_1) * p1, axis=-1)
                        + ops.sum(ops.matmul(chain_h1, self.kernel_2) * p2, axis=-1)
@@ -344,6 +341,11 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
             model_term = model_term - (ops.sum(ops.matmul(chain_l, self.label_kernel) * p2, axis=-1)
                                        + ops.sum(p_labels * self.label_bias, axis=-1))
         loss = ops.mean(self.energy(v, mu1, mu2, labels)) - ops.mean(model_term)
+        if self.centering:
+            if training:
+                update_offsets(self, (v, mu1, mu2, labels))
+            term = centering_term(self, (v, mu1, mu2, labels), (chain_v, chain_h1, p1, p2, chain_l, p_labels))
+            loss = loss + term - ops.stop_gradient(term)  # the update is centered; the reported loss is not changed
         if self.sparsity_targets:
             loss = loss + sparsity_penalty(self, v, mu1, mu2)
         self.reconstruction_tracker.update_state(ops.mean(ops.square(v - self._visible(mu1)), axis=-1))
@@ -390,5 +392,5 @@ class DBM(DBMFeedForward, DBMSampling, GenerativeModel):
                       gibbs_steps=self.gibbs_steps, persistent_chains=self.persistent_chains, seed=self.seed,
                       num_classes=self.num_classes,
                       sparsity_targets=None if self.sparsity_targets is None else list(self.sparsity_targets),
-                      sparsity_cost=self.sparsity_cost)
+                      sparsity_cost=self.sparsity_cost, centering=self.centering)
         return config

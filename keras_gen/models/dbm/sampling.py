@@ -98,6 +98,27 @@ class DBMSampling:
             stream.commit()
         return np.concatenate(parts).astype("float32")
 
+    def _persistent_chains(self, v, mu2, stream, advance):
+        """The training chains' states `(v, h1, h2, labels or None)`, advanced `gibbs_steps` sweeps if `advance`."""
+        chain_v, chain_h1, chain_h2 = self.chains_visible.value, self.chains_hidden_1.value, self.chains_hidden_2.value
+        chain_l = self.chains_labels.value if self.num_classes else None
+        if not advance:
+            return chain_v, chain_h1, chain_h2, chain_l
+        # The chains start at data and binary samples of its mean-field h2.
+        pick = ops.mod(ops.arange(self.persistent_chains), ops.shape(v)[0])
+        started = self.chains_started > 0
+        chain_v = ops.where(started, chain_v, ops.take(v, pick, axis=0))
+        chain_h2 = ops.where(started, chain_h2, stream.bernoulli(ops.take(mu2, pick, axis=0)))
+        for _ in range(self.gibbs_steps):
+            chain_v, chain_h1, chain_h2, _, chain_l = self.gibbs_sweep(chain_v, chain_h2, stream)
+        if self.num_classes:
+            self.chains_labels.assign(chain_l)
+        self.chains_visible.assign(chain_v)
+        self.chains_hidden_1.assign(chain_h1)
+        self.chains_hidden_2.assign(chain_h2)
+        self.chains_started.assign(1.0)
+        return chain_v, chain_h1, chain_h2, chain_l
+
     def _chain_function(self, clamped):
         """`steps` Gibbs sweeps as one compiled loop (label units clamped to `labels` or drawn)."""
         key = ("chain", clamped)
