@@ -27,6 +27,10 @@ the bound is on `p(x)` with the labels summed out, and the classifier's
 softmax layer starts from the label units' weights; the JSON adds the label
 units' own test error (argmax of their mean-field) and the share of
 `sample(label=k)` that the shipped MNIST classifier calls k.
+`--sparsity-targets` (MGL's recipe) and `--centering` (Montavon & Müller
+2012) change joint training only: they start from the shared pretrained
+DBM and have their own cache and JSON names; every run records h1 and h2's
+mean activity on the training data.
 
     python benchmarks/dbm_mnist.py           # full run
     python benchmarks/dbm_mnist.py --quick   # smoke run
