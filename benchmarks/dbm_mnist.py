@@ -94,10 +94,10 @@ def with_recipe(dbm, args):
                                  "centering": args.centering}
     recipe = DBM.from_config(config)
     recipe.build((None, dbm.data_units))
-    kept = {variable.path.split("/")[-1]: variable for variable in dbm.weights}
+    kept = {variable.name: variable for variable in dbm.weights}
     for variable in recipe.weights:
-        if variable.path.split("/")[-1] in kept:
-            variable.assign(kept[variable.path.split("/")[-1]])
+        if variable.name in kept:
+            variable.assign(kept[variable.name])
     return recipe
 
 
